@@ -1,0 +1,192 @@
+"""Configuration: TOML into frozen dataclasses, defaults and help declared once here.
+
+A partial file overrides only what it sets; an unknown key or a bad value is a ConfigError
+naming the key, raised before any work starts. The config object is passed explicitly.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import ConfigError
+
+DEFAULT_CONFIG_FILE = "config.toml"
+ENV_VAR = "ARCHIVER_CONFIG"
+
+# Default origins of the launch sites; `base_url` in config points an adapter elsewhere.
+SITE_DEFAULTS: dict[str, str] = {
+    "alalam": "https://en.alalam.ir",
+    "globalresearch": "https://www.globalresearch.ca",
+    "sputnik": "https://sputniknews.com",
+}
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str) -> float:
+    """'90s', '15m', '6h', '1d', '2w' → seconds."""
+    match = _DURATION.match(str(text))
+    if not match:
+        raise ValueError(f"{text!r} is not a duration like 30m, 6h or 1d")
+    return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
+@dataclass(frozen=True)
+class ArchiveConfig:
+    db: str = field(default="archive.db", metadata={"help": "SQLite file"})
+
+
+@dataclass(frozen=True)
+class FetchConfig:
+    user_agent: str = field(
+        default="archiver/0.1 (+https://github.com/archiver-project/archiver)",
+        metadata={"help": "User-Agent sent with every request"},
+    )
+    concurrency: int = field(default=8, metadata={"help": "requests in flight, all hosts together", "min": 1})
+    per_host_delay: float = field(default=1.0, metadata={"help": "seconds between request starts to one host", "min": 0})
+    timeout: float = field(default=30, metadata={"help": "seconds", "min": 0.001})
+    max_retries: int = field(default=4, metadata={"help": "retries after the first attempt", "min": 0})
+    respect_robots: bool = field(default=True, metadata={"help": "obey robots.txt"})
+    max_body_bytes: int = field(default=10_000_000, metadata={"help": "larger bodies are refused", "min": 1})
+    max_retry_after: float = field(default=300, metadata={"help": "cap on a server's Retry-After, seconds", "min": 0})
+
+
+@dataclass(frozen=True)
+class DedupConfig:
+    threshold: float = field(default=0.5, metadata={"help": "MinHash Jaccard threshold for near duplicates", "min": 0.0, "max": 1.0})
+    shingle_size: int = field(default=5, metadata={"help": "words per shingle", "min": 1})
+    num_perm: int = field(default=128, metadata={"help": "MinHash permutations", "min": 16})
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    enabled: bool = field(default=True, metadata={"help": "crawl this site"})
+    base_url: str = field(default="", metadata={"help": "origin every URL the adapter builds or follows uses"})
+    every: str = field(default="6h", metadata={"help": "schedule used by `crawl --due`"})
+    max_pages: int = field(default=200, metadata={"help": "pages fetched per run", "min": 0})
+
+    @property
+    def every_seconds(self) -> float:
+        return parse_duration(self.every)
+
+
+@dataclass(frozen=True)
+class Config:
+    archive: ArchiveConfig = ArchiveConfig()
+    fetch: FetchConfig = FetchConfig()
+    dedup: DedupConfig = DedupConfig()
+    sites: Mapping[str, SiteConfig] = field(default_factory=dict)
+    source: str | None = None  # the file it came from, for messages
+
+    def site(self, name: str) -> SiteConfig:
+        if name in self.sites:
+            return self.sites[name]
+        return SiteConfig(base_url=SITE_DEFAULTS.get(name, ""))
+
+    def with_db(self, db: str | None) -> "Config":
+        return self if not db else replace(self, archive=replace(self.archive, db=db))
+
+
+def _coerce(section: str, key: str, value: Any, spec) -> Any:
+    name = f"{section}.{key}"
+    expected = spec.type if isinstance(spec.type, type) else {"str": str, "int": int, "float": float, "bool": bool}[spec.type]
+    if expected is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"config key {name} must be true or false, not {value!r}")
+    elif expected is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"config key {name} must be an integer, not {value!r}")
+    elif expected is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"config key {name} must be a number, not {value!r}")
+        value = float(value)
+    elif expected is str and not isinstance(value, str):
+        raise ConfigError(f"config key {name} must be a string, not {value!r}")
+    low, high = spec.metadata.get("min"), spec.metadata.get("max")
+    if low is not None and value < low:
+        raise ConfigError(f"config key {name} must be at least {low}, not {value!r}")
+    if high is not None and value > high:
+        raise ConfigError(f"config key {name} must be at most {high}, not {value!r}")
+    return value
+
+
+def _build(cls, section: str, table: Any, **overrides):
+    if not isinstance(table, dict):
+        raise ConfigError(f"config key {section} must be a table")
+    specs = {f.name: f for f in fields(cls)}
+    values = dict(overrides)
+    for key, value in table.items():
+        if key not in specs:
+            known = ", ".join(sorted(specs))
+            raise ConfigError(f"unknown config key {section}.{key} (known keys: {known})")
+        values[key] = _coerce(section, key, value, specs[key])
+    return cls(**values)
+
+
+def _validate_site(name: str, site: SiteConfig) -> None:
+    if not re.match(r"^https?://[^/\s]+$", site.base_url.rstrip("/")):
+        raise ConfigError(f"config key sites.{name}.base_url must be an http(s) origin like https://example.org, not {site.base_url!r}")
+    try:
+        site.every_seconds
+    except ValueError as exc:
+        raise ConfigError(f"config key sites.{name}.every: {exc}") from None
+
+
+def parse_config(data: dict, source: str | None = None, known_sites: tuple[str, ...] = ()) -> Config:
+    allowed = {"archive", "fetch", "dedup", "sites"}
+    for key in data:
+        if key not in allowed:
+            raise ConfigError(f"unknown config key {key} (known sections: {', '.join(sorted(allowed))})")
+    sites: dict[str, SiteConfig] = {}
+    site_tables = data.get("sites", {})
+    if not isinstance(site_tables, dict):
+        raise ConfigError("config key sites must be a table of [sites.NAME] tables")
+    for name, table in site_tables.items():
+        if known_sites and name not in known_sites:
+            raise ConfigError(f"unknown config key sites.{name}: no adapter named {name!r} (adapters: {', '.join(known_sites)})")
+        site = _build(SiteConfig, f"sites.{name}", table)
+        if not site.base_url:
+            site = replace(site, base_url=SITE_DEFAULTS.get(name, ""))
+        site = replace(site, base_url=site.base_url.rstrip("/"))
+        if site.base_url or name in SITE_DEFAULTS:
+            _validate_site(name, site)
+        sites[name] = site
+    return Config(
+        archive=_build(ArchiveConfig, "archive", data.get("archive", {})),
+        fetch=_build(FetchConfig, "fetch", data.get("fetch", {})),
+        dedup=_build(DedupConfig, "dedup", data.get("dedup", {})),
+        sites=sites,
+        source=source,
+    )
+
+
+def load_config(path: str | os.PathLike | None = None, known_sites: tuple[str, ...] = ()) -> Config:
+    """Read PATH, else $ARCHIVER_CONFIG, else ./config.toml if present, else pure defaults."""
+    explicit = path or os.environ.get(ENV_VAR)
+    candidate = Path(explicit) if explicit else Path(DEFAULT_CONFIG_FILE)
+    if not candidate.exists():
+        if explicit:
+            raise ConfigError(f"config file {candidate} does not exist")
+        return parse_config({}, None, known_sites)
+    try:
+        data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {candidate} is not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {candidate} cannot be read: {exc}") from None
+    return parse_config(data, str(candidate), known_sites)
+
+
+def documented_keys() -> dict[str, str]:
+    """Every config key with its help text, for docs and the meta-test."""
+    out: dict[str, str] = {}
+    for section, cls in (("archive", ArchiveConfig), ("fetch", FetchConfig), ("dedup", DedupConfig), ("sites.NAME", SiteConfig)):
+        for spec in fields(cls):
+            out[f"{section}.{spec.name}"] = spec.metadata.get("help", "")
+    return out

@@ -1,0 +1,55 @@
+"""Every error archiver raises on purpose, in one tree.
+
+    ArchiverError
+    ├── ConfigError        a bad config file, key or value (CLI exit 2)
+    ├── UsageError         a bad command-line request, e.g. malformed search syntax (exit 2)
+    ├── UnknownSiteError   a site name no adapter answers to (exit 2)
+    ├── FetchError         a request that failed after its retries; carries `.url`, `.reason`
+    ├── ParseError         a page an adapter cannot turn into an article; carries `.url`
+    ├── CassetteError      a missing or malformed cassette directory
+    └── StoreError         the database cannot be opened or written
+
+Normal outcomes (a duplicate, an unchanged page, a parse warning) are return values, not
+exceptions. The CLI turns each of these into one sentence on stderr.
+"""
+
+from __future__ import annotations
+
+
+class ArchiverError(Exception):
+    exit_code = 1
+
+
+class ConfigError(ArchiverError):
+    exit_code = 2
+
+
+class UsageError(ArchiverError):
+    exit_code = 2
+
+
+class UnknownSiteError(ArchiverError):
+    exit_code = 2
+
+
+class FetchError(ArchiverError):
+    def __init__(self, url: str, reason: str, status: int | None = None):
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+        self.status = status
+
+
+class ParseError(ArchiverError):
+    def __init__(self, url: str, reason: str):
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class CassetteError(ArchiverError):
+    exit_code = 2
+
+
+class StoreError(ArchiverError):
+    pass

@@ -1,0 +1,57 @@
+"""General URL normalisation; per-site identity rules live in the adapters."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from url_normalize import url_normalize
+from w3lib.url import canonicalize_url, url_query_cleaner
+
+# Parameters that only say how a reader arrived, never which page it is.
+TRACKING_PARAMS = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|yclid|mc_cid|mc_eid|_ga|_gl|igshid|ref|ref_src|"
+    r"doing_wp_cron|amp|output|share|from|spm|cmpid|ito|ocid|icid)$",
+    re.IGNORECASE,
+)
+
+
+def normalize_url(url: str) -> str:
+    """Scheme and host case, default ports, dot segments, percent-encoding, sorted query
+    without tracking parameters, no fragment. Idempotent."""
+    url = url.strip()
+    cleaned = url_query_cleaner(url, parameterlist=(), remove=True, unique=False, keep_fragments=False)
+    parts = urlsplit(cleaned)
+    if parts.query:
+        kept = "&".join(p for p in parts.query.split("&") if p and not TRACKING_PARAMS.match(p.split("=", 1)[0]))
+        cleaned = parts._replace(query=kept).geturl()
+    canonical = canonicalize_url(cleaned, keep_fragments=False)
+    normalized = url_normalize(canonical) or canonical
+    return normalized.split("#", 1)[0]
+
+
+def absolute(base: str, href: str | None) -> str | None:
+    if not href:
+        return None
+    href = href.strip()
+    if href.startswith(("javascript:", "mailto:", "tel:", "data:", "#")):
+        return None
+    joined = urljoin(base, href)
+    if urlsplit(joined).scheme not in ("http", "https"):
+        return None
+    return joined
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def same_site(url: str, origin: str) -> bool:
+    a, b = host_of(url), host_of(origin)
+    strip = lambda h: h[4:] if h.startswith("www.") else h  # noqa: E731
+    return strip(a) == strip(b) and (urlsplit(url).port == urlsplit(origin).port)

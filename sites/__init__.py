@@ -1,0 +1,43 @@
+"""Site adapters, one module each. The registry is an explicit dict that refuses duplicates."""
+
+from __future__ import annotations
+
+from archiver.errors import UnknownSiteError
+
+from .base import Adapter
+
+REGISTRY: dict[str, type[Adapter]] = {}
+
+
+def register(cls: type[Adapter]) -> type[Adapter]:
+    if cls.name in REGISTRY:
+        raise ValueError(f"two adapters are named {cls.name!r}")
+    REGISTRY[cls.name] = cls
+    return cls
+
+
+def _load() -> None:
+    # Imported here, not at module import, so `import archiver.sites.base` stays light.
+    if REGISTRY:
+        return
+    from . import alalam  # noqa: F401
+
+    for optional in ("globalresearch", "sputnik", "generic"):
+        try:
+            __import__(f"{__name__}.{optional}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{optional}":
+                raise
+
+
+def adapter_names() -> tuple[str, ...]:
+    _load()
+    return tuple(REGISTRY)
+
+
+def adapter_class(name: str) -> type[Adapter]:
+    _load()
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise UnknownSiteError(f"no adapter named {name!r} (adapters: {', '.join(REGISTRY)})") from None
