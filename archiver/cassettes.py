@@ -16,8 +16,19 @@ from typing import Iterator
 import httpx
 import respx
 
-from .errors import CassetteError
+from .errors import CassetteError, FetchError
 from .models import FetchedPage
+
+
+class CassetteMiss(FetchError):
+    """A replayed crawl asked for a URL the recording does not hold: not the site's failure."""
+
+    def __init__(self, url: str):
+        super().__init__(url, "not in the cassette")
+
+
+def _miss(request: httpx.Request):
+    raise CassetteMiss(str(request.url))
 
 
 @dataclass(frozen=True)
@@ -73,8 +84,8 @@ def load_cassettes(root: Path) -> dict[str, Cassette]:
 
 @contextmanager
 def replaying(cassettes: dict[str, Cassette] | Iterator[Cassette]) -> Iterator[respx.MockRouter]:
-    """Serve the cassettes' exchanges to every httpx client; anything else is a 404, never
-    the network. Redirects and bodies come back exactly as recorded."""
+    """Serve the cassettes' exchanges to every httpx client; anything else raises CassetteMiss,
+    never reaches the network. Redirects and bodies come back exactly as recorded."""
     items = cassettes.values() if isinstance(cassettes, dict) else cassettes
     router = respx.mock(assert_all_called=False, assert_all_mocked=True)
     with router:
@@ -83,7 +94,7 @@ def replaying(cassettes: dict[str, Cassette] | Iterator[Cassette]) -> Iterator[r
                 router.route(method=exchange.method, url=exchange.url).mock(
                     return_value=httpx.Response(exchange.status, headers=exchange.headers, content=exchange.body)
                 )
-        router.route().mock(return_value=httpx.Response(404, text="not in cassette"))
+        router.route().mock(side_effect=_miss)
         yield router
 
 

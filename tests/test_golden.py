@@ -1,7 +1,8 @@
 """Golden tests: each saved page under tests/golden/<site>/ parses to its expected JSON.
 
 A golden is `<name>.html` (the body exactly as served) plus `<name>.json`:
-{"url": ..., "headers": {...}, "expected": {...every ParsedArticle field...}}.
+{"url": ..., "headers": {...}, "expected": {...every ParsedArticle field...}}, optionally with
+`must_contain` / `must_not_contain` text segments checked independently of the expected block.
 Goldens change only with `pytest --update-goldens`, and the diff is reviewed.
 """
 
@@ -39,6 +40,11 @@ def test_golden(spec_path, request):
     if request.config.getoption("--update-goldens"):
         spec["expected"] = got
         spec_path.write_text(json.dumps(spec, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = " ".join(got["text"].split())
+    for segment in spec.get("must_contain", []):
+        assert " ".join(segment.split()) in text, f"text lacks {segment!r}"
+    for segment in spec.get("must_not_contain", []):
+        assert " ".join(segment.split()) not in text, f"text contains boilerplate {segment!r}"
     expected = spec["expected"]
     for field in expected:
         assert got[field] == expected[field], f"{spec_path.name}: field {field!r} differs"

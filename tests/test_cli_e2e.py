@@ -1,0 +1,146 @@
+"""End to end through the CLI on the bundled cassettes: crawl, search, show, stats, recrawl,
+reparse, export. Everything replays through respx; nothing reaches the network."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+from archiver.cli import cli
+
+from .conftest import CASSETTES
+
+
+def run(*args, db):
+    result = CliRunner().invoke(cli, ["--db", str(db), *args], catch_exceptions=False)
+    return result
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    db = tmp_path_factory.mktemp("e2e") / "archive.db"
+    result = run("crawl", "--replay", str(CASSETTES), "alalam", db=db)
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def article_by_text(db, fragment):
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    rows = conn.execute("SELECT * FROM articles WHERE text LIKE ?", [f"%{fragment}%"]).fetchall()
+    assert len(rows) == 1, f"{len(rows)} articles contain {fragment!r}"
+    return dict(rows[0]), conn
+
+
+SAMPLES = {
+    # first body sentence fragment → (UTC publication time)
+    "advanced around 8 kilometers into the depth of ISIS": "2016-06-05T16:35:12+00:00",
+    "have regained control over key areas in the coastal province of Latakia": "2016-03-20T18:00:46+00:00",
+    "have left no choice for the ISIS but to pull forces back": "2016-03-11T12:53:23+00:00",
+}
+
+
+def test_search_finds_the_three_alalam_samples_with_utc_dates(archive):
+    result = run("search", "Raqqa", "--format", "json", "--limit", "50", db=archive)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert rows and all({"id", "site", "url", "title", "published", "snippet", "score"} <= set(r) for r in rows)
+    assert [(-r["score"], r["id"]) for r in rows] == sorted((-r["score"], r["id"]) for r in rows)
+    by_id = {r["id"]: r for r in rows}
+    for fragment, published in SAMPLES.items():
+        article, _ = article_by_text(archive, fragment)
+        assert article["id"] in by_id, f"search Raqqa misses {article['title']}"
+        assert by_id[article["id"]]["published"] == published
+        assert by_id[article["id"]]["title"] == article["title"] and article["title"]
+    assert any("<mark>Raqqa</mark>" in r["snippet"] for r in rows)
+
+
+def test_june_5_sample_text_and_related_list(archive):
+    article, conn = article_by_text(archive, "advanced around 8 kilometers into the depth of ISIS")
+    assert article["title"] == "Syrian Army Troops, NDF Continue to Advance against ISIS in Raqqa Province"
+    paragraphs = article["text"].split("\n\n")
+    assert len(paragraphs) == 9
+    assert paragraphs[-1].startswith("“This is a Syrian land")
+    for junk in ("Continue to Advance against ISIS in Raqqa Province", "Sun Jun 5, 2016", "S/SH 11", "string(1979)", '"contenttypeid"'):
+        assert junk not in article["text"]
+    assert json.loads(article["extra"])["signature"] == "S/SH 11"
+    related = conn.execute(
+        "SELECT i.key, i.title, i.image, i.kind FROM article_related r JOIN related_items i ON i.id = r.related_id "
+        "WHERE r.article_id = ? ORDER BY r.position", [article["id"]]).fetchall()
+    assert [r["key"] for r in related] == ["1825428", "1825386", "1825295", "1825037", "1824993", "1824973", "1824757",
+                                           "1824709", "1824356", "1824318"]
+    assert related[0]["title"] == "Syrian Army Demolishes ISIS Command Center in Hama Province"
+    assert related[0]["image"].endswith("/2016/06/05/alalam_636007542161594037_25f_4x3.jpg")
+    assert [r["key"] for r in related if r["kind"] == "video"] == ["1825386", "1825295", "1824993", "1824973", "1824709", "1824318"]
+
+
+def test_crawling_again_adds_captures_only(archive, tmp_path):
+    conn = sqlite3.connect(archive)
+    before = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("articles", "raw_pages", "captures", "related_items")}
+    conn.close()
+    result = run("crawl", "--replay", str(CASSETTES), "alalam", db=archive)
+    assert result.exit_code == 0, result.output
+    conn = sqlite3.connect(archive)
+    after = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("articles", "raw_pages", "captures", "related_items")}
+    assert after["articles"] == before["articles"] and after["raw_pages"] == before["raw_pages"]
+    assert after["related_items"] == before["related_items"]
+    assert after["captures"] > before["captures"]
+    article, _ = article_by_text(archive, "advanced around 8 kilometers into the depth of ISIS")
+    shown = run("show", str(article["id"]), "--format", "json", db=archive)
+    captures = json.loads(shown.stdout)["captures"]
+    assert len(captures) == 2 and captures[0]["sha256"] == captures[1]["sha256"]
+    text = run("show", article["canonical_url"], db=archive).output
+    assert "captures (2)" in text and "S/SH 11" in text and "related (10)" in text
+
+
+def test_stats_sites_and_reparse(archive):
+    stats = json.loads(run("stats", "--format", "json", db=archive).stdout)
+    alalam = next(s for s in stats["sites"] if s["site"] == "alalam")
+    assert alalam["articles"] >= 12 and stats["last_runs"][0]["status"] in ("ok", "partial")
+    listing = run("sites", db=archive).output
+    assert "alalam" in listing and "https://en.alalam.ir" in listing
+    conn = sqlite3.connect(archive)
+    count = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    conn.execute("UPDATE articles SET text = 'garbled', title = 'garbled'")
+    conn.commit()
+    result = run("reparse", "alalam", db=archive)
+    assert result.exit_code == 0, result.output
+    assert conn.execute("SELECT count(*) FROM articles WHERE text = 'garbled'").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == count
+    assert run("search", "Raqqa", "--format", "json", db=archive).exit_code == 0
+
+
+def test_export_jsonl_and_warc_round_trip(archive, tmp_path):
+    out = tmp_path / "articles.jsonl"
+    assert run("export", "--format", "jsonl", str(out), db=archive).exit_code == 0
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert any(a["extra"].get("signature") == "S/SH 11" for a in lines)
+    warc = tmp_path / "archive.warc.gz"
+    assert run("export", "--format", "warc", str(warc), db=archive).exit_code == 0
+    from archiver.export import read_warc
+
+    records = list(read_warc(warc))
+    conn = sqlite3.connect(archive)
+    assert len(records) == conn.execute("SELECT count(*) FROM captures WHERE sha256 IS NOT NULL").fetchone()[0]
+    assert all(page.fetched_at.endswith("+00:00") for _, page in records)
+
+
+@pytest.mark.parametrize("query", ['"unclosed', "", "title:"])
+def test_malformed_search_is_a_usage_error(archive, query):
+    result = CliRunner().invoke(cli, ["--db", str(archive), "search", query])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_bad_config_exits_2_naming_the_key(tmp_path):
+    config = tmp_path / "bad.toml"
+    config.write_text("[fetch]\nconcurency = 3\n")
+    result = CliRunner().invoke(cli, ["--config", str(config), "stats"])
+    assert result.exit_code == 2 and "fetch.concurency" in result.output
+
+
+def test_search_on_missing_database_is_exit_1(tmp_path):
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "none.db"), "search", "Raqqa"])
+    assert result.exit_code == 1 and "does not exist" in result.output
