@@ -7,6 +7,7 @@ from archiver.errors import UnknownSiteError
 from .base import Adapter
 
 REGISTRY: dict[str, type[Adapter]] = {}
+_loaded = False
 
 
 def register(cls: type[Adapter]) -> type[Adapter]:
@@ -18,16 +19,13 @@ def register(cls: type[Adapter]) -> type[Adapter]:
 
 def _load() -> None:
     # Imported here, not at module import, so `import archiver.sites.base` stays light.
-    if REGISTRY:
+    # A flag, not `if REGISTRY`: importing one adapter module directly registers only it.
+    global _loaded
+    if _loaded:
         return
-    from . import alalam  # noqa: F401
+    from . import alalam, generic, globalresearch, sputnik  # noqa: F401
 
-    for optional in ("globalresearch", "sputnik", "generic"):
-        try:
-            __import__(f"{__name__}.{optional}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{optional}":
-                raise
+    _loaded = True
 
 
 def adapter_names() -> tuple[str, ...]:
