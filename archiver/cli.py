@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -36,7 +36,7 @@ class Context:
         return self._config
 
     def store(self, readonly: bool = False) -> Store:
-        return Store(self.config.archive.db, readonly=readonly)
+        return Store(self.config.archive.db, readonly=readonly, dedup=self.config.dedup)
 
 
 class ArchiverGroup(click.Group):
@@ -89,32 +89,33 @@ def _selected_sites(config: Config, requested: tuple[str, ...], available: list[
     return [n for n in names if config.site(n).enabled]
 
 
-def _progress_printer(quiet: bool):
-    if quiet or not sys.stderr.isatty():
-        return None, None
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+def _print_summary(reports, quiet: bool) -> None:
+    from .progress import summary_lines
 
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[url]}"),
-                        transient=False, console=None)
-    tasks: dict[str, int] = {}
-
-    def update(site: str, url: str, done: int, total: int) -> None:
-        if site not in tasks:
-            tasks[site] = progress.add_task(site, total=total, url="")
-        progress.update(tasks[site], completed=done, url=url[-60:])
-
-    return progress, update
+    if not quiet:
+        for line in summary_lines(reports):
+            click.echo(line, err=True)
 
 
-def _print_summary(reports) -> None:
-    for r in reports:
-        d = r.as_dict()
-        errors = ", ".join(f"{k}: {v}" for k, v in sorted(d["errors"].items())) or "none"
-        click.echo(
-            f"{d['site']}: {d['status']} - fetched {d['fetched']}, new {d['new']}, updated {d['updated']}, "
-            f"unchanged {d['unchanged']}, duplicates {d['duplicate']}, failed {d['failed']} (problems: {errors})",
-            err=True,
-        )
+@contextmanager
+def _terminate_gracefully():
+    """SIGTERM (systemd stop, shutdown) ends a crawl like Ctrl-C: the runs are recorded as
+    interrupted and the next run resumes. Without this Python would die mid-flight."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @cli.command()
@@ -135,11 +136,24 @@ def crawl(obj: Context, sites, max_pages, due, replay, record):
     """
     from .cassettes import Recorder, load_cassettes, replaying
     from .fetch import Fetcher
-    from .pipeline import crawl as run_crawl
+    from .lock import CrawlLock
+    from .pipeline import crawl as run_crawl, due_sites
+    from .progress import reporter
 
     config = obj.config
     base_urls: dict[str, str] = {}
+    quiet = obj.verbosity < 0
     with ExitStack() as stack:
+        lock = stack.enter_context(CrawlLock(config.archive.db))
+        if not lock.acquire():
+            # Overlap is normal under cron: the running crawl covers this tick too.
+            pid, _, since = lock.holder.partition(" ")
+            click.echo(f"another crawl is running on {config.archive.db} (pid {pid}, since {since or '?'}); "
+                       "this one exits, the next scheduled run will continue", err=True)
+            return
+        if lock.stale:
+            log.warning("took over the crawl lock left by a process that is gone (%s)", lock.stale)
+        stack.enter_context(_terminate_gracefully())
         if replay:
             cassettes = load_cassettes(Path(replay))
             available = [name for name in cassettes]
@@ -152,31 +166,18 @@ def crawl(obj: Context, sites, max_pages, due, replay, record):
             chosen = _selected_sites(config, sites)
         store = stack.enter_context(obj.store())
         if due:
-            chosen = _due_sites(store, config, chosen)
+            chosen = due_sites(store, config, chosen)
             if not chosen:
-                click.echo("no site is due", err=True)
+                if not quiet:
+                    click.echo("no site is due", err=True)
                 return
         recorder = Recorder(Path(record)) if record else None
         fetcher = stack.enter_context(Fetcher(config.fetch))
-        progress, update = _progress_printer(obj.verbosity < 0)
-        if progress:
-            stack.enter_context(progress)
+        update = stack.enter_context(reporter(interactive=not quiet and sys.stderr.isatty()))
         reports = run_crawl(store, config, chosen, fetcher, max_pages, update, recorder, base_urls)
-    _print_summary(reports)
+    _print_summary(reports, quiet)
     if reports and all(r.status == "failed" for r in reports):
         sys.exit(1)
-
-
-def _due_sites(store: Store, config: Config, sites: list[str]) -> list[str]:
-    from datetime import datetime, timezone
-
-    now = datetime.now(timezone.utc)
-    due = []
-    for site in sites:
-        last = store.last_successful_run(site)
-        if last is None or (now - datetime.fromisoformat(last)).total_seconds() >= config.site(site).every_seconds:
-            due.append(site)
-    return due
 
 
 @cli.command()
@@ -204,45 +205,45 @@ def fetch(obj: Context, urls):
 
 
 @cli.command()
-@click.argument("query")
+@click.argument("query", nargs=-1, required=True)
 @click.option("--site", help="only this site")
 @click.option("--since", help="published on or after (YYYY, YYYY-MM, YYYY-MM-DD or ISO)")
 @click.option("--until", help="published on or before (same forms; the whole day/month/year)")
 @click.option("--limit", type=int, default=20, show_default=True)
 @click.option("--all-duplicates", is_flag=True, help="show every copy, not one row per story")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True,
+              help="best match first, or by publication date")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.pass_obj
-def search(obj: Context, query, site, since, until, limit, all_duplicates, fmt):
+def search(obj: Context, query, site, since, until, limit, all_duplicates, sort, fmt):
     """Full-text search over titles and article text (FTS5, best match first).
+
+    All words must match; "quotes" match a phrase; raqq* matches a prefix; AND, OR, NOT
+    (upper case), -word and parentheses combine; title:word or text:"a phrase" search one
+    column. Common words (the, of, ...) outside quotes are ignored.
 
     \b
     Examples:
       archiver search Raqqa
       archiver search '"Tabqa airbase" OR Khanasser' --since 2016 --format json
+      archiver search 'title:Raqqa -Homs' --sort newest
     """
-    from .search import run_search, to_csv, to_json
+    from .search import run_search, to_csv, to_json, to_table, to_text
 
     with obj.store(readonly=True) as store:
-        rows = run_search(store, query, site, since, until, limit, all_duplicates)
+        rows = run_search(store, " ".join(query), site, since, until, limit, all_duplicates, sort)
     if fmt == "json":
         click.echo(to_json(rows))
     elif fmt == "csv":
         click.echo(to_csv(rows), nl=False)
-    else:
-        _print_table(rows)
-
-
-def _print_table(rows: list[dict]) -> None:
-    if not rows:
+    elif not rows:
         click.echo("no results", err=True)
-        return
-    for row in rows:
-        copies = f"  ({row['copies']} copies)" if (row.get("copies") or 1) > 1 else ""
-        click.echo(f"[{row['id']}] {row['site']}  {(row['published'] or '?')[:16]}  {row['title']}{copies}")
-        click.echo(f"    {row['url']}")
-        snippet = (row["snippet"] or "").replace("<mark>", click.style("", bold=True, reset=False) if sys.stdout.isatty() else "[").replace(
-            "</mark>", click.style("", reset=True) if sys.stdout.isatty() else "]")
-        click.echo(f"    {snippet}")
+    elif sys.stdout.isatty():
+        import shutil
+
+        click.echo(to_table(rows, width=shutil.get_terminal_size().columns), nl=False)
+    else:
+        click.echo(to_text(rows), nl=False)
 
 
 @cli.command()
@@ -295,7 +296,8 @@ def show(obj: Context, id_or_url, fmt):
     if article["copies"]:
         lines.append(f"copies ({len(article['copies'])}):")
         for c in article["copies"]:
-            lines.append(f"  #{c['id']} {c['site']} first seen {c['first_seen']}  {c['url']}")
+            how = f"  ({c['duplicate_kind']} copy, similarity {c['similarity']:.2f})" if c.get("duplicate_kind") else "  (first seen)"
+            lines.append(f"  #{c['id']} {c['site']} first seen {c['first_seen']}  {c['url']}{how}")
     click.echo("\n".join(lines))
 
 
@@ -317,7 +319,8 @@ def stats(obj: Context, fmt):
     click.echo("  ".join(f"{k}: {v}" for k, v in data["totals"].items()))
     for row in data["sites"]:
         click.echo(f"{row['site']:<16} articles {row['articles']:>6}  duplicates {row['duplicates'] or 0:>5} "
-                   f"({row['duplicate_rate']:.1%})  captures {row['captures']:>6}  related {row['related_items']:>6}  "
+                   f"({row['duplicate_rate']:.1%}; exact {row['exact_duplicates'] or 0}, near {row['near_duplicates'] or 0}, "
+                   f"of other sites {row['copies_of_other_sites'] or 0})  captures {row['captures']:>6}  related {row['related_items']:>6}  "
                    f"published {(row['oldest'] or '?')[:10]} .. {(row['newest'] or '?')[:10]}")
     for run in data["last_runs"]:
         click.echo(f"last run {run['site']:<14} {run['started']}  {run['status']:<8} fetched {run['fetched']} new {run['new']} failed {run['failed']}")
@@ -358,6 +361,72 @@ def reparse(obj: Context, sites):
     with obj.store() as store:
         counts = run_reparse(store, obj.config, sites or None)
     click.echo(", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing to reparse")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["warc", "jsonl"]), required=True, help="warc: raw captures; jsonl: articles")
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.pass_obj
+def export(obj: Context, fmt, out):
+    """Write raw captures as WARC or articles as JSON lines.
+
+    \b
+    Examples:
+      archiver export --format warc archive.warc.gz
+      archiver export --format jsonl articles.jsonl
+    """
+    from .export import export as run_export
+
+    with obj.store(readonly=True) as store:
+        count = run_export(store, fmt, Path(out))
+    click.echo(f"wrote {count} {'records' if fmt == 'warc' else 'articles'} to {out}", err=True)
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True, help="TCP port")
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to bind; anything but loopback exposes the archive")
+@click.pass_obj
+def serve(obj: Context, port, host):
+    """Browse and search the archive in Datasette, read-only (a crawl may keep writing).
+
+    Faceted full-text search is at /archive/article_list; canned queries (stories on several
+    sites, crawl health, ...) are listed on /archive.
+
+    \b
+    Example:
+      archiver serve --port 8001     # then open http://127.0.0.1:8001/archive/article_list
+    """
+    from .serve import serve as run_serve
+
+    run_serve(obj.config.archive.db, host=host, port=port)
+
+
+@cli.command()
+@click.option("--rebuild", is_flag=True, help="recompute signatures, band keys and clusters from stored text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def dedup(obj: Context, rebuild, fmt):
+    """Near-duplicate index status; --rebuild re-clusters every article after a [dedup] change, no refetching.
+
+    \b
+    Examples:
+      archiver dedup
+      archiver dedup --rebuild
+    """
+    with obj.store(readonly=not rebuild) as store:
+        status = store.rebuild_dedup() if rebuild else store.dedup_status()
+    if fmt == "json":
+        click.echo(json.dumps(status, indent=2))
+        return
+    index, config = status["index"], status["config"]
+    describe = lambda p: (f"threshold {p['threshold']}, {p['shingle_size']}-word shingles, {p['num_perm']} permutations "  # noqa: E731
+                          f"in {p['bands']} bands of {p['rows']}") if p else "not built yet"
+    click.echo(f"index: {describe(index)}")
+    if status["stale"]:
+        click.echo(f"config: {describe(config)} - run `archiver dedup --rebuild` to apply it")
+    click.echo(f"articles {status['articles']} ({status['indexed']} indexed): {status['stories']} stories, "
+               f"{status['exact_duplicates']} exact and {status['near_duplicates']} near copies "
+               f"in {status['clusters_with_copies']} clusters")
 
 
 def main() -> None:

@@ -1,8 +1,12 @@
 """Fetching: one polite HTTP client with timeouts, a per-host delay and tenacity retries.
 
 A fetch returns the exchange exactly as the server answered (FetchedPage) or raises FetchError
-with a reason once its retries are spent. Bodies are read as a stream and refused past
-`max_body_bytes`, so an oversized or decompression-bomb body is never held whole.
+with a reason once its retries are spent. `Fetcher.fetch` is thread-safe: the crawl calls it
+from a pool of worker threads sharing one httpx.Client (connection pool) and one HostPacer.
+
+Bodies are read raw and decompressed here, in bounded steps, so the `max_body_bytes` cap
+applies to the expanded size and a decompression bomb is refused after at most the cap plus
+one step, never held whole (httpx's own decoder inflates a whole network chunk at once).
 """
 
 from __future__ import annotations
@@ -10,8 +14,10 @@ from __future__ import annotations
 import random
 import threading
 import time
-from email.utils import parsedate_to_datetime
+import zlib
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 import httpx
@@ -22,6 +28,11 @@ from .errors import FetchError
 from .models import FetchedPage, utc_now
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 522, 524})
+# Headers that describe the transfer, not the stored bytes (which are decoded): keeping them
+# would make a replayed capture claim a gzip body that is not gzip.
+TRANSFER_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+DECODE_STEP = 256 * 1024
+MAX_BACKOFF = 60.0
 
 
 class RetryableFetch(FetchError):
@@ -30,6 +41,11 @@ class RetryableFetch(FetchError):
     def __init__(self, url: str, reason: str, status: int | None = None, retry_after: float | None = None):
         super().__init__(url, reason, status)
         self.retry_after = retry_after
+
+
+def is_retryable(error: FetchError) -> bool:
+    """Worth trying again in a later run: network trouble, timeouts, 408, 429 and 5xx."""
+    return error.status is None or error.status >= 500 or error.status in (408, 429)
 
 
 def parse_retry_after(value: str | None, cap: float) -> float | None:
@@ -49,34 +65,107 @@ def parse_retry_after(value: str | None, cap: float) -> float | None:
     return max(0.0, min(seconds, cap))
 
 
-class HostPacer:
-    """Spaces request starts to each host by at least `delay` seconds (thread-safe)."""
+def host_of(url: str) -> str:
+    return urlsplit(url).netloc.lower()
 
-    def __init__(self, delay: float):
+
+class HostPacer:
+    """Spaces request starts to each host by at least its delay (thread-safe).
+
+    A host's delay is the configured one unless robots.txt asked for more (Crawl-delay); a
+    429/503 with Retry-After pushes the host's next start back for every worker, not only the
+    one that got the answer."""
+
+    def __init__(self, delay: float, sleep: Callable[[float], None] = time.sleep):
         self.delay = delay
+        self._delays: dict[str, float] = {}
         self._next: dict[str, float] = {}
         self._lock = threading.Lock()
+        self._sleep = sleep
+
+    def set_delay(self, host: str, delay: float) -> None:
+        with self._lock:
+            self._delays[host] = max(self.delay, delay)
+
+    def delay_for(self, host: str) -> float:
+        return self._delays.get(host, self.delay)
+
+    def defer(self, host: str, seconds: float) -> None:
+        with self._lock:
+            self._next[host] = max(self._next.get(host, 0.0), time.monotonic() + seconds)
 
     def wait(self, url: str) -> None:
-        host = urlsplit(url).netloc.lower()
+        host = host_of(url)
         with self._lock:
             now = time.monotonic()
             start = max(now, self._next.get(host, now))
-            self._next[host] = start + self.delay
+            self._next[host] = start + self._delays.get(host, self.delay)
         if start > now:
-            time.sleep(start - now)
+            self._sleep(start - now)
+
+
+class _Inflater:
+    """Content-Encoding decoding in steps of at most DECODE_STEP output bytes."""
+
+    def __init__(self, url: str, coding: str):
+        coding = coding.strip().lower()
+        if coding in ("", "identity"):
+            self._new = None
+        elif coding in ("gzip", "x-gzip"):
+            self._new = lambda: zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif coding == "deflate":
+            self._new = lambda: zlib.decompressobj(zlib.MAX_WBITS)
+        else:
+            raise FetchError(url, f"unsupported content-encoding {coding!r}")
+        self.url = url
+        self.coding = coding
+        self._obj = self._new() if self._new else None
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        if self._obj is None:
+            yield data
+            return
+        try:
+            while True:
+                out = self._obj.decompress(data, DECODE_STEP)
+                if out:
+                    yield out
+                data = self._obj.unconsumed_tail
+                if self._obj.eof and self._obj.unused_data:
+                    data = self._obj.unused_data  # the next member of a multi-member gzip
+                    self._obj = self._new()
+                    continue
+                if not data and len(out) < DECODE_STEP:
+                    return
+        except zlib.error as exc:
+            if self.coding == "deflate" and self._new is not None and not getattr(self, "_raw", False):
+                # Some servers send raw deflate without the zlib wrapper.
+                self._raw = True
+                self._new = lambda: zlib.decompressobj(-zlib.MAX_WBITS)
+                self._obj = self._new()
+                yield from self.feed(data)
+                return
+            raise FetchError(self.url, f"corrupt {self.coding} body: {exc}") from None
 
 
 class Fetcher:
+    backoff_base = 0.5  # seconds before the second attempt; doubles each time, plus jitter
+
     def __init__(self, config: FetchConfig, client: httpx.Client | None = None, sleep=time.sleep):
         self.config = config
         self.client = client or httpx.Client(
-            headers={"User-Agent": config.user_agent, "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
+            headers={
+                "User-Agent": config.user_agent,
+                "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+                # Only what _Inflater can decode in bounded steps.
+                "Accept-Encoding": "gzip, deflate",
+            },
             timeout=httpx.Timeout(config.timeout),
             follow_redirects=True,
             max_redirects=10,
+            limits=httpx.Limits(max_connections=max(10, config.concurrency * 2), max_keepalive_connections=max(10, config.concurrency)),
         )
-        self.pacer = HostPacer(config.per_host_delay)
+        self.pacer = HostPacer(config.per_host_delay, sleep)
         self._sleep = sleep
 
     def close(self) -> None:
@@ -92,10 +181,13 @@ class Fetcher:
         error = state.outcome.exception() if state.outcome else None
         if isinstance(error, RetryableFetch) and error.retry_after is not None:
             return error.retry_after
-        backoff = min(60.0, 0.5 * 2 ** (state.attempt_number - 1))
+        backoff = min(MAX_BACKOFF, self.backoff_base * 2 ** (state.attempt_number - 1))
         return backoff + random.uniform(0, backoff / 2)
 
-    def fetch(self, url: str, validators: dict[str, str] | None = None) -> FetchedPage:
+    def fetch(self, url: str, validators: dict[str, str] | None = None,
+              accept: Callable[[str], bool] | None = None) -> FetchedPage:
+        """GET url with retries. `accept(content_type)` False: the body is not downloaded
+        (the page comes back with an empty body and `x-archiver-body: skipped`)."""
         retrying = Retrying(
             retry=retry_if_exception_type(RetryableFetch),
             stop=stop_after_attempt(self.config.max_retries + 1),
@@ -104,52 +196,91 @@ class Fetcher:
             reraise=True,
         )
         try:
-            return retrying(self._fetch_once, url, validators or {})
+            return retrying(self.fetch_once, url, validators or {}, accept)
         except RetryableFetch as exc:
             raise FetchError(url, f"{exc.reason} (gave up after {self.config.max_retries + 1} attempts)", exc.status) from None
 
-    def _fetch_once(self, url: str, validators: dict[str, str]) -> FetchedPage:
+    def fetch_once(self, url: str, validators: dict[str, str] | None = None,
+                   accept: Callable[[str], bool] | None = None, max_bytes: int | None = None) -> FetchedPage:
+        """One paced attempt; RetryableFetch for what deserves another."""
         self.pacer.wait(url)
         headers = {}
+        validators = validators or {}
         if "etag" in validators:
             headers["If-None-Match"] = validators["etag"]
         if "last-modified" in validators:
             headers["If-Modified-Since"] = validators["last-modified"]
         fetched_at = utc_now()
+        deadline = time.monotonic() + self.config.timeout
         try:
             with self.client.stream("GET", url, headers=headers) as response:
                 status = response.status_code
                 if status in RETRY_STATUSES:
                     retry_after = parse_retry_after(response.headers.get("retry-after"), self.config.max_retry_after)
+                    if retry_after:
+                        self.pacer.defer(host_of(str(response.url)), retry_after)
                     raise RetryableFetch(url, f"HTTP {status}", status, retry_after)
-                body = self._read_capped(url, response)
+                page_headers = {k.lower(): v for k, v in response.headers.items() if k.lower() not in TRANSFER_HEADERS}
+                content_type = page_headers.get("content-type", "").split(";")[0].strip().lower()
+                if accept is not None and status == 200 and not accept(content_type):
+                    body = b""
+                    page_headers["x-archiver-body"] = "skipped"
+                else:
+                    body = self._read_capped(url, response, deadline, max_bytes)
                 return FetchedPage(
                     url=url,
                     final_url=str(response.url),
                     status=status,
-                    headers={k.lower(): v for k, v in response.headers.items()},
+                    headers=page_headers,
                     body=body,
                     fetched_at=fetched_at,
                     redirects=tuple(str(r.url) for r in response.history),
                 )
-        except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as exc:
-            raise RetryableFetch(url, f"{type(exc).__name__}: {exc or 'no detail'}") from None
+        except httpx.TimeoutException:
+            raise RetryableFetch(url, f"timeout (no answer within {self.config.timeout:g}s)") from None
+        except httpx.RemoteProtocolError as exc:
+            raise RetryableFetch(url, f"connection broken: {exc or 'no detail'}") from None
+        except httpx.NetworkError as exc:
+            raise RetryableFetch(url, f"connection failed: {exc or type(exc).__name__}") from None
         except httpx.TooManyRedirects:
             raise FetchError(url, "too many redirects") from None
         except httpx.HTTPError as exc:
             raise FetchError(url, f"{type(exc).__name__}: {exc}") from None
 
-    def _read_capped(self, url: str, response: httpx.Response) -> bytes:
+    def _read_capped(self, url: str, response: httpx.Response, deadline: float, max_bytes: int | None) -> bytes:
         limit = self.config.max_body_bytes
+        truncate = max_bytes is not None
+        if truncate:
+            limit = max_bytes
+        coding = response.headers.get("content-encoding", "")
         declared = response.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > limit:
-            raise FetchError(url, f"body of {declared} bytes exceeds max_body_bytes ({limit})", response.status_code)
+        if not truncate and not coding and declared and declared.isdigit() and int(declared) > limit:
+            raise FetchError(url, f"body too large: {declared} bytes, max_body_bytes is {limit}", response.status_code)
+        if response.is_stream_consumed:
+            # An in-memory response (MockTransport, respx replay) arrives already decoded.
+            raws: Iterable[bytes] = [response.content]
+            inflater = _Inflater(url, "")
+        else:
+            raws = response.iter_raw()
+            inflater = _Inflater(url, coding.split(",")[-1] if coding else "")
         chunks: list[bytes] = []
         size = 0
-        # iter_bytes decodes Content-Encoding as it goes: the cap applies to the expanded body.
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise FetchError(url, f"body exceeds max_body_bytes ({limit}) after decompression", response.status_code)
-            chunks.append(chunk)
+        for raw in raws:
+            for chunk in inflater.feed(raw):
+                size += len(chunk)
+                if size > limit:
+                    if truncate:
+                        chunks.append(chunk[: len(chunk) - (size - limit)])
+                        return b"".join(chunks)
+                    raise FetchError(url, f"body too large: over max_body_bytes ({limit}) after decompression", response.status_code)
+                chunks.append(chunk)
+            # httpx's timeout is per read: a server trickling bytes would never trip it.
+            if time.monotonic() > deadline:
+                raise RetryableFetch(url, f"timeout (body not complete within {self.config.timeout:g}s)")
         return b"".join(chunks)
+
+
+def accept_types(types: Iterable[str]) -> Callable[[str], bool]:
+    """A predicate for Fetcher.fetch(accept=...): the given types, any +xml type, or none declared."""
+    allowed = frozenset(types)
+    return lambda content_type: not content_type or content_type in allowed or content_type.endswith("+xml")

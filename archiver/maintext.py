@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 
 from trafilatura import bare_extraction, extract_metadata
-from trafilatura.deduplication import LRUCache
 from trafilatura.utils import decode_file, load_html
 
 __all__ = ["MainText", "extract_main_text"]
@@ -30,6 +29,8 @@ class MainText:
 
 
 # Comments are never part of an archived article; tables often are (data, schedules).
+# No deduplicate: its cache is process-global (output would depend on earlier pages) and,
+# even with a fresh cache per page, it cost recall on the corpus.
 _OPTIONS = dict(
     include_comments=False,
     include_tables=True,
@@ -65,17 +66,16 @@ _BOILERPLATE_LINE = re.compile(
 )
 _MAX_BOILERPLATE_LINE = 100
 
+
 def _run(html: str, url: str | None, **mode: bool) -> str:
     try:
-        # A fresh cache per call: trafilatura's default one is process-global, which would
-        # make the output depend on what was extracted before (not deterministic).
-        doc = bare_extraction(html, url=url, deduplicate=LRUCache(maxsize=1024), **_OPTIONS, **mode)
+        doc = bare_extraction(html, url=url, **_OPTIONS, **mode)
     except Exception:  # trafilatura raises on some malformed inputs; the adapter must not
         return ""
     return (doc.text or "") if doc is not None else ""
 
 
-def _paragraphs(text: str) -> str:
+def _paragraphs(text: str, title: str | None) -> str:
     kept = []
     for line in text.splitlines():
         line = " ".join(line.split())
@@ -84,6 +84,12 @@ def _paragraphs(text: str) -> str:
         if len(line) <= _MAX_BOILERPLATE_LINE and _BOILERPLATE_LINE.match(line):
             continue
         kept.append(line)
+    # The headline is usually the first block of the article container; it is in .title.
+    if kept and title and kept[0] == " ".join(title.split()):
+        kept.pop(0)
+    # Leftovers of broken markup ("<<>>", replacement characters) are not an article.
+    if not any(char.isalnum() for line in kept for char in line):
+        return ""
     return "\n\n".join(kept)
 
 
@@ -127,12 +133,13 @@ def extract_main_text(html: str, url: str | None = None) -> MainText:
         html = decode_file(html)
     if not isinstance(html, str) or not html.strip():
         html = ""
-    text = _paragraphs(_body_text(html, url)) if html else ""
     meta = _metadata(html, url) if html else None
+    title = (meta.title or None) if meta is not None else None
+    text = _paragraphs(_body_text(html, url), title) if html else ""
     if meta is None:
         return MainText(None, text, None, (), (), url, None, None, None)
     return MainText(
-        title=meta.title or None,
+        title=title,
         text=text,
         published=meta.date or None,
         authors=_split(meta.author, ";"),

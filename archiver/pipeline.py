@@ -1,27 +1,38 @@
 """The crawl: discover → fetch → store raw → parse (adapter) → store article, per site.
 
-The frontier lives in the database, so a crawl killed at any moment resumes where it
-stopped: a URL whose raw body was stored but not yet parsed ('fetched') is parsed from the
-stored bytes, never fetched again in that run. Each page's failure is recorded with its reason
-and the crawl goes on.
+Fetching runs in a pool of `concurrency` worker threads sharing one httpx client; everything
+that touches the database (the frontier, captures, parsing and saving articles) runs on the
+calling thread, because an SQLite connection is not thread-safe and one writer is all WAL
+allows anyway. Several sites are crawled at once, each held to its share of the workers, so a
+per-host delay on one site does not idle the others.
+
+The frontier lives in the database, so a crawl killed at any moment resumes where it stopped.
+Each step that must not be half-done is one transaction: a capture with its frontier state
+'fetched'; an article with everything hanging off it and its frontier state 'done'. A URL
+whose raw body was stored but not yet parsed ('fetched') is parsed from the stored bytes on
+the next run, never fetched again. Each page's failure is recorded with its reason and the
+crawl goes on; a retryable failure waits in the frontier for a later run.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
+import time
+from collections import Counter, deque
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
-from .cassettes import Recorder
+from .cassettes import CassetteMiss, Recorder
 from .config import Config
 from .errors import ArchiverError, FetchError, ParseError
-from .fetch import Fetcher
+from .fetch import Fetcher, accept_types, is_retryable
 from .html import decode_body
 from .models import FetchedPage, utc_now
+from .robots import RobotsPolicy, Verdict
 from .sites import adapter_class
 from .sites.base import Adapter, context_for
 from .store import Outcome, Store
@@ -31,6 +42,10 @@ log = logging.getLogger("archiver.crawl")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml")
 RETRY_BASE = timedelta(minutes=10)
+MAX_ATTEMPTS = 10  # runs in which a retryable URL is tried before it is given up (~4 days)
+ROBOTS_RECHECK = timedelta(days=1)  # a disallowed URL is looked at again (locally) after this
+FAILED_RUN_PAUSE = 1800.0  # seconds before `crawl --due` tries again a site whose last run failed
+COUNT_KEYS = ("fetched", "new", "updated", "unchanged", "duplicate", "failed")
 
 
 @dataclass
@@ -43,27 +58,36 @@ class RunReport:
 
     def as_dict(self) -> dict:
         return {"site": self.site, "run_id": self.run_id, "status": self.status, **{
-            k: self.counts.get(k, 0) for k in ("fetched", "new", "updated", "unchanged", "duplicate", "failed")
+            k: self.counts.get(k, 0) for k in COUNT_KEYS
         }, "errors": dict(self.errors)}
 
 
 Progress = Callable[[str, str, int, int], None]  # site, url, done, total
 
 
-def _later(attempts: int) -> str:
-    delay = min(RETRY_BASE * (2 ** max(0, attempts - 1)), timedelta(days=1))
+def _at(delay: timedelta) -> str:
     return (datetime.now(timezone.utc) + delay).replace(microsecond=0).isoformat()
+
+
+def _later(attempts: int) -> str:
+    return _at(min(RETRY_BASE * (2 ** max(0, attempts - 1)), timedelta(days=1)))
 
 
 def _reason_class(reason: str) -> str:
     """A short bucket for the summary: 'HTTP 404', 'timeout', 'parse: no date line', ..."""
     head = reason.split(" (gave up")[0]
+    if head.startswith(("connection ", "timeout", "body too large")):
+        head = head.split(":")[0].split(" (")[0]
     return head if len(head) <= 60 else head[:57] + "..."
 
 
 class SiteCrawl:
+    """One site's run. `next_job`, `complete` and everything storing run on the crawl's
+    thread; only `fetch_job` runs in a worker."""
+
     def __init__(self, store: Store, adapter: Adapter, fetcher: Fetcher, max_pages: int,
-                 progress: Progress | None = None, recorder: Recorder | None = None):
+                 progress: Progress | None = None, recorder: Recorder | None = None,
+                 robots: RobotsPolicy | None = None):
         self.store = store
         self.adapter = adapter
         self.site = adapter.name
@@ -71,63 +95,125 @@ class SiteCrawl:
         self.max_pages = max_pages
         self.progress = progress
         self.recorder = recorder
+        self.robots = robots
         self.report = RunReport(self.site)
         self.attempted: set[str] = set()
+        self.accept = accept_types(HTML_TYPES + FEED_TYPES)
+        self._queue: deque[dict] = deque()
+        self._submitted = 0  # fetches started this run; max_pages caps it
+        self._done = 0
+        self._unreachable = 0
+        self._starts: set[str] = set()
 
     def run(self) -> RunReport:
-        report = self.report
-        report.run_id = self.store.start_run(self.site)
+        return CrawlScheduler([self], self.fetcher.config.concurrency).run()[0]
+
+    # -- the run's frame ----------------------------------------------------------------
+    def begin(self) -> None:
+        stale = self.store.close_stale_runs(self.site)
+        if stale:
+            log.info("%s: %d earlier run(s) were interrupted; resuming their frontier", self.site, stale)
+        self.report.run_id = self.store.start_run(self.site)
         starts = self.adapter.start_urls()
+        self._starts = set(starts)
         self.store.frontier_add(self.site, starts, "listing")
         self.store.frontier_requeue(self.site, starts)
+
+    def finish(self, interrupted: bool = False) -> None:
+        report = self.report
+        failed, fetched = report.counts["failed"], report.counts["fetched"]
+        if interrupted:
+            report.status = "interrupted"
+        elif (failed or self._unreachable) and not fetched:
+            report.status = "failed"
+        elif failed:
+            report.status = "partial"
+        if self.progress:
+            self.progress(self.site, "", self._done, self._done)
+        self.store.finish_run(report.run_id, report.status, {k: report.counts.get(k, 0) for k in COUNT_KEYS}, dict(report.errors))
+
+    # -- scheduling (crawl thread) ------------------------------------------------------
+    def next_job(self) -> dict | None:
+        """The next frontier entry to fetch, or None. Entries fetched by an earlier, killed
+        run are parsed here from their stored bytes instead of being handed out."""
+        while True:
+            if self._submitted >= self.max_pages:
+                return None
+            if not self._queue:
+                # Attempted URLs can still be eligible (in flight, missing from a cassette): look past them.
+                rows = self.store.frontier_next(self.site, utc_now(), 200 + len(self.attempted))
+                self._queue.extend(r for r in rows if r["url"] not in self.attempted)
+                if not self._queue:
+                    return None
+            entry = self._queue.popleft()
+            if entry["url"] in self.attempted:
+                continue
+            self.attempted.add(entry["url"])
+            if entry["state"] == "fetched":
+                self._resume_parse(entry["url"])
+                continue
+            self._submitted += 1
+            return entry
+
+    def validators_for(self, entry: dict) -> dict[str, str]:
+        return self.store.last_validators(entry["url"])
+
+    def fetch_job(self, url: str, validators: dict[str, str]):
+        """Worker thread: robots.txt, then the fetch. Returns a FetchedPage, a FetchError or a
+        robots Verdict; never touches the database."""
         try:
-            while report.counts["fetched"] < self.max_pages:
-                batch = [e for e in self.store.frontier_next(self.site, utc_now(), 50) if e["url"] not in self.attempted]
-                if not batch:
-                    break
-                for entry in batch:
-                    if report.counts["fetched"] >= self.max_pages and entry["state"] != "fetched":
-                        continue
-                    self.attempted.add(entry["url"])
-                    self._visit(entry)
-        finally:
-            failed, fetched = report.counts["failed"], report.counts["fetched"]
-            if failed and not fetched:
-                report.status = "failed"
-            elif failed:
-                report.status = "partial"
-            self.store.finish_run(report.run_id, report.status, {
-                k: report.counts.get(k, 0) for k in ("fetched", "new", "updated", "unchanged", "duplicate", "failed")
-            }, dict(report.errors))
-        return report
+            if self.robots is not None:
+                verdict = self.robots.check(url)
+                if not verdict.allowed:
+                    return verdict
+            return self.fetcher.fetch(url, validators, accept=self.accept)
+        except FetchError as exc:
+            return exc
+        except Exception as exc:  # a bug in one fetch must not kill the run; it is logged in full
+            log.exception("%s: unexpected error while fetching", url)
+            return FetchError(url, f"unexpected error: {type(exc).__name__}: {exc}")
+
+    def complete(self, entry: dict, result) -> None:
+        url = entry["url"]
+        if isinstance(result, Verdict):
+            self._submitted -= 1  # no request was made for this page
+            self._defer(url, result)
+        elif isinstance(result, CassetteMiss):
+            # A replay without this page says nothing about the site: leave it for a live run.
+            self.report.errors["not in the cassette"] += 1
+        elif isinstance(result, FetchError):
+            with self.store.transaction():
+                self.store.record_failure(self.site, url, result.reason, result.status, self.report.run_id)
+                self._fail(url, result.reason, entry["attempts"], is_retryable(result))
+        else:
+            self.report.counts["fetched"] += 1
+            if self.recorder:
+                self.recorder.add(self.site, self.adapter.base_url, result)
+            self._handle(entry, result, self.adapter.article_key(url) is not None)
+        self._done += 1
+        if self.progress:
+            self.progress(self.site, url, self._done, self.max_pages)
+
+    # -- outcomes (crawl thread) --------------------------------------------------------
+    def _defer(self, url: str, verdict: Verdict) -> None:
+        if verdict.retry_in is not None:
+            self._unreachable += 1
+            self.report.errors["robots.txt unreachable"] += 1
+            when = _at(timedelta(seconds=verdict.retry_in))
+        else:
+            self.report.errors["disallowed by robots.txt"] += 1
+            when = _at(ROBOTS_RECHECK)
+        self.store.frontier_mark(url, "retry", verdict.reason, next_attempt=when)
 
     def _fail(self, url: str, reason: str, attempts: int, retry: bool) -> None:
         self.report.counts["failed"] += 1
         self.report.errors[_reason_class(reason)] += 1
         log.warning("%s: %s", url, reason)
+        if retry and attempts + 1 >= MAX_ATTEMPTS:
+            retry = False
+            reason = f"{reason}; given up after {attempts + 1} runs"
         state = "retry" if retry else "failed"
         self.store.frontier_mark(url, state, reason, next_attempt=_later(attempts + 1), attempted=True)
-
-    def _visit(self, entry: dict) -> None:
-        url = entry["url"]
-        if entry["state"] == "fetched":
-            self._resume_parse(url)
-            return
-        if self.progress:
-            self.progress(self.site, url, self.report.counts["fetched"], self.max_pages)
-        is_article = self.adapter.article_key(url) is not None
-        validators = self.store.last_validators(url) if is_article else {}
-        try:
-            page = self.fetcher.fetch(url, validators)
-        except FetchError as exc:
-            self.store.record_failure(self.site, url, exc.reason, exc.status, self.report.run_id)
-            retry = exc.status is None or exc.status >= 500 or exc.status in (408, 429)
-            self._fail(url, exc.reason, entry["attempts"], retry)
-            return
-        self.report.counts["fetched"] += 1
-        if self.recorder:
-            self.recorder.add(self.site, self.adapter.base_url, page)
-        self._handle(entry, page, is_article)
 
     def _handle(self, entry: dict, page: FetchedPage, is_article: bool) -> None:
         url = page.url
@@ -135,23 +221,39 @@ class SiteCrawl:
             self._unchanged_304(url, page)
             return
         if page.status >= 400:
-            self.store.save_capture(self.site, page, "error", self.report.run_id, error=f"HTTP {page.status}")
-            self._fail(url, f"HTTP {page.status}", entry["attempts"], retry=False)
+            with self.store.transaction():
+                self.store.save_capture(self.site, page, "error", self.report.run_id, error=f"HTTP {page.status}")
+                self._fail(url, f"HTTP {page.status}", entry["attempts"], retry=False)
             return
         kind = "article" if is_article else "listing"
         content_type = page.content_type
-        if content_type and not (content_type in HTML_TYPES or content_type in FEED_TYPES or content_type.endswith("+xml")):
-            self.store.save_capture(self.site, page, "skipped", self.report.run_id, error=f"not HTML: {content_type}")
+        if page.header("x-archiver-body") == "skipped" or not self.accept(content_type):
+            # Recorded (URL, status, headers), not downloaded and not parsed.
+            with self.store.transaction():
+                self.store.save_capture(self.site, page, "skipped", self.report.run_id, error=f"not HTML: {content_type}",
+                                        store_body=False)
+                self.store.frontier_mark(url, "done", f"not HTML: {content_type}", attempted=True)
             self.report.errors[f"skipped: {content_type}"] += 1
-            self.store.frontier_mark(url, "done", f"not HTML: {content_type}", attempted=True)
             return
         _, encoding = decode_body(page.body, page.header("content-type"))
-        capture = self.store.save_capture(self.site, page, kind, self.report.run_id, encoding=encoding)
-        self.store.frontier_mark(url, "fetched", attempted=True)
+        previous_sha = self.store.latest_capture_sha(url) if is_article else None
+        with self.store.transaction():
+            capture = self.store.save_capture(self.site, page, kind, self.report.run_id, encoding=encoding)
+            self.store.frontier_mark(url, "fetched", attempted=True)
         self._discover(entry, page)
         if is_article:
-            self._parse_and_save(url, page, capture.capture_id, capture.sha256)
-        self.store.frontier_mark(url, "done")
+            article_id = self.store.article_id_for_url(url) if previous_sha == capture.sha256 else None
+            with self.store.transaction():
+                if article_id:
+                    # A 200 with the very bytes we hold (no validators, or a server ignoring
+                    # them): an unchanged capture, nothing to parse.
+                    self.store.link_capture(capture.capture_id, article_id, capture.sha256)
+                    self.report.counts["unchanged"] += 1
+                else:
+                    self._parse_and_save(url, page, capture.capture_id, capture.sha256)
+                self.store.frontier_mark(url, "done")
+        else:
+            self.store.frontier_mark(url, "done")
 
     def _discover(self, entry: dict, page: FetchedPage) -> None:
         try:
@@ -160,15 +262,20 @@ class SiteCrawl:
             log.warning("%s: link discovery failed: %s", page.url, exc)
             return
         depth = (entry.get("depth") or 0) + 1
-        new_articles = self.store.frontier_add(self.site, links.articles, "article", depth)
-        listings = [u for u in links.listings if u != page.url]
-        if entry["kind"] == "listing" and listings:
-            # Pagination goes on only while pages still bring something new.
-            if new_articles:
+        with self.store.transaction():
+            new_articles = self.store.frontier_add(self.site, links.articles, "article", depth)
+            listings = [u for u in links.listings if u != page.url]
+            if entry["kind"] == "listing" and listings:
+                # Pagination goes on only while pages still bring something new.
+                if new_articles:
+                    self.store.frontier_add(self.site, listings, "listing", depth)
+                    self.store.frontier_requeue(self.site, [u for u in listings if u not in self.attempted])
+            elif listings:
                 self.store.frontier_add(self.site, listings, "listing", depth)
-                self.store.frontier_requeue(self.site, [u for u in listings if u not in self.attempted])
-        elif listings:
-            self.store.frontier_add(self.site, listings, "listing", depth)
+            if entry.get("url") in self._starts:
+                # What the front page and feeds link is where stories change: re-check those
+                # articles every run (conditional GET, so usually a cheap 304).
+                self.store.frontier_recheck(self.site, [u for u in links.articles if u not in self.attempted])
 
     def _parse_and_save(self, url: str, page: FetchedPage, capture_id: int | None, sha256: str | None) -> None:
         try:
@@ -197,12 +304,14 @@ class SiteCrawl:
 
     def _unchanged_304(self, url: str, page: FetchedPage) -> None:
         sha = self.store.latest_capture_sha(url)
-        capture = self.store.save_capture(self.site, page, "article", self.report.run_id)
-        article_id = self.store.article_id_for_url(url)
-        if article_id:
-            self.store.link_capture(capture.capture_id, article_id, sha)
+        with self.store.transaction():
+            capture = self.store.save_capture(self.site, page, "article" if self.adapter.article_key(url) else "listing",
+                                              self.report.run_id)
+            article_id = self.store.article_id_for_url(url)
+            if article_id:
+                self.store.link_capture(capture.capture_id, article_id, sha)
+            self.store.frontier_mark(url, "done", attempted=True)
         self.report.counts["unchanged"] += 1
-        self.store.frontier_mark(url, "done")
 
     def _resume_parse(self, url: str) -> None:
         """A page fetched by a run that died before parsing it: parse the stored bytes."""
@@ -213,9 +322,114 @@ class SiteCrawl:
             return
         page = self.store.page_from_capture(row)
         self._discover({"kind": self.store.frontier_state(url)["kind"], "depth": 0}, page)
-        if self.adapter.article_key(url):
-            self._parse_and_save(url, page, row["id"], row["sha256"])
-        self.store.frontier_mark(url, "done")
+        with self.store.transaction():
+            if self.adapter.article_key(url):
+                self._parse_and_save(url, page, row["id"], row["sha256"])
+            self.store.frontier_mark(url, "done")
+
+
+class _Batch:
+    """Groups the stores of consecutive pages into one transaction, committed every `pages`
+    pages or `seconds` seconds. Each page's writes stay all-or-nothing (a savepoint inside);
+    a kill loses at most the open batch, whose pages are simply fetched again on resume.
+    Per-page commits made the single writer thread the crawl's bottleneck."""
+
+    def __init__(self, store: Store, pages: int = 50, seconds: float = 0.5):
+        self.store = store
+        self.pages = pages
+        self.seconds = seconds
+        self._tx = None
+        self._count = 0
+        self._deadline = 0.0
+
+    def open(self) -> None:
+        if self._tx is None:
+            self._tx = self.store.transaction()
+            self._tx.__enter__()
+            self._count = 0
+            self._deadline = time.monotonic() + self.seconds
+
+    def added(self) -> None:
+        self._count += 1
+        if self._count >= self.pages or time.monotonic() >= self._deadline:
+            self.commit()
+
+    def time_left(self) -> float | None:
+        return None if self._tx is None else max(0.0, self._deadline - time.monotonic())
+
+    def commit(self) -> None:
+        if self._tx is not None:
+            tx, self._tx = self._tx, None
+            tx.__exit__(None, None, None)
+
+    def abort(self, exc: BaseException) -> None:
+        if self._tx is not None:
+            tx, self._tx = self._tx, None
+            tx.__exit__(type(exc), exc, exc.__traceback__)
+
+
+class CrawlScheduler:
+    """Hands frontier entries of several sites to `concurrency` fetch workers and stores the
+    results as they come back, on the calling thread. Each site with work gets an equal
+    share of the workers, so a slow or delayed host cannot take them all; the per-host delay
+    itself is enforced by the fetcher's HostPacer."""
+
+    def __init__(self, crawls: list[SiteCrawl], concurrency: int):
+        self.crawls = crawls
+        self.concurrency = max(1, concurrency)
+
+    def run(self) -> list[RunReport]:
+        for crawl in self.crawls:
+            crawl.begin()
+        pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="archiver-fetch")
+        batch = _Batch(self.crawls[0].store) if self.crawls else None
+        finished = False
+        try:
+            self._loop(pool, batch)
+            batch and batch.commit()
+            finished = True
+        except BaseException as exc:
+            batch and batch.abort(exc)
+            raise
+        finally:
+            # On Ctrl-C or SIGTERM, don't start queued fetches; those in flight end by their timeout.
+            pool.shutdown(wait=finished, cancel_futures=True)
+            for crawl in self.crawls:
+                crawl.finish(interrupted=not finished)
+        return [crawl.report for crawl in self.crawls]
+
+    def _loop(self, pool: ThreadPoolExecutor, batch: _Batch) -> None:
+        inflight: dict[Future, tuple[SiteCrawl, dict]] = {}
+        busy: Counter = Counter()
+        live = list(self.crawls)
+        turn = 0
+        while True:
+            if live:
+                share = -(-self.concurrency // len(live))
+                turn = (turn + 1) % len(live)
+                for crawl in live[turn:] + live[:turn]:
+                    while len(inflight) < self.concurrency and busy[crawl] < share:
+                        batch.open()  # resuming a killed run's pages writes too
+                        entry = crawl.next_job()
+                        if entry is None:
+                            if not busy[crawl]:
+                                live.remove(crawl)  # nothing queued, nothing in flight to discover more
+                            break
+                        future = pool.submit(crawl.fetch_job, entry["url"], crawl.validators_for(entry))
+                        inflight[future] = (crawl, entry)
+                        busy[crawl] += 1
+            if not inflight:
+                return
+            done, _ = wait(inflight, timeout=batch.time_left(), return_when=FIRST_COMPLETED)
+            if not done:
+                batch.commit()  # nothing came back in time: don't sit on stored pages
+                continue
+            batch.open()
+            for future in done:
+                crawl, entry = inflight.pop(future)
+                busy[crawl] -= 1
+                crawl.complete(entry, future.result())
+                batch.added()
 
 
 def make_adapter(config: Config, site: str, base_url: str | None = None) -> Adapter:
@@ -225,13 +439,35 @@ def make_adapter(config: Config, site: str, base_url: str | None = None) -> Adap
 
 def crawl(store: Store, config: Config, sites: Iterable[str], fetcher: Fetcher, max_pages: int | None = None,
           progress: Progress | None = None, recorder: Recorder | None = None,
-          base_urls: dict[str, str] | None = None) -> list[RunReport]:
-    reports = []
+          base_urls: dict[str, str] | None = None, robots: RobotsPolicy | None = None) -> list[RunReport]:
+    """Crawl SITES together (sharing `fetch.concurrency` workers); one report per site."""
+    if robots is None and config.fetch.respect_robots:
+        robots = RobotsPolicy(fetcher)
+    crawls = []
     for site in sites:
         adapter = make_adapter(config, site, (base_urls or {}).get(site))
         limit = max_pages if max_pages is not None else config.site(site).max_pages
-        reports.append(SiteCrawl(store, adapter, fetcher, limit, progress, recorder).run())
-    return reports
+        crawls.append(SiteCrawl(store, adapter, fetcher, limit, progress, recorder, robots))
+    return CrawlScheduler(crawls, config.fetch.concurrency).run()
+
+
+def due_sites(store: Store, config: Config, sites: Iterable[str], now: datetime | None = None) -> list[str]:
+    """Sites whose `every` has elapsed since their last successful run. A site whose last run
+    failed outright waits FAILED_RUN_PAUSE (or `every`, if shorter) before the next try, so a
+    cron line every few minutes does not knock on a dead site every few minutes."""
+    now = now or datetime.now(timezone.utc)
+    due = []
+    for site in sites:
+        every = config.site(site).every_seconds
+        last_ok = store.last_successful_run(site)
+        if last_ok and (now - datetime.fromisoformat(last_ok)).total_seconds() < every:
+            continue
+        last = store.last_run(site)
+        if last and last["status"] == "failed" and \
+                (now - datetime.fromisoformat(last["started"])).total_seconds() < min(every, FAILED_RUN_PAUSE):
+            continue
+        due.append(site)
+    return due
 
 
 def reparse(store: Store, config: Config, sites: Iterable[str] | None = None) -> Counter:

@@ -49,28 +49,200 @@ def date_bound(value: str | None, upper: bool) -> str | None:
     return moment.astimezone(timezone.utc).isoformat()
 
 
+# Lower-case and/or/not are words here: only upper-case AND, OR, NOT are operators, as in
+# most search boxes. FTS5 has no stop-word list of its own.
+STOP_WORDS = frozenset("""
+a an and are as at be but by for from has have he her his i if in into is it its not of on or
+she so than that the their them then there these they this to was we were what when which who
+will with you
+""".split())
+
+SEARCH_COLUMNS = ("title", "text")  # the columns of articles_fts
+SORTS = ("relevance", "newest", "oldest")
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+        (?P<open>\() | (?P<close>\)) |
+        (?P<neg>-)(?=[^\s)]) |
+        (?P<column>[A-Za-z_]+):(?!//)(?=[^\s)]) |
+        (?P<bare>[A-Za-z_]+):(?=[\s)]|$) |
+        "(?P<phrase>[^"]*)"(?P<pprefix>\*)? |
+        (?P<quote>") |
+        (?P<word>[^\s()"]+)
+    )""",
+    re.VERBOSE,
+)
+
+
+def _tokens(query: str) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    pos = 0
+    while pos < len(query):
+        match = _TOKEN.match(query, pos)
+        if match is None or match.end() == pos:  # only trailing blanks are left
+            break
+        pos = match.end()
+        kind = match.lastgroup
+        if kind == "quote":
+            raise UsageError(f"the search query {query!r} has an unclosed quote; close it or remove it")
+        if kind == "bare" and match.group("bare").lower() in SEARCH_COLUMNS:
+            raise UsageError(f"in the search query {query!r}: {match.group('bare')}: needs a word or \"a phrase\" right after it")
+        if kind == "bare":  # "Raqqa: the battle" - a colon in prose, not a column filter
+            out.append(("word", match.group("bare")))
+        elif kind == "pprefix":
+            out.append(("phrase", match.group("phrase") + "*"))
+        elif kind == "word" and match.group("word") in ("AND", "OR", "NOT"):
+            out.append((match.group("word"), ""))
+        else:
+            out.append((kind, match.group(kind) or ""))
+    return out
+
+
+def _quote(words: str, prefix: bool) -> str | None:
+    """One FTS5 string: always quoted, so punctuation in a word (Aleppo-Raqqa, al-Nusra,
+    U.S.) becomes a phrase of its tokens instead of an FTS5 syntax error."""
+    if not re.search(r"\w", words):
+        return None
+    return '"' + words.replace('"', '""') + '"' + ("*" if prefix else "")
+
+
+class _Parser:
+    """Recursive descent over the tokens, emitting an FTS5 expression.
+
+    query := or ; or := and ("OR" and)* ; and := item+ with "AND" optional between items ;
+    item := ("NOT" | "-") unary | unary ; unary := [column ":"] ("(" or ")" | phrase | word)
+    A sub-expression made only of stop-words vanishes (None) instead of matching everything.
+    """
+
+    def __init__(self, query: str):
+        self.query = query
+        self.tokens = _tokens(query)
+        self.pos = 0
+        self.dropped: list[str] = []
+
+    def peek(self) -> str | None:
+        return self.tokens[self.pos][0] if self.pos < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str]:
+        token = self.tokens[self.pos]
+        self.pos += 1
+        return token
+
+    def fail(self, message: str) -> UsageError:
+        return UsageError(f"in the search query {self.query!r}: {message}")
+
+    def parse(self) -> str | None:
+        expr = self.parse_or()
+        if self.peek() == "close":
+            raise self.fail("there is a ')' without its '('")
+        return expr
+
+    def parse_or(self) -> str | None:
+        parts = [self.parse_and()]
+        while self.peek() == "OR":
+            self.take()
+            parts.append(self.parse_and("OR"))
+        kept = [p for p in parts if p]
+        if not kept:
+            return None
+        return kept[0] if len(kept) == 1 else " OR ".join(f"({p})" for p in kept)
+
+    def parse_and(self, after: str | None = None) -> str | None:
+        included: list[str] = []
+        excluded: list[str] = []
+        items = 0
+        while self.peek() not in (None, "OR", "close"):
+            if self.peek() == "AND":
+                if not items:
+                    raise self.fail("AND needs a search term on each side")
+                self.take()
+                if self.peek() in (None, "OR", "AND", "close"):
+                    raise self.fail("AND needs a search term on each side")
+                continue
+            negate = self.peek() in ("NOT", "neg")
+            if negate:
+                operator = self.take()[0]
+                if self.peek() in (None, "OR", "AND", "NOT", "close"):
+                    raise self.fail("NOT needs a search term after it, e.g. 'Raqqa NOT Aleppo'" if operator == "NOT"
+                                    else "'-' needs a search term right after it, e.g. 'Raqqa -Aleppo'")
+            term = self.parse_unary()
+            items += 1
+            if term:
+                (excluded if negate else included).append(term)
+        if not items:
+            if after:
+                raise self.fail(f"{after} needs a search term on each side")
+            if self.peek() == "OR":
+                raise self.fail("OR needs a search term on each side")
+            if self.peek() == "close":
+                raise self.fail("there is nothing to search for before a ')'")
+            return None
+        if excluded and not included:
+            raise self.fail("NOT (or '-') only excludes: add a word to search for, e.g. 'Raqqa NOT Aleppo'")
+        if not included:
+            return None
+        expr = included[0] if len(included) == 1 else " AND ".join(f"({t})" for t in included)
+        for term in excluded:
+            expr = f"({expr}) NOT ({term})"
+        return expr
+
+    def parse_unary(self) -> str | None:
+        kind, value = self.take()
+        if kind == "column":
+            if value.lower() not in SEARCH_COLUMNS:
+                hint = f" (--{value.lower()} filters by {value.lower()})" if value.lower() in ("site", "since", "until") else ""
+                raise self.fail(f"there is no column {value!r} to search, only {' and '.join(c + ':' for c in SEARCH_COLUMNS)}{hint}")
+            inner = self.parse_unary()
+            return f"{value.lower()} : ({inner})" if inner else None
+        if kind == "open":
+            inner = self.parse_or()
+            if self.peek() != "close":
+                raise self.fail("a '(' is never closed")
+            self.take()
+            return inner
+        if kind == "phrase":
+            prefix = value.endswith("*")
+            return _quote(value[:-1] if prefix else value, prefix)
+        if kind == "word":
+            prefix = value.endswith("*") and len(value) > 1
+            word = value.rstrip("*") if prefix else value
+            if not prefix and word.lower() in STOP_WORDS:
+                self.dropped.append(word)
+                return None
+            return _quote(word, prefix)
+        raise self.fail(f"unexpected {kind!r}")  # pragma: no cover - the grammar routes every token
+
+
 def fts_query(text: str) -> str:
-    """Pass FTS5 syntax through, but quote hyphenated words (Aleppo-Raqqa) that FTS5 would
-    reject, so a plain phrase from an article always works."""
+    """What a user types into a search box → an FTS5 MATCH expression.
+
+    Words (all must match), "exact phrases", prefixes (raqq*), AND / OR / NOT (upper case)
+    and -word, parentheses, and column filters (title:Raqqa, text:"Tabqa airbase"). Common
+    words outside quotes are ignored. Anything FTS5 would reject is a UsageError with a
+    sentence saying what to change."""
     query = (text or "").strip()
     if not query:
-        raise UsageError("the search query is empty")
-    if query.count('"') % 2:
-        raise UsageError(f"the search query {text!r} has an unclosed quote")
-
-    def quote(match: re.Match) -> str:
-        return f'"{match.group(0)}"'
-
-    parts = re.split(r'("[^"]*")', query)
-    return "".join(p if p.startswith('"') else re.sub(r"\b\w+(?:[-'’.]\w+)+\b", quote, p) for p in parts)
+        raise UsageError("the search query is empty; give a word or \"a phrase\" to search for")
+    parser = _Parser(query)
+    expr = parser.parse()
+    if expr is None:
+        words = ", ".join(dict.fromkeys(w.lower() for w in parser.dropped)) or query
+        raise UsageError(f"the search query {query!r} has only common words ({words}); add a more specific word "
+                         f"or quote a phrase")
+    return expr
 
 
 def run_search(store: Store, query: str, site: str | None = None, since: str | None = None, until: str | None = None,
-               limit: int = 20, all_duplicates: bool = False) -> list[dict]:
+               limit: int = 20, all_duplicates: bool = False, sort: str = "relevance") -> list[dict]:
     if limit < 1:
         raise UsageError("--limit must be at least 1")
+    if sort not in SORTS:
+        raise UsageError(f"cannot sort by {sort!r}; use one of {', '.join(SORTS)}")
     rows = store.search(fts_query(query), site=site, since=date_bound(since, False), until=date_bound(until, True),
-                        limit=limit, all_duplicates=all_duplicates)
+                        limit=limit, all_duplicates=all_duplicates, order=sort)
+    for row in rows:
+        # Paragraph breaks inside a snippet only get in the way on one line of output.
+        row["snippet"] = re.sub(r"\s+", " ", row["snippet"] or "").strip()
     return [{k: row.get(k) for k in RESULT_FIELDS} for row in rows]
 
 
@@ -84,3 +256,56 @@ def to_csv(rows: list[dict]) -> str:
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
+
+
+def _marked(snippet: str | None, mark_style: str | None):
+    """The store's snippet with its <mark> spans as styled rich Text (never parsed as markup:
+    archived text may contain brackets)."""
+    from rich.text import Text
+
+    text = Text()
+    for n, part in enumerate(re.split(r"</?mark>", snippet or "")):
+        text.append(part, style=mark_style if n % 2 else None)
+    return text
+
+
+def to_table(rows: list[dict], width: int = 100, color: bool = True) -> str:
+    """A table for a terminal: title, site, date, copies and score, the snippet with its
+    matches highlighted under each title."""
+    from io import StringIO
+
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False, padding=(0, 1, 1, 1))
+    table.add_column("id", justify="right", no_wrap=True, style="cyan")
+    table.add_column("site", no_wrap=True)
+    table.add_column("published", no_wrap=True)
+    table.add_column("title and best passage", ratio=1)
+    table.add_column("score", justify="right", no_wrap=True, style="dim")
+    for row in rows:
+        cell = Text()
+        cell.append(row["title"] or "(no title)", style="bold")
+        if (row.get("copies") or 1) > 1:
+            cell.append(f"  ({row['copies']} copies)", style="magenta")
+        cell.append("\n")
+        cell.append_text(_marked(row["snippet"], "bold black on yellow" if color else None))
+        cell.append("\n" + (row["url"] or ""), style="dim blue")
+        table.add_row(str(row["id"]), row["site"], (row["published"] or "?")[:10], cell, f"{row['score']:.2f}")
+    buffer = StringIO()
+    Console(file=buffer, width=width, force_terminal=color, color_system="standard" if color else None,
+            highlight=False).print(table)
+    return buffer.getvalue()
+
+
+def to_text(rows: list[dict]) -> str:
+    """Plain lines for pipes and files: matches in the snippet between [brackets]."""
+    lines = []
+    for row in rows:
+        copies = f"  ({row['copies']} copies)" if (row.get("copies") or 1) > 1 else ""
+        lines.append(f"[{row['id']}] {row['site']}  {(row['published'] or '?')[:16]}  {row['title']}{copies}")
+        lines.append(f"    {row['url']}")
+        lines.append("    " + (row["snippet"] or "").replace("<mark>", "[").replace("</mark>", "]"))
+    return "\n".join(lines) + "\n"

@@ -9,21 +9,25 @@ writes. The schema evolves through sqlite-utils Migrations.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import zlib
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from . import neardup
+from .config import DedupConfig
 from .dedup import body_hash, text_hash
 from .errors import StoreError, UsageError
 from .models import FetchedPage, ParsedArticle, utc_now
 
 migrations = Migrations("archiver")
+log = logging.getLogger("archiver.store")
 
 
 @migrations()
@@ -96,6 +100,52 @@ def m001_initial(db: sqlite_utils.Database) -> None:
                               tokenize="porter unicode61 remove_diacritics 2")
 
 
+@migrations()
+def m002_near_duplicates(db: sqlite_utils.Database) -> None:
+    # MinHash signatures and LSH band keys of each article's text (see archiver/neardup.py).
+    # Bands are a WITHOUT ROWID table keyed (band, key, article_id): a candidate look-up is
+    # one B-tree range per band, whatever the archive's size.
+    db.execute(
+        "CREATE TABLE dedup_signatures (article_id INTEGER PRIMARY KEY REFERENCES articles(id), "
+        "signature BLOB NOT NULL, shingles INTEGER NOT NULL)"
+    )
+    db.execute(
+        "CREATE TABLE dedup_bands (band INTEGER NOT NULL, key INTEGER NOT NULL, "
+        "article_id INTEGER NOT NULL REFERENCES articles(id), PRIMARY KEY (band, key, article_id)) WITHOUT ROWID"
+    )
+    db.execute("CREATE INDEX idx_dedup_bands_article ON dedup_bands (article_id)")
+    # The parameters the index was built with; signatures from other parameters never compare.
+    db["dedup_params"].create({"id": int, "threshold": float, "shingle_size": int, "num_perm": int,
+                               "bands": int, "rows": int, "built": str}, pk="id")
+    db["articles"].add_column("duplicate_kind", str)  # 'exact' or 'near', on members only
+    db["articles"].add_column("similarity", float)  # Jaccard of shingles with the member it matched
+    db.execute(
+        "CREATE VIEW clusters AS SELECT coalesce(duplicate_of, id) AS cluster_id, count(*) AS copies, "
+        "count(DISTINCT site) AS sites, group_concat(DISTINCT site) AS site_list, min(first_seen) AS first_seen, "
+        "min(published) AS first_published FROM articles GROUP BY coalesce(duplicate_of, id)"
+    )
+
+
+@migrations()
+def m003_browse_views(db: sqlite_utils.Database) -> None:
+    # What Datasette lists and facets (archiver/datasette/metadata.yml): articles without their
+    # large columns, with the publication year/month and duplicate status as plain columns so
+    # they can be faceted; searchable through articles_fts by id.
+    db.execute(
+        "CREATE VIEW article_list AS SELECT id, title, published, site, section, "
+        "CASE WHEN duplicate_of IS NULL THEN 'original' ELSE 'duplicate' END AS duplicate_status, duplicate_of, "
+        "substr(published, 1, 4) AS published_year, substr(published, 1, 7) AS published_month, url FROM articles"
+    )
+
+
+@migrations()
+def m004_crawl_indexes(db: sqlite_utils.Database) -> None:
+    # Every fetch looks up the URL's previous captures (validators, body hash, resume); without
+    # an index that is a scan of all captures per page, quadratic over a long crawl.
+    db["captures"].create_index(["url", "id"], if_not_exists=True)
+    db["captures"].create_index(["run_id"], if_not_exists=True)
+
+
 class Outcome(str, Enum):
     INSERTED = "new"
     UPDATED = "updated"
@@ -122,8 +172,10 @@ def _json(value: Any) -> str:
 
 
 class Store:
-    def __init__(self, path: str | Path, readonly: bool = False):
+    def __init__(self, path: str | Path, readonly: bool = False, dedup: DedupConfig | None = None):
         self.path = Path(path)
+        self.dedup_config = dedup or DedupConfig()
+        self._dedup_params: neardup.Params | None = None
         try:
             if readonly:
                 if not self.path.exists():
@@ -146,6 +198,10 @@ class Store:
 
     def close(self) -> None:
         self.db.conn.close()
+
+    def transaction(self):
+        """Group several store calls into one transaction (nested calls become savepoints)."""
+        return self.db.atomic()
 
     def __enter__(self) -> "Store":
         return self
@@ -171,10 +227,10 @@ class Store:
         return zlib.decompress(row[0]) if row[1] == "zlib" else row[0]
 
     def save_capture(self, site: str, page: FetchedPage, kind: str, run_id: int | None = None,
-                     encoding: str | None = None, error: str | None = None) -> SavedCapture:
+                     encoding: str | None = None, error: str | None = None, store_body: bool = True) -> SavedCapture:
         with self.db.atomic():
             sha, new_body = (None, False)
-            if page.body or page.status == 200:
+            if store_body and (page.body or page.status == 200):
                 sha, new_body = self._put_raw(page.body, encoding, page.content_type or None)
             capture_id = self.db["captures"].insert(
                 {"url": page.url, "final_url": page.final_url, "site": site, "fetched_at": page.fetched_at,
@@ -224,10 +280,10 @@ class Store:
         with self.db.atomic():
             self.db["captures"].update(capture_id, {"article_id": article_id, "sha256": sha256})
 
-    def iter_captures(self, sites: Iterable[str] | None = None, kind: str = "article") -> Iterator[dict]:
-        """Successful captures in fetch order, for reparse."""
-        sql = "SELECT * FROM captures WHERE kind = ? AND sha256 IS NOT NULL"
-        params: list[Any] = [kind]
+    def iter_captures(self, sites: Iterable[str] | None = None, kind: str | None = "article") -> Iterator[dict]:
+        """Captures with a stored body in fetch order (of one kind, or all when kind is None)."""
+        sql = "SELECT * FROM captures WHERE sha256 IS NOT NULL AND (? IS NULL OR kind = ?)"
+        params: list[Any] = [kind, kind]
         if sites:
             sites = list(sites)
             sql += f" AND site IN ({','.join('?' * len(sites))})"
@@ -274,9 +330,8 @@ class Store:
                 article_id = self.db["articles"].insert(fields).last_pk
                 outcome = Outcome.INSERTED
                 duplicate_of = None
-            if outcome is not Outcome.UNCHANGED or not existing:
-                duplicate_of = self._exact_duplicate(article_id, text_sha)
-                self.db["articles"].update(article_id, {"duplicate_of": duplicate_of})
+            if outcome is not Outcome.UNCHANGED or not existing or not self._indexed(article_id):
+                duplicate_of = self._cluster(article_id, article.text, text_sha, detach=bool(existing))
             self._link_capture(capture_id, article_id, [article.url, article.canonical_url, *also_urls], fetched_at)
             self._replace_related(article_id, site, article, fetched_at)
             self._replace_tags(article_id, article)
@@ -298,6 +353,159 @@ class Store:
             return None
         root = row[1] or row[0]
         return None if root == article_id else root
+
+    # -- near duplicates (MinHash + LSH; the computation is in neardup.py) ---------------
+    def stored_dedup_params(self) -> neardup.Params | None:
+        row = self.db.execute("SELECT threshold, shingle_size, num_perm FROM dedup_params WHERE id = 1").fetchone()
+        return neardup.Params(*row) if row else None
+
+    def _index_params(self) -> neardup.Params:
+        """The index's parameters. A config change takes effect through `rebuild_dedup`: band keys
+        made with other parameters never meet, so mixing them would silently lose matches."""
+        if self._dedup_params is None:
+            wanted = neardup.Params.from_config(self.dedup_config)
+            stored = self.stored_dedup_params()
+            empty = self.db.execute("SELECT 1 FROM dedup_signatures LIMIT 1").fetchone() is None
+            if stored is None or (stored != wanted and empty):
+                self._record_params(wanted)
+                stored = wanted
+            elif stored != wanted:
+                log.warning("the [dedup] settings differ from those the archive's index was built with (%s); "
+                            "they take effect after `archiver dedup --rebuild`", stored)
+            self._dedup_params = stored
+        return self._dedup_params
+
+    def _record_params(self, params: neardup.Params) -> None:
+        bands, rows = params.bands
+        self.db.execute(
+            "INSERT INTO dedup_params (id, threshold, shingle_size, num_perm, bands, rows, built) VALUES (1, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET threshold = excluded.threshold, shingle_size = excluded.shingle_size, "
+            "num_perm = excluded.num_perm, bands = excluded.bands, rows = excluded.rows, built = excluded.built",
+            [params.threshold, params.shingle_size, params.num_perm, bands, rows, utc_now()],
+        )
+
+    def _indexed(self, article_id: int) -> bool:
+        return self.db.execute("SELECT 1 FROM dedup_signatures WHERE article_id = ?", [article_id]).fetchone() is not None
+
+    def _cluster(self, article_id: int, text: str, text_sha: str | None, detach: bool) -> int | None:
+        """Place one article in a cluster: the same normalised text first, else the best near copy.
+        Runs inside save_article's transaction, so signature, bands and duplicate_of land together."""
+        params = self._index_params()
+        if detach:
+            self._detach(article_id)
+        sketch = neardup.sketch(text, params)
+        match = None
+        exact_root = self._exact_duplicate(article_id, text_sha)
+        if exact_root is not None:
+            match = (exact_root, "exact", 1.0)
+        elif sketch is not None:
+            match = self._near_duplicate(article_id, sketch, params)
+        self._write_sketch(article_id, sketch)
+        if match is None:
+            self._set_cluster(article_id, None, None, None)
+            return None
+        return self._join(article_id, *match)
+
+    def _set_cluster(self, article_id: int, root: int | None, kind: str | None, similarity: float | None) -> None:
+        # Only a real change is written: every UPDATE of articles re-indexes its text in FTS.
+        self.db.execute("UPDATE articles SET duplicate_of = ?, duplicate_kind = ?, similarity = ? WHERE id = ? "
+                        "AND (duplicate_of IS NOT ? OR duplicate_kind IS NOT ? OR similarity IS NOT ?)",
+                        [root, kind, similarity, article_id, root, kind, similarity])
+
+    def _near_duplicate(self, article_id: int, sketch: neardup.Sketch, params: neardup.Params) -> tuple[int, str, float] | None:
+        """LSH candidates by index look-up, ranked by the sketch's estimate, confirmed on exact Jaccard."""
+        probe = " UNION ALL ".join(["SELECT article_id FROM dedup_bands WHERE band = ? AND key = ?"] * len(sketch.keys))
+        rows = self.db.execute(
+            f"SELECT c.article_id, s.signature FROM (SELECT article_id, count(*) AS hits FROM ({probe}) "
+            "WHERE article_id != ? GROUP BY article_id ORDER BY hits DESC, article_id LIMIT ?) c "
+            "JOIN dedup_signatures s ON s.article_id = c.article_id",
+            [*(v for pair in sketch.keys for v in pair), article_id, neardup.MAX_CANDIDATES],
+        ).fetchall()
+        ranked = sorted(((-neardup.estimate(sketch.signature, neardup.signature_from_bytes(blob)), cid) for cid, blob in rows))
+        floor = params.threshold - neardup.ESTIMATE_MARGIN
+        best: tuple[int, str, float] | None = None
+        for negative, candidate in ranked[:neardup.MAX_VERIFIED]:
+            if -negative < floor:
+                break
+            text, root = self.db.execute("SELECT text, duplicate_of FROM articles WHERE id = ?", [candidate]).fetchone()
+            score = neardup.jaccard(sketch.shingles, neardup.shingles(text, params.shingle_size))
+            if score >= params.threshold and (best is None or score > best[2]):
+                best = (root or candidate, "near", round(score, 4))
+        return best
+
+    def _write_sketch(self, article_id: int, sketch: neardup.Sketch | None) -> None:
+        # A text without words still gets a (empty) signature row: it is indexed, just never a match.
+        self.db.execute("DELETE FROM dedup_bands WHERE article_id = ?", [article_id])
+        self.db.execute(
+            "INSERT INTO dedup_signatures (article_id, signature, shingles) VALUES (?, ?, ?) ON CONFLICT(article_id) "
+            "DO UPDATE SET signature = excluded.signature, shingles = excluded.shingles",
+            [article_id, sketch.to_bytes() if sketch else b"", len(sketch.shingles) if sketch else 0],
+        )
+        if sketch:
+            self.db.conn.executemany("INSERT OR IGNORE INTO dedup_bands (band, key, article_id) VALUES (?, ?, ?)",
+                                     [(band, key, article_id) for band, key in sketch.keys])
+
+    def _join(self, article_id: int, root: int, kind: str, similarity: float) -> int | None:
+        """duplicate_of always names the cluster's first-seen member (first_seen, then id): a
+        newcomer seen earlier than the root (an imported old capture) takes the cluster over."""
+        first = "SELECT first_seen, id FROM articles WHERE id = ?"
+        if tuple(self.db.execute(first, [article_id]).fetchone()) < tuple(self.db.execute(first, [root]).fetchone()):
+            self.db.execute("UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?", [article_id, root])
+            self._set_cluster(root, article_id, kind, similarity)
+            self._set_cluster(article_id, None, None, None)
+            return None
+        self._set_cluster(article_id, root, kind, similarity)
+        return root
+
+    def _detach(self, article_id: int) -> None:
+        """An article whose text changed leaves its cluster before it is placed again; members it
+        was root of stay together under their next first-seen member."""
+        heir = self.db.execute("SELECT id FROM articles WHERE duplicate_of = ? ORDER BY first_seen, id LIMIT 1",
+                               [article_id]).fetchone()
+        if heir:
+            self.db.execute("UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ? AND id != ?", [heir[0], article_id, heir[0]])
+            self._set_cluster(heir[0], None, None, None)
+        self.db.execute("DELETE FROM dedup_bands WHERE article_id = ?", [article_id])
+
+    def rebuild_dedup(self, progress: Callable[[int, int], None] | None = None) -> dict:
+        """Recompute every signature, band key and cluster from stored text with the configured
+        parameters, in first-seen order. One transaction: an interrupted rebuild keeps the old index."""
+        params = neardup.Params.from_config(self.dedup_config)
+        ids = [row[0] for row in self.db.execute("SELECT id FROM articles ORDER BY first_seen, id").fetchall()]
+        with self.db.atomic():
+            self.db.execute("DELETE FROM dedup_bands")
+            self.db.execute("DELETE FROM dedup_signatures")
+            self.db.execute("UPDATE articles SET duplicate_of = NULL, duplicate_kind = NULL, similarity = NULL")
+            self._record_params(params)
+            self._dedup_params = params
+            for done, article_id in enumerate(ids, start=1):
+                text, text_sha = self.db.execute("SELECT text, text_sha256 FROM articles WHERE id = ?", [article_id]).fetchone()
+                self._cluster(article_id, text or "", text_sha, detach=False)
+                if progress:
+                    progress(done, len(ids))
+        return self.dedup_status()
+
+    def dedup_status(self) -> dict:
+        stored = self.stored_dedup_params()
+        wanted = neardup.Params.from_config(self.dedup_config)
+        row = self.db.execute(
+            "SELECT count(*), sum(duplicate_of IS NULL), sum(duplicate_kind = 'exact'), sum(duplicate_kind = 'near') FROM articles"
+        ).fetchone()
+        clusters = self.db.execute("SELECT count(DISTINCT duplicate_of) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()[0]
+
+        def describe(params: neardup.Params | None) -> dict | None:
+            if params is None:
+                return None
+            bands, rows = params.bands
+            return {"threshold": params.threshold, "shingle_size": params.shingle_size, "num_perm": params.num_perm,
+                    "bands": bands, "rows": rows}
+
+        return {
+            "index": describe(stored), "config": describe(wanted), "stale": stored is not None and stored != wanted,
+            "articles": row[0], "stories": row[1] or 0, "exact_duplicates": row[2] or 0, "near_duplicates": row[3] or 0,
+            "clusters_with_copies": clusters,
+            "indexed": self.db.execute("SELECT count(*) FROM dedup_signatures").fetchone()[0],
+        }
 
     def _link_capture(self, capture_id: int | None, article_id: int, urls: Iterable[str], seen: str) -> None:
         if capture_id is not None:
@@ -365,6 +573,18 @@ class Store:
         with self.db.atomic():
             self.db["crawl_runs"].update(run_id, {"finished": utc_now(), "status": status, **counts, "errors": _json(errors)})
 
+    def close_stale_runs(self, site: str) -> int:
+        """Runs left 'running' by a process that died (the caller holds the crawl lock)."""
+        with self.db.atomic():
+            return self.db.execute(
+                "UPDATE crawl_runs SET status = 'interrupted', finished = coalesce(finished, ?) WHERE site = ? AND status = 'running'",
+                [utc_now(), site],
+            ).rowcount
+
+    def last_run(self, site: str) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM crawl_runs WHERE site = ? ORDER BY started DESC, id DESC LIMIT 1", [site]))
+        return rows[0] if rows else None
+
     def last_successful_run(self, site: str) -> str | None:
         row = self.db.execute(
             "SELECT max(started) FROM crawl_runs WHERE site = ? AND status IN ('ok', 'partial')", [site]
@@ -390,6 +610,22 @@ class Store:
             for url in urls:
                 self.db.execute("UPDATE frontier SET state = 'pending', attempts = 0 WHERE url = ? AND site = ? AND state != 'pending'", [url, site])
 
+    def frontier_recheck(self, site: str, urls: Iterable[str]) -> int:
+        """Queue done URLs again for a conditional re-fetch, unless their newest capture was
+        made by this run or an interrupted one (a resumed crawl must not refetch what it stored)."""
+        now = utc_now()
+        count = 0
+        with self.db.atomic():
+            for url in urls:
+                count += self.db.execute(
+                    "UPDATE frontier SET state = 'pending', attempts = 0, next_attempt = ? "
+                    "WHERE url = ? AND site = ? AND state = 'done' AND coalesce(("
+                    "  SELECT r.status FROM captures c JOIN crawl_runs r ON r.id = c.run_id "
+                    "  WHERE c.url = frontier.url ORDER BY c.id DESC LIMIT 1), 'running') NOT IN ('running', 'interrupted')",
+                    [now, url, site],
+                ).rowcount
+        return count
+
     def frontier_next(self, site: str, now: str, limit: int) -> list[dict]:
         return list(self.db.query(
             "SELECT * FROM frontier WHERE site = ? AND state IN ('pending', 'fetched', 'retry') AND next_attempt <= ? "
@@ -411,8 +647,14 @@ class Store:
         return rows[0] if rows else None
 
     # -- reading ------------------------------------------------------------------------
+    SEARCH_ORDERS = {
+        "relevance": "score DESC, a.id",
+        "newest": "a.published IS NULL, a.published DESC, score DESC, a.id",
+        "oldest": "a.published IS NULL, a.published, score DESC, a.id",
+    }
+
     def search(self, match: str, site: str | None = None, since: str | None = None, until: str | None = None,
-               limit: int = 20, all_duplicates: bool = False) -> list[dict]:
+               limit: int = 20, all_duplicates: bool = False, order: str = "relevance") -> list[dict]:
         where = ["articles_fts MATCH ?"]
         params: list[Any] = [match]
         if site:
@@ -427,10 +669,11 @@ class Store:
         sql = (
             "SELECT a.id, a.site, a.url, a.title, a.published, a.duplicate_of, "
             "snippet(articles_fts, 1, '<mark>', '</mark>', '…', 24) AS snippet, "
-            "-bm25(articles_fts, 5.0, 1.0) AS score, "
+            # Rounded before ordering so the output is sorted by exactly the score it shows.
+            "round(-bm25(articles_fts, 5.0, 1.0), 6) AS score, "
             "coalesce(a.duplicate_of, a.id) AS cluster "
             "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-            f"WHERE {' AND '.join(where)} ORDER BY score DESC, a.id"
+            f"WHERE {' AND '.join(where)} ORDER BY {self.SEARCH_ORDERS[order]}"
         )
         try:
             rows = list(self.db.query(sql, params))
@@ -444,7 +687,6 @@ class Store:
                 if row["cluster"] in seen:
                     continue
                 seen.add(row["cluster"])
-            row["score"] = round(row["score"], 6)
             row["copies"] = copies.get(row["cluster"], 1)
             out.append(row)
             if len(out) >= limit:
@@ -472,6 +714,10 @@ class Store:
         ).fetchone()
         return row[0] if row else None
 
+    def article_ids(self) -> Iterator[int]:
+        for row in self.db.execute("SELECT id FROM articles ORDER BY id").fetchall():
+            yield row[0]
+
     def article(self, article_id: int) -> dict:
         rows = list(self.db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
         if not rows:
@@ -497,15 +743,19 @@ class Store:
         ))
         root = article["duplicate_of"] or article_id
         article["copies"] = list(self.db.query(
-            "SELECT id, site, url, title, first_seen, published FROM articles WHERE (id = ? OR duplicate_of = ?) AND id != ? "
+            "SELECT id, site, url, title, first_seen, published, duplicate_kind, similarity FROM articles "
+            "WHERE (id = ? OR duplicate_of = ?) AND id != ? "
             "ORDER BY first_seen, id", [root, root, article_id],
         ))
         return article
 
     def stats(self) -> dict:
         sites = list(self.db.query(
-            "SELECT site, count(*) AS articles, sum(duplicate_of IS NOT NULL) AS duplicates, "
-            "min(published) AS oldest, max(published) AS newest FROM articles GROUP BY site ORDER BY site"
+            "SELECT a.site, count(*) AS articles, sum(a.duplicate_of IS NOT NULL) AS duplicates, "
+            "sum(a.duplicate_kind = 'exact') AS exact_duplicates, sum(a.duplicate_kind = 'near') AS near_duplicates, "
+            "sum(r.site IS NOT NULL AND r.site != a.site) AS copies_of_other_sites, "
+            "min(a.published) AS oldest, max(a.published) AS newest "
+            "FROM articles a LEFT JOIN articles r ON r.id = a.duplicate_of GROUP BY a.site ORDER BY a.site"
         ))
         for row in sites:
             row["duplicate_rate"] = round((row["duplicates"] or 0) / row["articles"], 4) if row["articles"] else 0.0

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 from archiver.maintext import extract_main_text
 from archiver.urls import normalize_url
 
 from . import register
 from .base import Adapter, PageContext, Parser, ParsedArticle, Tag, parse_iso, to_utc_iso, Image, ParseError
+
+
+# Byline strings extractors pick up that name nobody: placeholders, or a date run into the byline.
+NOT_AN_AUTHOR = re.compile(
+    r"^(no author|anonymous|admin|unknown|staff|editor)$|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d",
+    re.IGNORECASE,
+)
+
+
+def real_authors(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(n for n in names if not NOT_AN_AUTHOR.search(n.strip()))
 
 
 class GenericV1(Parser):
@@ -23,7 +36,7 @@ class GenericV1(Parser):
         warnings = [] if published else ["no publication date found"]
         return ParsedArticle(
             url=ctx.url, canonical_url=canonical, key=canonical, title=main.title, text=main.text,
-            published=to_utc_iso(published), authors=main.authors, lead=main.description,
+            published=to_utc_iso(published), authors=real_authors(main.authors), lead=main.description,
             image=Image(url=ctx.absolute(main.image)) if main.image else None,
             extra={"sitename": main.sitename} if main.sitename else {},
             tags=tuple(Tag(name=t, kind="keyword") for t in main.tags), warnings=tuple(warnings),

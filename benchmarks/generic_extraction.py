@@ -1,0 +1,182 @@
+"""Score the generic adapter's main-text extraction against plain trafilatura.
+
+Usage: python benchmarks/generic_extraction.py [CORPUS_TGZ] [--limit N] [--jobs N]
+
+The corpus (trafilatura's annotated evaluation pages) is unpacked into a temporary
+directory for the run only. Scoring follows the corpus authors: for every page, each
+`with` segment found in the output is a true positive (else a false negative), each
+`without` segment found is a false positive (else a true negative), after collapsing
+white space. Both extractors get the same decoded page in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import multiprocessing
+import re
+import sys
+import tarfile
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import trafilatura
+from trafilatura.utils import decode_file
+
+from archiver.maintext import extract_main_text
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpora" / "trafilatura-eval.tgz"
+_WS = re.compile(r"\s+")
+
+
+def norm(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+    seconds: float = 0.0
+    pages: int = 0
+    errors: int = 0
+
+    def add(self, item: dict, output: str | None) -> None:
+        found = norm(output or "")
+        tp = sum(norm(s) in found for s in item["with"])
+        fp = sum(norm(s) in found for s in item["without"])
+        self.tp += tp
+        self.fn += len(item["with"]) - tp
+        self.fp += fp
+        self.tn += len(item["without"]) - fp
+
+    def merge(self, other: Score) -> None:
+        for field in ("tp", "fp", "fn", "tn", "seconds", "pages", "errors"):
+            setattr(self, field, getattr(self, field) + getattr(other, field))
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def accuracy(self) -> float:
+        total = self.tp + self.fp + self.fn + self.tn
+        return (self.tp + self.tn) / total if total else 0.0
+
+    @property
+    def ms_per_page(self) -> float:
+        return 1000 * self.seconds / self.pages if self.pages else 0.0
+
+
+def plain(html: str) -> str | None:
+    return trafilatura.extract(html)
+
+
+def generic(html: str) -> str:
+    return extract_main_text(html).text
+
+
+EXTRACTORS = {"trafilatura.extract (default)": plain, "archiver generic": generic}
+
+
+def load_pages(root: Path, limit: int | None) -> tuple[list[tuple[dict, str]], int]:
+    # evaldata.json is UTF-8; its pages are bytes in various encodings, decoded the way
+    # trafilatura itself decodes them so both extractors see the same string.
+    with open(root / "evaldata.json", encoding="utf-8") as f:
+        evaldata = json.load(f)
+    pages, missing = [], 0
+    for item in evaldata.values():
+        path = root / "eval" / item["file"]
+        if not path.is_file():  # some annotations point to pages the corpus does not ship
+            missing += 1
+            continue
+        if limit is None or len(pages) < limit:
+            pages.append((item, decode_file(path.read_bytes())))
+    return pages, missing
+
+
+def _warm_up() -> None:
+    # pay lazy imports and caches before anything is timed
+    logging.disable(logging.CRITICAL)  # both libraries log each discarded page: a result here
+    for fn in EXTRACTORS.values():
+        fn("<html><body><article><p>warm up</p></article></body></html>")
+
+
+def _score_page(page: tuple[dict, str]) -> dict[str, tuple[Score, str | None]]:
+    item, html = page
+    out = {}
+    for name, fn in EXTRACTORS.items():
+        score, error = Score(pages=1), None
+        start = time.perf_counter()
+        try:
+            output = fn(html)
+        except Exception as err:  # counted as a full miss, like a crash in production
+            output, error = None, f"{name}: {item['file']}: {err!r}"
+            score.errors = 1
+        score.seconds = time.perf_counter() - start
+        score.add(item, output)
+        out[name] = (score, error)
+    return out
+
+
+def run(pages: list[tuple[dict, str]], jobs: int) -> dict[str, Score]:
+    totals = {name: Score() for name in EXTRACTORS}
+    # Both extractors run on the same page in the same worker, so their times stay comparable.
+    with multiprocessing.Pool(jobs, initializer=_warm_up) as pool:
+        for n, result in enumerate(pool.imap(_score_page, pages, chunksize=4), 1):
+            for name, (score, error) in result.items():
+                totals[name].merge(score)
+                if error:
+                    print(error, file=sys.stderr)
+            if n % 100 == 0:
+                print(f"  {n}/{len(pages)} pages", file=sys.stderr, flush=True)
+    return totals
+
+
+def report(scores: dict[str, Score]) -> None:
+    header = f"{'extractor':32} {'precision':>9} {'recall':>7} {'F1':>7} {'accuracy':>8} {'ms/page':>8} {'errors':>6}"
+    print(header)
+    print("-" * len(header))
+    for name, s in scores.items():
+        print(
+            f"{name:32} {s.precision:9.4f} {s.recall:7.4f} {s.f1:7.4f} {s.accuracy:8.4f}"
+            f" {s.ms_per_page:8.1f} {s.errors:6d}"
+        )
+    base, ours = scores.values()
+    if base.f1 and base.seconds:
+        print(f"\nratio generic/plain: F1 {ours.f1 / base.f1:.4f}, time {ours.seconds / base.seconds:.2f}x")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS, help="trafilatura-eval.tgz")
+    parser.add_argument("--limit", type=int, default=None, help="score only the first N pages")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="trafilatura-eval-") as tmp:
+        with tarfile.open(args.corpus) as tar:
+            tar.extractall(tmp, filter="data")
+        pages, missing = load_pages(Path(tmp), args.limit)
+    print(f"corpus {args.corpus}: {len(pages)} pages scored ({missing} annotations without a page skipped)")
+    print(f"trafilatura {trafilatura.__version__}\n")
+    report(run(pages, max(1, args.jobs)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""Offline tests for the generic adapter's main-text extraction."""
+
+from __future__ import annotations
+
+import pytest
+
+from archiver.maintext import MainText, extract_main_text
+
+PARAGRAPHS = [
+    "The city council voted on Tuesday evening to approve the long-debated plan for a new "
+    "tram line connecting the harbour district with the university campus, ending a dispute "
+    "that had divided residents and local businesses for almost a decade.",
+    "Supporters argued that the line would cut commuting times in half and relieve the "
+    "congested ring road, while opponents warned that construction would disrupt trade in "
+    "the old town for at least three years and that the budget was unrealistic.",
+    "Mayor Elena Fischer said after the vote that the council had listened carefully to both "
+    "sides and that an independent committee would monitor the costs every quarter until the "
+    "first trams run, which is currently planned for the spring of 2027.",
+    "Construction is expected to begin next autumn, starting with the bridge over the river, "
+    "which engineers described as the most technically demanding part of the whole project.",
+]
+
+NAV = "Home Politics Economy Sports Culture Weather Subscribe now"
+FOOTER = "Imprint and privacy policy of the Harbour Town Gazette publishing house"
+COMMENT = "This is a terrible waste of taxpayer money and nobody will ever ride that tram anyway."
+COOKIE = "We use cookies to improve your experience on our website. Accept all cookies"
+RELATED = "Related: Harbour festival draws record crowds despite the rain"
+
+ARTICLE_PAGE = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Council approves tram line | Harbour Town Gazette</title>
+  <link rel="canonical" href="https://gazette.example.com/2024/05/14/council-approves-tram-line">
+  <meta property="og:title" content="Council approves new tram line after decade of debate">
+  <meta property="og:site_name" content="Harbour Town Gazette">
+  <meta property="og:image" content="https://gazette.example.com/img/tram.jpg">
+  <meta name="description" content="The council backed the harbour-to-campus tram line.">
+  <meta name="author" content="Jane Miller">
+  <meta property="article:published_time" content="2024-05-14T18:30:00+02:00">
+  <meta name="keywords" content="transport, city council">
+</head>
+<body>
+  <div id="cookie-banner" class="cookie-consent">
+    <p>{COOKIE}</p><button>Accept</button>
+  </div>
+  <header>
+    <nav class="main-nav"><ul>
+      {"".join(f'<li><a href="/{w.lower()}">{w}</a></li>' for w in NAV.split())}
+    </ul></nav>
+  </header>
+  <main>
+    <article>
+      <h1>Council approves new tram line after decade of debate</h1>
+      <p class="byline">By <span class="author">Jane Miller</span>,
+        <time datetime="2024-05-14T18:30:00+02:00">May 14, 2024</time></p>
+      {"".join(f"<p>{p}</p>" for p in PARAGRAPHS)}
+    </article>
+    <aside class="related"><h3>Related articles</h3>
+      <ul><li><a href="/festival">{RELATED}</a></li></ul>
+    </aside>
+    <section id="comments" class="comments">
+      <h3>3 Comments</h3>
+      <div class="comment"><p class="comment-author">Grumpy Resident</p><p>{COMMENT}</p></div>
+    </section>
+  </main>
+  <footer class="site-footer"><p>{FOOTER}</p><p>© 2024 Harbour Town Gazette. All rights reserved.</p></footer>
+</body>
+</html>
+"""
+
+
+@pytest.fixture(scope="module")
+def article() -> MainText:
+    return extract_main_text(ARTICLE_PAGE, url="https://gazette.example.com/?p=1234")
+
+
+def test_article_paragraphs_are_extracted_in_order(article: MainText) -> None:
+    assert article.text.split("\n\n") == PARAGRAPHS
+
+
+def test_boilerplate_and_comments_are_left_out(article: MainText) -> None:
+    for unwanted in ("Subscribe now", "Politics", FOOTER, COMMENT, "Grumpy Resident", COOKIE, RELATED, "©"):
+        assert unwanted not in article.text
+
+
+def test_metadata(article: MainText) -> None:
+    assert article.title == "Council approves new tram line after decade of debate"
+    assert article.published == "2024-05-14"
+    assert article.authors == ("Jane Miller",)
+    assert article.canonical_url == "https://gazette.example.com/2024/05/14/council-approves-tram-line"
+    assert article.sitename == "Harbour Town Gazette"
+    assert article.image == "https://gazette.example.com/img/tram.jpg"
+    assert article.description == "The council backed the harbour-to-campus tram line."
+    assert article.tags == ("transport", "city council")
+
+
+def test_deterministic() -> None:
+    assert extract_main_text(ARTICLE_PAGE) == extract_main_text(ARTICLE_PAGE)
+
+
+def test_url_is_the_canonical_fallback() -> None:
+    page = f"<html><body><article>{''.join(f'<p>{p}</p>' for p in PARAGRAPHS)}</article></body></html>"
+    result = extract_main_text(page, url="https://example.org/news/1")
+    assert result.canonical_url == "https://example.org/news/1"
+    assert result.text.startswith("The city council voted")
+
+
+def test_several_authors_are_split() -> None:
+    page = ARTICLE_PAGE.replace('content="Jane Miller"', 'content="Jane Miller; Omar Haddad"')
+    assert extract_main_text(page).authors == ("Jane Miller", "Omar Haddad")
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        "",
+        "   \n\t ",
+        "}}}{{{ ;;; <<>> ---",
+        "<<<>>><html><body></",
+        "<html><body></body></html>",
+        "<html><head><title>Only a title</title></head><body><div></div></body></html>",
+        "\x00\x01\x02<p>\ufffd</p>",
+        "<" * 5000,
+        "<div>" * 3000,
+        b"\xff\xfe\x00<html>",
+    ],
+)
+def test_garbage_gives_empty_text_without_raising(garbage) -> None:
+    result = extract_main_text(garbage)
+    assert isinstance(result, MainText)
+    assert result.text == ""
+    assert result.authors == () and result.tags == ()

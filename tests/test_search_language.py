@@ -1,0 +1,128 @@
+"""`archiver search`: the query language (phrases, prefixes, AND/OR/NOT, column filters),
+sorting, the JSON contract, terminal output, and clear errors for bad queries."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from archiver.cli import cli
+from archiver.errors import UsageError
+from archiver.search import fts_query, run_search, to_table, to_text
+from archiver.store import Store
+
+from .sample_archive import COPY_TITLE, TITLES, build_archive
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    db = tmp_path_factory.mktemp("search") / "archive.db"
+    expected = build_archive(db)
+    return db, expected
+
+
+@pytest.fixture
+def store(archive):
+    with Store(archive[0], readonly=True) as store:
+        yield store
+
+
+def ids(store, query, **kw) -> set[int]:
+    return {r["id"] for r in run_search(store, query, limit=50, all_duplicates=True, **kw)}
+
+
+def containing(store, word: str, column: str = "title || ' ' || text") -> set[int]:
+    return {r[0] for r in store.db.execute(f"SELECT id FROM articles WHERE lower({column}) LIKE ?", [f"%{word.lower()}%"])}
+
+
+def test_words_phrases_and_prefixes(store, archive):
+    first = archive[1]["ids"]["1797706"]
+    assert ids(store, '"Tabqa Airbase"') == {first}
+    assert ids(store, "Tabqa Airbase") == containing(store, "tabqa") & containing(store, "airbase")
+    assert ids(store, "Khanass*") == containing(store, "khanass") == {first, archive[1]["ids"]["1051069089"]}
+    assert ids(store, "Aleppo-Raqqa") == ids(store, '"Aleppo Raqqa"') != set()
+    assert ids(store, "the Latakia of") == containing(store, "latakia")  # common words are ignored
+
+
+def test_and_or_not_and_parentheses(store):
+    assert ids(store, "Latakia OR Khanasser") == containing(store, "latakia") | containing(store, "khanasser")
+    assert ids(store, "Raqqa AND Homs") == containing(store, "raqqa") & containing(store, "homs")
+    without = containing(store, "raqqa") - containing(store, "aleppo")
+    assert ids(store, "Raqqa NOT Aleppo") == ids(store, "Raqqa -Aleppo") == without != set()
+    grouped = (containing(store, "latakia") | containing(store, "homs")) - containing(store, "hezbollah")
+    assert ids(store, "(Latakia OR Homs) -Hezbollah") == grouped
+
+
+def test_column_filters(store, archive):
+    assert ids(store, "title:Latakia") == {archive[1]["ids"]["1800676"]}
+    assert ids(store, "text:Latakia") == containing(store, "latakia", "text")
+    assert ids(store, 'title:"Aleppo-Raqqa Border"') == containing(store, "aleppo-raqqa border", "title")
+    assert ids(store, "title:(Latakia OR Countdown)") == containing(store, "latakia", "title") | containing(store, "countdown", "title")
+
+
+def test_json_contract_and_sorting(archive):
+    db, _ = archive
+    result = CliRunner().invoke(cli, ["--db", str(db), "search", "Raqqa", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert rows and all({"id", "site", "url", "title", "published", "snippet", "score"} <= set(r) for r in rows)
+    assert rows == sorted(rows, key=lambda r: (-r["score"], r["id"]))
+    titles = {r["title"] for r in rows}
+    assert set(TITLES) <= titles and COPY_TITLE not in titles  # one row per story by default
+    assert all("<mark>Raqqa</mark>" in r["snippet"] for r in rows if "Raqqa" in r["snippet"])
+
+    every = ["--all-duplicates", "--format", "json"]
+    newest = json.loads(CliRunner().invoke(cli, ["--db", str(db), "search", "Raqqa", "--sort", "newest", *every]).output)
+    assert [r["published"] for r in newest] == sorted((r["published"] for r in newest), reverse=True)
+    oldest = json.loads(CliRunner().invoke(cli, ["--db", str(db), "search", "Raqqa", "--sort", "oldest", *every]).output)
+    assert [r["id"] for r in oldest] == [r["id"] for r in newest][::-1]
+
+
+def test_terminal_table_highlights_matches(store):
+    rows = run_search(store, "Tabqa", limit=5)
+    table = to_table(rows, width=120, color=True)
+    assert "\x1b[" in table and re.search(r"\x1b\[[0-9;]*43m" + "Tabqa", table)  # yellow background on the match
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", table)
+    assert all(r["title"] in plain for r in rows) and "title and best passage" in plain
+    assert "[Tabqa]" in to_text(rows) and "<mark>" not in to_text(rows)
+
+
+def test_piped_output_is_plain_lines(archive):
+    result = CliRunner().invoke(cli, ["--db", str(archive[0]), "search", "Tabqa", "Airbase"])
+    assert result.exit_code == 0 and "\x1b[" not in result.output
+    assert f"{TITLES[0]}" in result.output and "[Tabqa] [Airbase]" in result.output
+
+
+@pytest.mark.parametrize("query, message", [
+    ("", "empty"),
+    ("   ", "empty"),
+    ("the of and", "only common words (the, of, and)"),
+    ('"Tabqa airbase', "unclosed quote"),
+    ('Raqqa "', "unclosed quote"),
+    ("author:Smith", "no column 'author'"),
+    ("site:alalam", "--site filters by site"),
+    ("title:", "title: needs a word"),
+    ("Raqqa OR", "OR needs a search term on each side"),
+    ("AND Raqqa", "AND needs a search term on each side"),
+    ("NOT Aleppo", "only excludes"),
+    ("-Aleppo", "only excludes"),
+    ("(Raqqa OR Homs", "never closed"),
+    ("Raqqa)", "')' without its '('"),
+])
+def test_bad_queries_are_one_clear_sentence_and_exit_2(archive, query, message):
+    with pytest.raises(UsageError, match=re.escape(message)):
+        fts_query(query)
+    result = CliRunner().invoke(cli, ["--db", str(archive[0]), "search", "--", query])
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+    assert result.output.startswith("error: ") and result.output.count("\n") == 1
+
+
+def test_bad_sort_and_limit(store):
+    with pytest.raises(UsageError, match="cannot sort by 'date'"):
+        run_search(store, "Raqqa", sort="date")
+    with pytest.raises(UsageError, match="--limit"):
+        run_search(store, "Raqqa", limit=0)

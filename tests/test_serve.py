@@ -1,0 +1,140 @@
+"""`archiver serve`: Datasette on the archive, read-only, with the shipped configuration,
+checked through its JSON API against a real server process on a free loopback port."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import urllib.parse
+import urllib.request
+
+import pytest
+from click.testing import CliRunner
+
+from archiver.cli import cli
+from archiver.serve import datasette_metadata, datasette_settings
+
+from .sample_archive import COPY_TITLE, TITLES, build_archive, get, get_json, running_server
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("serve")
+    db = folder / "my-archive.db"  # not "archive.db": the server mounts it as "archive" whatever its name
+    expected = build_archive(db)
+    with running_server(db, folder / "serve.log") as base:
+        yield base, expected, db
+
+
+def rows(base: str, path: str, **params) -> list[dict]:
+    query = urllib.parse.urlencode({**params, "_shape": "array"}, doseq=True)
+    return get_json(f"{base}/archive/{path}.json?{query}")
+
+
+def test_full_text_search_returns_the_sample_articles_newest_first(server):
+    base, expected, _ = server
+    found = rows(base, "article_list", _search="Raqqa")
+    assert {r["title"] for r in found} == set(TITLES) | {COPY_TITLE}
+    assert [r["published"] for r in found] == sorted((r["published"] for r in found), reverse=True)
+    assert "text" not in found[0]  # the browse view keeps large columns out
+    phrase = rows(base, "article_list", _search='"Tabqa Airbase"', _searchmode="raw")
+    assert [r["title"] for r in phrase] == [TITLES[0]]
+    # the articles table itself is searchable through the same index
+    assert {r["id"] for r in rows(base, "articles", _search="Khanasser")} == {expected["ids"]["1797706"], expected["ids"]["1051069089"]}
+
+
+def test_facets_by_site_year_month_and_duplicate_status(server):
+    base, _, _ = server
+    data = get_json(f"{base}/archive/article_list.json?_search=Raqqa")
+    facets = {name: {r["value"]: r["count"] for r in f["results"]} for name, f in data["facet_results"].items()}
+    assert facets["site"] == {"alalam": 3, "globalresearch": 2, "sputnik": 1}
+    assert facets["published_year"] == {"2016": 4, "2017": 2}
+    assert facets["published_month"] == {"2016-03": 2, "2016-06": 2, "2017-02": 1, "2017-06": 1}
+    assert facets["duplicate_status"] == {"original": 5, "duplicate": 1}
+    assert facets["section"]["Syria"] == 3
+    everything = get_json(f"{base}/archive/article_list.json")
+    assert {r["value"]: r["count"] for r in everything["facet_results"]["site"]["results"]} == {
+        "alalam": 3, "globalresearch": 2, "sputnik": 1, "generic": 1}
+
+
+def test_canned_queries(server):
+    base, expected, _ = server
+    stories = rows(base, "stories_on_several_sites")
+    assert [(s["story"], s["copies"], s["sites"], s["first_site"], s["first_published"]) for s in stories] == [
+        (expected["original"], 2, 2, "alalam", "2016-06-05T16:35:12+00:00")]
+
+    listed = rows(base, "most_listed_related")
+    assert (listed[0]["title"], listed[0]["listed_in"], listed[0]["archived_article"]) == (TITLES[0], 2, expected["ids"]["1797706"])
+    assert [r["listed_in"] for r in listed[1:]] == [1, 1, 1]
+
+    per_month = {(r["site"], r["month"]): (r["articles"], r["duplicates"]) for r in rows(base, "articles_per_site_per_month")}
+    assert per_month == {("alalam", "2016-03"): (2, 0), ("alalam", "2016-06"): (1, 0), ("globalresearch", "2016-06"): (1, 1),
+                         ("sputnik", "2017-02"): (1, 0), ("globalresearch", "2017-06"): (1, 0), ("generic", "2018-01"): (1, 0)}
+
+    sputnik = expected["ids"]["1051069089"]
+    parts = [(r["part"], r["position"], r["title"]) for r in rows(base, "article_with_related", id=sputnik)]
+    assert parts == [("article", 0, TITLES[4]), ("related", 1, "Syrian Army Wins Back Strategic Region in Homs"),
+                     ("tag", 1, "Aleppo-Raqqa border"), ("tag", 2, "Daesh"), ("tag", 3, "Syria")]
+
+    runs = {r["site"]: (r["status"], r["failed"]) for r in rows(base, "crawl_last_runs")}
+    assert runs == {"alalam": ("ok", 0), "sputnik": ("partial", 3)}
+    failures = [(r["site"], r["reason"], r["failures"]) for r in rows(base, "crawl_failures")]
+    assert failures == [("sputnik", "HTTP 404", 2), ("sputnik", "timeout", 1)]
+
+
+def test_titles_descriptions_and_settings_are_applied(server):
+    base, _, _ = server
+    meta = get_json(f"{base}/-/metadata.json")
+    tables = meta["databases"]["archive"]["tables"]
+    assert tables["articles"]["columns"]["duplicate_of"]
+    assert get_json(f"{base}/-/settings.json")["truncate_cells_html"] == datasette_settings()["truncate_cells_html"]
+    queries = {q["name"] for q in get_json(f"{base}/archive.json")["queries"]}
+    assert queries == set(datasette_metadata()["databases"]["archive"]["queries"])
+
+
+def test_server_refuses_writes(server):
+    base, _, db = server
+    before = sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone()[0]
+    for sql in ("DELETE FROM articles", "UPDATE articles SET title = 'x'", "DROP TABLE articles",
+                "INSERT INTO tags (name) VALUES ('x')"):
+        status, _, body = get(f"{base}/archive.json?" + urllib.parse.urlencode({"sql": sql}))
+        assert status == 400, (sql, body[:200])
+    post = urllib.request.Request(f"{base}/archive/articles/-/insert", data=json.dumps({"row": {"title": "x"}}).encode(),
+                                  headers={"content-type": "application/json"}, method="POST")
+    try:
+        status = urllib.request.urlopen(post, timeout=10).status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    assert status >= 400
+    status, _, _ = get(f"{base}/archive.db")  # no whole-database download either
+    assert status == 403
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone()[0] == before
+
+
+def test_archived_markup_is_never_live(server):
+    base, expected, _ = server
+    status, _, page = get(f"{base}/archive/articles/{expected['ids']['hostile']}")
+    assert status == 200
+    assert b"<script>document.title" not in page and b"&lt;script&gt;document.title" in page
+    sha = rows(base, "raw_pages", _sort="sha256")[0]["sha256"]
+    status, headers, body = get(f"{base}/archive/raw_pages/{sha}.blob?_blob_column=content")
+    assert status == 200 and "html" not in headers["content-type"]
+    listing = get(f"{base}/archive/raw_pages")[2]
+    assert b"<script>alert" not in listing
+
+
+def test_serve_rejects_a_missing_database(tmp_path):
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "nope.db"), "serve"])
+    assert result.exit_code == 1
+    assert "does not exist" in result.output and "Traceback" not in result.output
+
+
+def test_crawler_writes_show_up_while_serving(server, tmp_path):
+    base, _, db = server
+    with sqlite3.connect(db) as conn:  # a crawl writing through WAL while we serve
+        conn.execute("INSERT INTO crawl_runs (site, started, status, fetched, new, updated, unchanged, duplicate, failed, errors) "
+                     "VALUES ('globalresearch', '2030-01-01T00:00:00+00:00', 'ok', 1, 1, 0, 0, 0, 0, '{}')")
+    runs = {r["site"]: r["status"] for r in rows(base, "crawl_last_runs")}
+    assert runs["globalresearch"] == "ok"
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM crawl_runs WHERE site = 'globalresearch'")
