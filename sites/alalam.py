@@ -52,6 +52,10 @@ SITE_NAME = re.compile(rf"\s*[-|–—:»]\s*{_SITE}\s*$|^\s*{_SITE}\s*[-|–—
 _SENTENCE_END = re.compile(r"[.!?…][\"”’'»)\]]*$")
 
 
+def _is_date_line(line: str) -> bool:
+    return len(line) <= 60 and DATE_LINE.search(line) is not None
+
+
 def parse_date_line(line: str) -> tuple[datetime | None, str | None]:
     """A date line read as Tehran wall time, and a warning if it is odd."""
     match = DATE_LINE.search(line)
@@ -240,7 +244,7 @@ class V1(Parser):
         candidates = [H.meta(tree, name) for name in self.title_metas]
         candidates.append(H.clean_space(page_title.text()) if page_title is not None else None)
         candidates.append(H.first_text(tree, self.headline_selectors))
-        candidates = [c for c in (SITE_NAME.sub("", H.clean_space(c)) for c in candidates if c) if c]
+        candidates = [c for c in (SITE_NAME.sub("", H.clean_space(c)) for c in candidates if c) if c and not _is_date_line(c)]
         printed = {_key(line) for line in lines}
         shown = next((c for c in candidates if _key(c) in printed), None)
         return shown, (candidates[0] if candidates else None)
@@ -249,7 +253,11 @@ class V1(Parser):
     def _title_before(stream: list[str], date_index: int) -> str | None:
         line = stream[date_index - 1]
         twice = date_index > 1 and stream[date_index - 2] == line
-        return line if twice or (len(line.split()) >= 3 and not _is_paragraph(line)) else None
+        if _is_date_line(line):
+            return None
+        # A headline has words; a menu line like "Home | News" does not count as one.
+        words = [w for w in line.split() if any(ch.isalpha() for ch in w)]
+        return line if twice or (len(words) >= 3 and not _is_paragraph(line)) else None
 
     @staticmethod
     def _date_index(stream: list[str], title_keys: set[str]) -> int | None:

@@ -125,7 +125,7 @@ class V1(Parser):
             if gr_day is None:
                 raise ParseError(ctx.url, "no article body and no 'Global Research, <date>' line: not an article page")
             ctx.warn("no article body element; text taken from the article block")
-        paragraphs, extra, featured = self._text(title, lines if body is None else body, lines)
+        paragraphs, extra, featured = self._text(title, self._after_header(lines) if body is None else body, lines)
         if not title and not paragraphs:
             raise ParseError(ctx.url, "no headline and no article text: not an article page")
         if not paragraphs:
@@ -178,6 +178,14 @@ class V1(Parser):
         for node in copy.css(", ".join(self.body_clutter)):
             node.decompose()
         return H.text_lines(copy.body)
+
+    @staticmethod
+    def _after_header(lines: list[str]) -> list[str]:
+        """Without a body element the article block also holds navigation, the headline and the
+        header lines: the text starts after the last of `Global Research, <date>`, the source
+        line and the Region/Theme/Report lines."""
+        header = [i for i, line in enumerate(lines[:40]) if GR_DATE.match(line) or TAG_LINE.match(line)]
+        return lines[header[-1] + 1:] if header else lines
 
     def _text(self, title: str | None, lines: list[str], scope_lines: list[str]) -> tuple[list[str], dict[str, str], str | None]:
         paragraphs: list[str] = []
