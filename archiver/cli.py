@@ -382,6 +382,68 @@ def export(obj: Context, fmt, out):
     click.echo(f"wrote {count} {'records' if fmt == 'warc' else 'articles'} to {out}", err=True)
 
 
+def _print_skipped(skipped: dict, quiet: bool) -> None:
+    if skipped and not quiet:
+        click.echo("not ingested: " + ", ".join(f"{reason} {n}" for reason, n in sorted(skipped.items())), err=True)
+
+
+@cli.command("import-warc")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.pass_obj
+def import_warc(obj: Context, files):
+    """Ingest WARC response records (from archiver or any other tool, gzipped or not) through
+    the site adapters, each on its own capture date; records already archived are skipped.
+
+    \b
+    Example:
+      archiver import-warc archive.warc.gz other-crawl.warc
+    """
+    from .ingest import import_warc as run_import
+
+    quiet = obj.verbosity < 0
+    with obj.store() as store:
+        result = run_import(store, obj.config, [Path(f) for f in files])
+    _print_summary(result.reports, quiet)
+    _print_skipped(result.skipped, quiet)
+    if not quiet:
+        click.echo(f"{result.records} records read", err=True)
+    if result.reports and all(r.status == "failed" for r in result.reports):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("site_or_url")
+@click.option("--from", "since", metavar="YYYY[MMDD]", help="captures from this date on")
+@click.option("--to", "until", metavar="YYYY[MMDD]", help="captures up to this date (inclusive)")
+@click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True,
+              help="captures fetched in this run; a rerun skips what is stored and goes on")
+@click.pass_obj
+def wayback(obj: Context, site_or_url, since, until, limit):
+    """Backfill historical captures from the Wayback Machine: a site's article pages (or one
+    URL; end it with * for a prefix), each stored as a capture of the original URL on its
+    Wayback date.
+
+    \b
+    Examples:
+      archiver wayback alalam --from 2016 --to 2017
+      archiver wayback https://en.alalam.ir/news/1825441
+    """
+    from .fetch import Fetcher
+    from .progress import reporter
+    from .wayback import backfill
+
+    quiet = obj.verbosity < 0
+    with obj.store() as store, Fetcher(obj.config.fetch) as fetcher, \
+            reporter(interactive=not quiet and sys.stderr.isatty()) as update:
+        result = backfill(store, obj.config, site_or_url, fetcher, since, until, limit, update)
+    _print_summary(result.reports, quiet)
+    _print_skipped(result.skipped, quiet)
+    if not result.reports and not quiet:
+        click.echo(f"the Wayback Machine lists no new capture of {site_or_url}", err=True)
+    if result.reports and all(r.status == "failed" for r in result.reports):
+        sys.exit(1)
+
+
 @cli.command()
 @click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True, help="TCP port")
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to bind; anything but loopback exposes the archive")

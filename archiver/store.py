@@ -270,6 +270,13 @@ class Store:
         ))
         return rows[0] if rows else None
 
+    def has_capture(self, url: str, fetched_at: str) -> bool:
+        """URL already captured at that moment: an imported WARC record or Wayback capture seen
+        before (a recorded failure does not count, so it is tried again)."""
+        return self.db.execute(
+            "SELECT 1 FROM captures WHERE url = ? AND fetched_at = ? AND kind != 'failed' LIMIT 1", [url, fetched_at]
+        ).fetchone() is not None
+
     def page_from_capture(self, row: dict) -> FetchedPage:
         headers = json.loads(row["headers"]) if row.get("headers") else {}
         return FetchedPage(url=row["url"], final_url=row.get("final_url") or row["url"], status=row["status"] or 200,
@@ -294,6 +301,17 @@ class Store:
     def article_id_for_url(self, url: str) -> int | None:
         row = self.db.execute("SELECT article_id FROM article_urls WHERE url = ?", [url]).fetchone()
         return row[0] if row else None
+
+    def widen_seen(self, article_id: int, moment: str) -> None:
+        """Stretch first_seen/last_seen over a capture dated outside them: imports and backfills
+        bring captures out of date order, and an unchanged one is not saved again."""
+        with self.db.atomic():
+            # Guarded so an article is only rewritten (and re-indexed in FTS) on a real change.
+            self.db.execute(
+                "UPDATE articles SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) "
+                "WHERE id = ? AND (first_seen > ? OR last_seen < ?)",
+                [moment, moment, article_id, moment, moment],
+            )
 
     def save_article(self, site: str, article: ParsedArticle, capture_id: int | None, fetched_at: str,
                      raw_sha256: str | None, also_urls: Iterable[str] = ()) -> SavedArticle:

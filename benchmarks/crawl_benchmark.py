@@ -59,7 +59,7 @@ def crawl_benchmark(args) -> None:
         names.append(name)
     config = parse_config({
         "fetch": {"concurrency": args.concurrency, "per_host_delay": args.delay, "respect_robots": True},
-        "sites": {name: {"base_url": f"http://127.0.0.1:{port}", "max_pages": per_host + 100}
+        "sites": {name: {"base_url": f"http://127.0.0.1:{port}", "max_pages": 2 * per_host + 10}
                   for name, (_, port) in zip(names, servers)},
     }, known_sites=adapter_names())
     samples: list[tuple[float, float, int]] = []

@@ -1,0 +1,184 @@
+"""`archiver import-warc`: WARC records (archiver's own and other tools') through the adapters."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from archiver.cli import cli
+from archiver.config import Config
+from archiver.ingest import import_warc
+from archiver.store import Store
+
+from .conftest import CASSETTES
+
+BODIES = CASSETTES / "alalam" / "bodies"
+JUN05 = "https://en.alalam.ir/news/1825441"  # Syrian Army Troops, NDF Continue to Advance ... (5 Jun 2016)
+MAR20 = "https://en.alalam.ir/news/1800705"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def run(*args, db):
+    return CliRunner().invoke(cli, ["--db", str(db), *args])
+
+
+def response(writer, url, body, date, headers=(("Content-Type", "text/html; charset=utf-8"),), status="200 OK"):
+    http = StatusAndHeaders(status, list(headers), protocol="HTTP/1.1")
+    record = writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http,
+                                       warc_headers_dict={"WARC-Date": date})
+    writer.write_record(record)
+    return record
+
+
+def chunked(data: bytes) -> bytes:
+    half = len(data) // 2
+    return b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (data[:half], data[half:])) + b"0\r\n\r\n"
+
+
+def other_tool_warc(path, gzipped: bool):
+    """What a crawler like wget or Heritrix writes: a request before each response, the wire
+    form of the body (gzip + chunked), a revisit for an unchanged re-fetch, an image."""
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=gzipped)
+        writer.write_record(writer.create_warcinfo_record(path.name, {"software": "test"}))
+        request = StatusAndHeaders("GET /news/1825441 HTTP/1.1", [("Host", "en.alalam.ir")], is_http_request=True)
+        writer.write_record(writer.create_warc_record(JUN05, "request", payload=io.BytesIO(b""), http_headers=request,
+                                                     warc_headers_dict={"WARC-Date": "2016-06-06T06:00:04Z"}))
+        first = response(writer, JUN05, (BODIES / "news-1825441.html").read_bytes(), "2016-06-06T06:00:04Z")
+        wire = chunked(gzip.compress((BODIES / "news-1800705.html").read_bytes()))
+        response(writer, MAR20, wire, "2016-03-21T08:30:00.123Z",
+                 headers=(("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip"),
+                          ("Transfer-Encoding", "chunked")))
+        response(writer, "https://media.alalam.ir/logo.png", PNG, "2016-06-06T06:00:05Z",
+                 headers=(("Content-Type", "image/png"),))
+        revisit = writer.create_revisit_record(
+            JUN05, digest=first.rec_headers.get_header("WARC-Payload-Digest"), refers_to_uri=JUN05,
+            refers_to_date="2016-06-06T06:00:04Z",
+            http_headers=StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"))
+        revisit.rec_headers.replace_header("WARC-Date", "2016-06-09T10:00:00Z")
+        writer.write_record(revisit)
+    return path
+
+
+def counts(db) -> dict[str, int]:
+    conn = sqlite3.connect(db)
+    try:
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("articles", "raw_pages", "captures", "related_items", "article_related", "crawl_runs")}
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("gzipped", [True, False], ids=["warc.gz", "warc"])
+def test_records_of_another_tool_become_articles_on_their_own_dates(tmp_path, db_path, gzipped):
+    warc = other_tool_warc(tmp_path / ("other.warc.gz" if gzipped else "other.warc"), gzipped)
+    with Store(db_path) as store:
+        result = import_warc(store, Config(), [warc])
+        # The image host is not the adapter's: the generic one records it (not downloaded, not parsed).
+        assert [(r.site, r.status, r.counts["fetched"], r.counts["new"], r.counts["unchanged"]) for r in result.reports] == [
+            ("alalam", "ok", 3, 2, 1), ("generic", "ok", 1, 0, 0)]
+        assert result.skipped == {"warcinfo record": 1, "request record": 1}
+
+        jun05 = store.article(store.find_article(JUN05))
+        assert jun05["title"] == "Syrian Army Troops, NDF Continue to Advance against ISIS in Raqqa Province"
+        assert jun05["published"] == "2016-06-05T16:35:12+00:00"
+        # The revisit is a second capture of the same bytes, three days later.
+        assert [c["fetched_at"] for c in jun05["captures"]] == ["2016-06-06T06:00:04+00:00", "2016-06-09T10:00:00+00:00"]
+        assert len({c["sha256"] for c in jun05["captures"]}) == 1
+        assert (jun05["first_seen"], jun05["last_seen"]) == ("2016-06-06T06:00:04+00:00", "2016-06-09T10:00:00+00:00")
+        assert len(jun05["related"]) == 10 and all(r["title"] for r in jun05["related"])
+
+        # gzip + chunked on the wire: the decoded page is what was parsed and stored.
+        mar20 = store.article(store.find_article(MAR20))
+        assert mar20["title"] == "Syrian Army Troops Take Key Areas from ISIS in Latakia, Kill Militants in Raqqa"
+        assert mar20["published"] == "2016-03-20T18:00:46+00:00"
+        assert mar20["first_seen"] == "2016-03-21T08:30:00+00:00"
+        assert store.raw_body(mar20["captures"][0]["sha256"]) == (BODIES / "news-1800705.html").read_bytes()
+        assert "content-encoding" not in store.page_from_capture(
+            store.latest_capture(MAR20)).headers
+
+    conn = sqlite3.connect(db_path)
+    image = conn.execute("SELECT site, kind, sha256, error FROM captures WHERE url LIKE '%logo.png'").fetchall()
+    assert image == [("generic", "skipped", None, "not HTML: image/png")]
+    assert conn.execute("SELECT count(*) FROM raw_pages").fetchone()[0] == 2
+    runs = conn.execute("SELECT site, status, fetched, new FROM crawl_runs ORDER BY site").fetchall()
+    assert runs == [("alalam", "ok", 3, 2), ("generic", "ok", 1, 0)]
+
+
+def test_importing_the_same_warc_twice_adds_nothing_but_a_run(tmp_path, db_path):
+    warc = other_tool_warc(tmp_path / "other.warc.gz", gzipped=True)
+    assert run("import-warc", str(warc), db=db_path).exit_code == 0
+    before = counts(db_path)
+    result = run("import-warc", str(warc), db=db_path)
+    assert result.exit_code == 0, result.output
+    after = counts(db_path)
+    assert after == {**before, "crawl_runs": before["crawl_runs"] + 2}
+    assert "already in the archive 4" in result.output
+
+
+def test_an_older_capture_imported_later_moves_first_seen_back_but_keeps_the_newer_text(tmp_path, db_path):
+    body = (BODIES / "news-1825441.html").read_bytes()
+    edited = body.replace(b"Raqqa Province - Alalam", b"Raqqa Province (updated) - Alalam").replace(b"Raqqa Province<", b"Raqqa Province (updated)<")
+    for name, data, date in (("new.warc", edited, "2017-01-10T00:00:00Z"), ("old.warc", body, "2016-06-06T06:00:04Z")):
+        with open(tmp_path / name, "wb") as out:
+            response(WARCWriter(out, gzip=False), JUN05, data, date)
+    with Store(db_path) as store:
+        import_warc(store, Config(), [tmp_path / "new.warc", tmp_path / "old.warc"])
+        article = store.article(store.find_article(JUN05))
+    assert (article["first_seen"], article["last_seen"]) == ("2016-06-06T06:00:04+00:00", "2017-01-10T00:00:00+00:00")
+    assert article["title"].endswith("(updated)")
+    assert len(article["captures"]) == 2
+
+
+def test_a_file_that_is_not_a_warc_is_a_clear_usage_error(tmp_path, db_path):
+    bogus = tmp_path / "notes.txt"
+    bogus.write_text("just some text\n")
+    result = run("import-warc", str(bogus), db=db_path)
+    assert result.exit_code == 2
+    assert "is not a readable WARC file" in result.output and "Traceback" not in result.output
+
+
+def _articles(db) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT site, key, title, text, published FROM articles ORDER BY site, key").fetchall()
+    finally:
+        conn.close()
+
+
+def _related(db) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(
+            "SELECT a.site, a.key, r.position, i.key, i.url, i.title, i.image, i.kind, i.published, "
+            "(SELECT key FROM articles WHERE id = i.article_id) FROM article_related r JOIN articles a ON a.id = r.article_id "
+            "JOIN related_items i ON i.id = r.related_id ORDER BY a.site, a.key, r.position"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def test_export_then_import_into_an_empty_archive_rebuilds_the_same_articles(tmp_path):
+    a, b, warc = tmp_path / "a.db", tmp_path / "b.db", tmp_path / "a.warc.gz"
+    assert run("crawl", "--replay", str(CASSETTES), "alalam", db=a).exit_code == 0
+    assert run("export", "--format", "warc", str(warc), db=a).exit_code == 0
+    result = run("import-warc", str(warc), db=b)
+    assert result.exit_code == 0, result.output
+
+    articles = _articles(a)
+    assert len(articles) == 14
+    assert _articles(b) == articles
+    related = _related(a)
+    assert len(related) > 100
+    assert _related(b) == related
+    conn_a, conn_b = sqlite3.connect(a), sqlite3.connect(b)
+    seen = "SELECT key, first_seen, last_seen FROM articles ORDER BY key"
+    assert conn_b.execute(seen).fetchall() == conn_a.execute(seen).fetchall()
+    bodies = "SELECT sha256 FROM raw_pages ORDER BY sha256"
+    assert conn_b.execute(bodies).fetchall() == conn_a.execute(bodies).fetchall()
