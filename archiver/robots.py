@@ -26,6 +26,8 @@ log = logging.getLogger("archiver.robots")
 
 MAX_ROBOTS_BYTES = 500 * 1024  # RFC 9309: parse at least the first 500 KiB
 MAX_CRAWL_DELAY = 60.0  # beyond this a site could stall a run for days; we log and cap
+ROBOTS_ATTEMPTS = 3
+ROBOTS_MAX_WAIT = 5.0  # seconds between robots.txt attempts; longer waits are the next run's job
 CACHE_SECONDS = 24 * 3600  # RFC 9309: don't use a cached copy for more than 24 hours
 
 
@@ -78,11 +80,23 @@ class RobotsPolicy:
                 entry = self._entries[origin] = self._load(origin)
             return entry
 
+    def _fetch_with_retries(self, url: str):
+        """A server that hiccups once (a 503, a reset) must not close a whole site for the run:
+        ask a few times, briefly, before calling robots.txt unreachable."""
+        for attempt in range(ROBOTS_ATTEMPTS):
+            try:
+                return self.fetcher.fetch_once(url, max_bytes=MAX_ROBOTS_BYTES)
+            except RetryableFetch as exc:
+                if attempt == ROBOTS_ATTEMPTS - 1:
+                    raise
+                wait = exc.retry_after if exc.retry_after is not None else 0.5 * 2 ** attempt
+                time.sleep(min(wait, ROBOTS_MAX_WAIT))
+
     def _load(self, origin: str) -> _Entry:
         url = origin + "/robots.txt"
         now = time.monotonic()
         try:
-            page = self.fetcher.fetch_once(url, max_bytes=MAX_ROBOTS_BYTES)
+            page = self._fetch_with_retries(url)
         except RetryableFetch as exc:
             log.warning("%s unreachable (%s): not crawling %s for now", url, exc.reason, origin)
             return _Entry(None, exc.reason, now + self.retry_after)

@@ -130,6 +130,14 @@ def test_robots_unreachable_means_nothing_fetched_for_now(db_path, monkeypatch):
     assert report.status == "failed" and stored_keys(db_path) == []
 
 
+def test_robots_hiccup_is_retried_before_closing_the_site(db_path, monkeypatch):
+    site = TinySite(ARTICLES, {"/robots.txt": [Reply(503, b"busy"), Reply(404, b"none")]})
+    with LocalServer(site.route) as server:
+        report = run_crawl(db_path, server, monkeypatch)
+    assert server.hits["/robots.txt"] == 2
+    assert stored_keys(db_path) == [1, 2, 3, 4] and report.status == "ok"
+
+
 def test_wrong_charset_declarations_decode_right_and_raw_bytes_stay_untouched(db_path, monkeypatch):
     utf8_labelled_latin1 = article_html(2, title="Café Zürich — Ünïcode ☕")
     cp1252 = article_html(3, title="Crème brûlée").replace(b'<meta charset="utf-8">', b"")
