@@ -128,9 +128,7 @@ class Ingest:
             if article_id:
                 self.store.widen_seen(article_id, page.fetched_at)
             return outcome
-        if counts["failed"] > before["failed"]:
-            return "failed"
-        return "stored" if page.status < 400 else "failed"
+        return "failed" if counts["failed"] > before["failed"] else "stored"
 
     def fail(self, adapter: Adapter, url: str, reason: str, status: int | None = None) -> None:
         """A capture that could not be obtained: recorded, and the import goes on."""

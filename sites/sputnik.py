@@ -28,6 +28,9 @@ from .base import (
 )
 
 MOSCOW = ZoneInfo("Europe/Moscow")
+# "Ann in reply to armor (Show comment Hide comment)": the widget's header line as plain text.
+REPLY_LINE = re.compile(r"^(?P<author>.*?)\s*in reply to\s*(?P<other>[^()]+?)\s*(?:\(Show comment.*)?$", re.IGNORECASE)
+COMMENT_CHROME = re.compile(r"^(?:avatar|Reply|Show comment|Hide comment|\(Show commentHide comment\)|Сomment|Comment)$", re.IGNORECASE)
 SITE_SUFFIX = re.compile(r"\s*[-|]\s*Sputnik(?: International)?\s*$")
 AUTHOR_SUFFIX = re.compile(r"\.?\s*Sputnik International\s*$")
 VISIBLE_TIME = re.compile(r"(?P<h>\d{1,2}):(?P<m>\d{2})\s*(?P<gmt>GMT)?\s*(?P<d>\d{2})\.(?P<mo>\d{2})\.(?P<y>\d{4})")
@@ -68,6 +71,10 @@ class V1(Parser):
     story_lines = "div.b-article__refs-story a[href], div.b-article__refs-text a.b-article__refs-story"
     refs_links = "div.b-article__refs-list .b-article__refs-item-title a[href]"
     comments = ("div.comments-list.main ul.main > li[data-id]", "section.comments ul.main > li", "div.comments ul.main > li")
+    comment_sections = ("section.comments", "div.comments", "#comments", "div.b-comments", "[class*=comments]")
+    comment_items = "li, div.comment, article.comment, div[class*=comment-item]"
+    comment_authors = (".author", ".comment-author", ".name", ".user", "[itemprop=author]")
+    comment_bodies = (".body", ".comment-body", ".comment-text", ".text", "[itemprop=text]")
 
     def parse(self, ctx: PageContext) -> ParsedArticle:
         tree, adapter = ctx.tree, ctx.adapter
@@ -271,6 +278,8 @@ class V1(Parser):
             nodes = [li for li in ctx.tree.css(selector) if li.attributes.get("data-id")]
             if nodes:
                 break
+        if not nodes:
+            return self._comments_by_shape(ctx)
         comments: list[Comment] = []
         by_id: dict[str, int] = {}
         for li in nodes:
@@ -289,6 +298,41 @@ class V1(Parser):
             when = self._comment_time(li)
             comments.append(Comment(author=author, text=text, position=position, reply_to=reply_to, published=when))
             by_id[li.attributes["data-id"]] = position
+        return comments
+
+    def _comments_by_shape(self, ctx: PageContext) -> list[Comment]:
+        """Comments rendered in markup other than the RIA widget's (a mirror, another
+        template): items of the comment section, each an author element and its text, with
+        the widget's "X in reply to Y" line read from the text itself."""
+        section = H.first(ctx.tree, self.comment_sections)
+        if section is None:
+            return []
+        comments: list[Comment] = []
+        for item in section.css(self.comment_items):
+            if len(item.css(self.comment_items)) > 1:
+                continue  # a wrapper of items (css() matches the node itself too), not an item
+            if item.css_first("form, textarea, input, label, button") is not None:
+                continue  # the widget's own messages and forms
+            author_node = H.first(item, self.comment_authors)
+            body_node = H.first(item, self.comment_bodies)
+            lines = H.text_lines(item)
+            header = next((m for m in map(REPLY_LINE.match, lines[:2]) if m), None)
+            if author_node is None and body_node is None and header is None and item.css_first("img") is None:
+                continue
+            author = H.clean_space(author_node.text()) if author_node is not None else None
+            author = author or (header["author"].strip() if header else None) or None
+            if body_node is not None:
+                lines = H.text_lines(body_node)
+            else:
+                lines = [line for line in lines if line != author and not REPLY_LINE.match(line)]
+            text = join_paragraphs(line for line in lines if not COMMENT_CHROME.match(line))
+            if not text:
+                continue
+            reply_to = None
+            if header:
+                other = header["other"].strip()
+                reply_to = next((c.position for c in reversed(comments) if c.author == other), None)
+            comments.append(Comment(author=author, text=text, position=len(comments) + 1, reply_to=reply_to))
         return comments
 
     def _comment_time(self, li) -> str | None:

@@ -321,3 +321,33 @@ def test_crawl_from_start_urls_reaches_every_written_article_within_the_cassette
     assert set(parsed) == WRITTEN_KEYS
     assert all(a.warnings == () and a.text for a in parsed.values())
     assert all(a.canonical_url.startswith(base + "/") for a in parsed.values())
+
+
+def test_comments_in_markup_other_than_the_ria_widget():
+    """A mirror or another template renders the comment list without the widget's data-id
+    items: the comments are still found by shape, replies by the "X in reply to Y" line,
+    and the widget's own messages are not comments."""
+    body = (CASSETTES / "sputnik/bodies/middleeast-201702251051041215-syria-army-aleppo-raqqa.html").read_text()
+    start = body.index('<ul class="main">')
+    end = body.index("</ul>", start) + 5
+    naive = (
+        '<ul class="main">'
+        '<li><img alt="avatar" src="a.png">avatar<div>it suggests that another mini surge is on the way.</div></li>'
+        '<li><span class="author">armor</span><div>soft and sweet music to my ears....</div></li>'
+        "<li><div>Ann in reply toarmor(Show commentHide comment)</div><div>armor, as is the soft whimpering.</div></li>"
+        '<li><span class="author">armor</span> <span>in reply to</span> Ann<div class="body">agree fully</div></li>'
+        "</ul>"
+    )
+    url = "https://sputniknews.com/middleeast/201702251051041215-syria-army-aleppo-raqqa/"
+    page = FetchedPage(url=url, final_url=url, status=200,
+                       headers={"content-type": "text/html; charset=utf-8", "date": "Sun, 26 Feb 2017 01:45:00 GMT"},
+                       body=(body[:start] + naive + body[end:]).encode(), fetched_at="2026-11-22T00:00:00+00:00")
+    article = Sputnik("https://sputniknews.com").parse(page)
+    got = [(c.position, c.author, c.text, c.reply_to) for c in article.comments]
+    assert got == [
+        (1, None, "it suggests that another mini surge is on the way.", None),
+        (2, "armor", "soft and sweet music to my ears....", None),
+        (3, "Ann", "armor, as is the soft whimpering.", 2),
+        (4, "armor", "agree fully", 3),
+    ]
+    assert "soft and sweet" not in article.text and len(article.text.split("\n\n")) == 4
