@@ -144,3 +144,93 @@ def test_bad_config_exits_2_naming_the_key(tmp_path):
 def test_search_on_missing_database_is_exit_1(tmp_path):
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "none.db"), "search", "Raqqa"])
     assert result.exit_code == 1 and "does not exist" in result.output
+
+
+@pytest.fixture(scope="module")
+def full_archive(tmp_path_factory):
+    db = tmp_path_factory.mktemp("e2e-all") / "archive.db"
+    result = run("crawl", "--replay", str(CASSETTES), db=db)
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def search_ids(db, query):
+    result = run("search", query, "--format", "json", "--limit", "100", db=db)
+    assert result.exit_code == 0, result.output
+    return {r["id"]: r for r in json.loads(result.stdout)}
+
+
+def test_all_three_sites_from_the_cassettes(full_archive):
+    conn = sqlite3.connect(full_archive)
+    per_site = dict(conn.execute("SELECT site, count(*) FROM articles GROUP BY site").fetchall())
+    assert per_site["alalam"] >= 12 and per_site["globalresearch"] >= 10 and per_site["sputnik"] >= 10
+    tabqa = search_ids(full_archive, "Tabqa")
+    mar11, _ = article_by_text(full_archive, "have left no choice for the ISIS but to pull forces back")
+    southfront, _ = article_by_text(full_archive, "ISIS terrorists have lost large chunks")
+    assert mar11["id"] in tabqa and southfront["id"] in tabqa
+    khanasser = search_ids(full_archive, "Khanasser")
+    countdown, _ = article_by_text(full_archive, "Syrian Army troops and allied popular units have significantly advanced")
+    assert countdown["id"] in khanasser
+
+
+def test_global_research_sample_fields(full_archive):
+    article, conn = article_by_text(full_archive, "ISIS terrorists have lost large chunks")
+    assert json.loads(article["authors"]) == ["South Front"]
+    assert article["published"].startswith("2017-06-10")
+    extra = json.loads(article["extra"])
+    assert extra["source"] == "South Front" and extra["source_date"] == "2017-06-09"
+    tags = conn.execute("SELECT t.name, at.kind FROM article_tags at JOIN tags t ON t.id = at.tag_id "
+                        "WHERE at.article_id = ? ORDER BY at.position", [article["id"]]).fetchall()
+    assert [tuple(t) for t in tags] == [("Middle East & North Africa", "region"), ("Terrorism", "theme"), ("US NATO War Agenda", "theme"),
+                    ("SYRIA", "report")]
+    assert article["text"].endswith("inside the city.")
+    for junk in ("PayPal", "Featured image", "original source of this article", "Copyright", "Facebook",
+                 "Become a Member", "Disclaimer", "fair use", "For media inquiries"):
+        assert junk not in article["text"]
+
+
+def test_sputnik_sample_fields(full_archive):
+    article, conn = article_by_text(full_archive, "Syrian Army troops and allied popular units have significantly advanced")
+    assert article["published"] != "2017-02-25T22:45:00+00:00" and article["published"].startswith("2017-02-25")
+    assert article["section"] == "Middle East"
+    assert article["image_credit"].startswith("© Sputnik") and "© Sputnik" not in article["text"]
+    paragraphs = article["text"].split("\n\n")
+    assert len(paragraphs) == 4 and paragraphs[-1].endswith("other military hardware.")
+    related = [r[0] for r in conn.execute(
+        "SELECT i.title FROM article_related r JOIN related_items i ON i.id = r.related_id WHERE r.article_id = ?",
+        [article["id"]])]
+    assert "Syrian Army Wins Back Strategic Region in Homs in Blitz Offensive" in related
+    assert "Syrian Army Destroys Daesh Tunnel Depot, Restores Security in Aleppo" in related
+    assert any(t.startswith("Violence Erupts as Islamic State Rises") for t in related)
+    tags = [r[0] for r in conn.execute(
+        "SELECT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = ?", [article["id"]])]
+    assert "liberated villages" in tags and "Syria" in tags
+    comments = conn.execute("SELECT author, text, reply_to FROM comments WHERE article_id = ? ORDER BY position",
+                            [article["id"]]).fetchall()
+    assert len(comments) >= 5 and any(c[2] for c in comments)
+    assert all(c[1] not in article["text"] for c in comments)
+
+
+def test_five_samples_are_five_distinct_stories(full_archive):
+    fragments = ["advanced around 8 kilometers into the depth of ISIS",
+                 "have regained control over key areas in the coastal province of Latakia",
+                 "have left no choice for the ISIS but to pull forces back",
+                 "ISIS terrorists have lost large chunks",
+                 "Syrian Army troops and allied popular units have significantly advanced"]
+    rows = [article_by_text(full_archive, f)[0] for f in fragments]
+    assert all(r["duplicate_of"] is None for r in rows)
+
+
+def test_fetch_a_saved_page_of_an_unknown_site_uses_generic_extraction(tmp_path):
+    from .conftest import GOLDEN
+
+    saved = tmp_path / "masks.html"
+    saved.write_bytes((GOLDEN / "generic" / "japantimes-surgical-masks.html").read_bytes())
+    db = tmp_path / "archive.db"
+    result = run("fetch", str(saved), db=db)
+    assert result.exit_code == 0, result.output
+    conn = sqlite3.connect(db)
+    site, title, text = conn.execute("SELECT site, title, text FROM articles").fetchone()
+    assert site == "generic" and "surgical masks" in title
+    assert "Four of the 12 boxes of masks were gone" in text and "Mail the editor" not in text
+    assert conn.execute("SELECT count(*) FROM raw_pages").fetchone()[0] == 1
