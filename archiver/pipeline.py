@@ -248,6 +248,7 @@ class SiteCrawl:
                     # A 200 with the very bytes we hold (no validators, or a server ignoring
                     # them): an unchanged capture, nothing to parse.
                     self.store.link_capture(capture.capture_id, article_id, capture.sha256)
+                    self.store.widen_seen(article_id, page.fetched_at)
                     self.report.counts["unchanged"] += 1
                 else:
                     self._parse_and_save(url, page, capture.capture_id, capture.sha256)
@@ -310,6 +311,7 @@ class SiteCrawl:
             article_id = self.store.article_id_for_url(url)
             if article_id:
                 self.store.link_capture(capture.capture_id, article_id, sha)
+                self.store.widen_seen(article_id, page.fetched_at)
             self.store.frontier_mark(url, "done", attempted=True)
         self.report.counts["unchanged"] += 1
 

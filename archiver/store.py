@@ -146,6 +146,19 @@ def m004_crawl_indexes(db: sqlite_utils.Database) -> None:
     db["captures"].create_index(["run_id"], if_not_exists=True)
 
 
+@migrations()
+def m005_fts_on_text_changes_only(db: sqlite_utils.Database) -> None:
+    # sqlite-utils' update trigger re-indexes an article on every UPDATE; bookkeeping columns
+    # (last_seen, duplicate_of) change far more often than the text and need no re-index.
+    db.execute("DROP TRIGGER IF EXISTS articles_au")
+    db.execute(
+        'CREATE TRIGGER "articles_au" AFTER UPDATE OF "title", "text" ON "articles" BEGIN\n'
+        '  INSERT INTO "articles_fts" ("articles_fts", rowid, "title", "text") VALUES(\'delete\', old.rowid, old."title", old."text");\n'
+        '  INSERT INTO "articles_fts" (rowid, "title", "text") VALUES (new.rowid, new."title", new."text");\n'
+        "END"
+    )
+
+
 class Outcome(str, Enum):
     INSERTED = "new"
     UPDATED = "updated"

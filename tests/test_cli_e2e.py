@@ -92,6 +92,8 @@ def test_crawling_again_adds_captures_only(archive, tmp_path):
     shown = run("show", str(article["id"]), "--format", "json", db=archive)
     captures = json.loads(shown.stdout)["captures"]
     assert len(captures) == 2 and captures[0]["sha256"] == captures[1]["sha256"]
+    again, _ = article_by_text(archive, "advanced around 8 kilometers into the depth of ISIS")
+    assert again["last_seen"] == captures[1]["fetched_at"] and again["first_seen"] == captures[0]["fetched_at"]
     text = run("show", article["canonical_url"], db=archive).output
     assert "captures (2)" in text and "S/SH 11" in text and "related (10)" in text
 

@@ -114,3 +114,14 @@ def test_not_a_database(tmp_path):
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="cannot be opened"):
         Store(path)
+
+
+def test_bookkeeping_updates_keep_the_index_in_sync(db_path):
+    store = Store(db_path)
+    saved = store.save_article("s", article(), None, "2026-01-01T00:00:00+00:00", None)
+    store.widen_seen(saved.article_id, "2026-03-01T00:00:00+00:00")
+    assert store.article(saved.article_id)["last_seen"] == "2026-03-01T00:00:00+00:00"
+    assert [h["id"] for h in store.search("raqqa")] == [saved.article_id]
+    store.save_article("s", article(title="Palmyra news", text="Only Palmyra now."), None, "2026-04-01T00:00:00+00:00", None)
+    assert store.search("raqqa") == [] and [h["id"] for h in store.search("palmyra")] == [saved.article_id]
+    assert store.db.execute("INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')") is not None
