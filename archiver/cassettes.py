@@ -112,7 +112,12 @@ class Recorder:
         stem = re.sub(r"[^A-Za-z0-9]+", "-", page.url.split("://", 1)[-1]).strip("-")[:80]
         name = f"{stem}-{hashlib.sha256(page.body).hexdigest()[:10]}.body"
         (directory / name).write_bytes(page.body)
-        data["interactions"].append({"method": "GET", "url": page.url, "status": page.status, "headers": page.headers, "body_file": f"bodies/{name}"})
+        # Each redirect hop is an exchange of its own, so a replay follows the same path.
+        hops = [*page.redirects, page.final_url] if page.redirects else [page.url]
+        for hop, target in zip(hops, hops[1:]):
+            data["interactions"].append({"method": "GET", "url": hop, "status": 301, "headers": {"location": target}})
+        data["interactions"].append({"method": "GET", "url": hops[-1], "status": page.status, "headers": page.headers,
+                                     "body_file": f"bodies/{name}"})
         self.flush(site)
 
     def flush(self, site: str) -> None:

@@ -1,0 +1,56 @@
+"""`crawl --record DIR` writes what it fetched as cassettes that replay to the same archive."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from click.testing import CliRunner
+
+from archiver.cli import cli
+
+from .conftest import CASSETTES
+
+
+def articles(db):
+    conn = sqlite3.connect(db)
+    return sorted(conn.execute("SELECT site, key, title, text, published FROM articles").fetchall())
+
+
+def test_recorded_cassette_replays_to_the_same_archive(tmp_path):
+    recorded = tmp_path / "recorded"
+    first, second = tmp_path / "first.db", tmp_path / "second.db"
+    result = CliRunner().invoke(cli, ["--db", str(first), "crawl", "--replay", str(CASSETTES), "alalam", "--record", str(recorded)])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((recorded / "alalam" / "cassette.json").read_text())
+    assert manifest["origin"] == "https://en.alalam.ir"
+    assert len(manifest["interactions"]) == 15  # the home page and 14 articles
+    for exchange in manifest["interactions"]:
+        body = (recorded / "alalam" / exchange["body_file"]).read_bytes()
+        original = next(i for i in json.loads((CASSETTES / "alalam" / "cassette.json").read_text())["interactions"]
+                        if i["url"] == exchange["url"])
+        assert body == (CASSETTES / "alalam" / original["body_file"]).read_bytes()  # byte for byte
+    result = CliRunner().invoke(cli, ["--db", str(second), "crawl", "--replay", str(recorded)])
+    assert result.exit_code == 0, result.output
+    assert articles(first) == articles(second) and len(articles(first)) == 14
+
+
+def test_redirects_are_recorded_hop_by_hop(tmp_path):
+    from archiver.cassettes import Recorder, load_cassette, replaying
+    from archiver.config import FetchConfig
+    from archiver.fetch import Fetcher
+    from archiver.models import FetchedPage
+
+    page = FetchedPage(url="https://en.alalam.ir/news/1825441/old-slug", final_url="https://en.alalam.ir/news/1825441",
+                       status=200, headers={"content-type": "text/html"}, body=b"<html>story</html>",
+                       fetched_at="2026-11-22T00:00:00+00:00",
+                       redirects=("https://en.alalam.ir/news/1825441/old-slug", "http://en.alalam.ir/news/1825441"))
+    recorder = Recorder(tmp_path)
+    recorder.add("alalam", "https://en.alalam.ir", page)
+    cassette = load_cassette(tmp_path / "alalam")
+    assert [(i.url, i.status) for i in cassette.interactions] == [
+        ("https://en.alalam.ir/news/1825441/old-slug", 301), ("http://en.alalam.ir/news/1825441", 301),
+        ("https://en.alalam.ir/news/1825441", 200)]
+    with replaying({"alalam": cassette}), Fetcher(FetchConfig(per_host_delay=0)) as fetcher:
+        again = fetcher.fetch("https://en.alalam.ir/news/1825441/old-slug")
+    assert again.final_url == page.final_url and again.body == page.body and again.redirects == page.redirects
