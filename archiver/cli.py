@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import sys
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
@@ -51,6 +52,17 @@ class ArchiverGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted; everything stored so far is kept and the next run resumes", err=True)
             sys.exit(130)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except (OSError, sqlite3.Error) as exc:
+            # The disk, the permissions or the database file: the user's to fix, in one sentence.
+            log.debug("details", exc_info=True)
+            click.echo(f"error: {type(exc).__name__}: {exc}", err=True)
+            sys.exit(1)
+        except Exception as exc:
+            log.error("unexpected error (a bug in archiver; please report it)", exc_info=ctx.obj is not None and ctx.obj.verbosity > 1)
+            click.echo(f"error: unexpected {type(exc).__name__}: {exc} (run with -vv for the traceback)", err=True)
+            sys.exit(1)
 
 
 def _setup_logging(verbosity: int) -> None:
@@ -251,7 +263,7 @@ def search(obj: Context, query, site, since, until, limit, all_duplicates, sort,
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_obj
 def show(obj: Context, id_or_url, fmt):
-    """One article: metadata, text, related items, tags, captures and copies.
+    """One article (archive id, URL, or SITE:KEY): metadata, text, related items, tags, captures, copies.
 
     \b
     Example:

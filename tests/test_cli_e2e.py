@@ -236,3 +236,15 @@ def test_fetch_a_saved_page_of_an_unknown_site_uses_generic_extraction(tmp_path)
     assert site == "generic" and "surgical masks" in title
     assert "Four of the 12 boxes of masks were gone" in text and "Mail the editor" not in text
     assert conn.execute("SELECT count(*) FROM raw_pages").fetchone()[0] == 1
+
+
+def test_an_unexpected_error_is_one_sentence_not_a_traceback(archive, monkeypatch):
+    from archiver.store import Store
+
+    def broken(self):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Store, "stats", broken)
+    result = CliRunner().invoke(cli, ["--db", str(archive), "stats"])
+    assert result.exit_code == 1
+    assert "unexpected RuntimeError: boom" in result.output and "Traceback" not in result.output

@@ -125,3 +125,14 @@ def test_bookkeeping_updates_keep_the_index_in_sync(db_path):
     store.save_article("s", article(title="Palmyra news", text="Only Palmyra now."), None, "2026-04-01T00:00:00+00:00", None)
     assert store.search("raqqa") == [] and [h["id"] for h in store.search("palmyra")] == [saved.article_id]
     assert store.db.execute("INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')") is not None
+
+
+def test_find_article_by_id_url_or_site_key(db_path):
+    store = Store(db_path)
+    first = store.save_article("alalam", article(key="1825441"), None, "2026-01-01T00:00:00+00:00", None)
+    store.save_article("sputnik", article(key="77", text="Another story."), None, "2026-01-01T00:00:00+00:00", None)
+    assert store.find_article(str(first.article_id)) == first.article_id
+    assert store.find_article("https://example.org/news/1825441") == first.article_id
+    assert store.find_article("1825441") == first.article_id
+    assert store.find_article("alalam:1825441") == first.article_id
+    assert store.find_article("sputnik:1825441") is None and store.find_article("999999") is None
