@@ -118,3 +118,20 @@ def band_keys(signature: np.ndarray, params: Params) -> list[tuple[int, int]]:
 def estimate(a: np.ndarray, b: np.ndarray) -> float:
     """The sketch's Jaccard estimate: the share of equal minimum hashes."""
     return float(np.count_nonzero(a == b)) / len(a)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A text's exact hash and sketch, worked out ahead (the crawl does it in its fetch workers,
+    off the one thread that writes). The store uses it only for that very text and parameters."""
+
+    params: Params
+    text: str
+    text_sha: str | None
+    sketch: Sketch | None
+
+
+def prepare(text: str, params: Params) -> Prepared:
+    from .dedup import text_hash
+
+    return Prepared(params, text, text_hash(text), sketch(text, params))

@@ -1,9 +1,12 @@
 """The crawl: discover → fetch → store raw → parse (adapter) → store article, per site.
 
-Fetching runs in a pool of `concurrency` worker threads sharing one httpx client; everything
-that touches the database (the frontier, captures, parsing and saving articles) runs on the
-calling thread, because an SQLite connection is not thread-safe and one writer is all WAL
-allows anyway. Several sites are crawled at once, each held to its share of the workers, so a
+Fetching runs in a pool of `concurrency` worker threads sharing one httpx client; so does the
+pure work on a fetched page (link discovery, the adapter's parse, the text's near-duplicate
+sketch), which needs no database. Everything that touches the database (the frontier,
+captures, articles) runs on the calling thread, in the same order as before: the raw capture
+is stored before the article parsed from it, and a parse failure still leaves the raw bytes.
+An SQLite connection is not thread-safe and one writer is all WAL allows anyway. Several
+sites are crawled at once, each held to its share of the workers, so a
 per-host delay on one site does not idle the others.
 
 The frontier lives in the database, so a crawl killed at any moment resumes where it stopped.
@@ -31,10 +34,11 @@ from .config import Config
 from .errors import ArchiverError, FetchError, ParseError
 from .fetch import Fetcher, accept_types, is_retryable
 from .html import decode_body
-from .models import FetchedPage, utc_now
+from .models import FetchedPage, PageLinks, ParsedArticle, utc_now
 from .robots import RobotsPolicy, Verdict
 from .sites import adapter_class
 from .sites.base import Adapter, context_for
+from . import neardup
 from .store import Outcome, Store
 
 log = logging.getLogger("archiver.crawl")
@@ -63,6 +67,32 @@ class RunReport:
 
 
 Progress = Callable[[str, str, int, int], None]  # site, url, done, total
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A fetched page's pure work, done in the fetch worker: the crawl thread only stores. An
+    exception stands where a result would, to be handled on the crawl thread as if raised there."""
+
+    page: FetchedPage
+    encoding: str | None
+    links: PageLinks | Exception
+    article: ParsedArticle | Exception | None  # None: not an article page
+    dedup: neardup.Prepared | None
+
+
+def _attempt(work: Callable[[], object]) -> object:
+    try:
+        return work()
+    except Exception as exc:
+        return exc
+
+
+def _result(value):
+    """A Prepared field's value, or its exception raised (inside the handler that expects it)."""
+    if isinstance(value, Exception):
+        raise value
+    return value
 
 
 def _at(delay: timedelta) -> str:
@@ -104,6 +134,7 @@ class SiteCrawl:
         self._done = 0
         self._unreachable = 0
         self._starts: set[str] = set()
+        self._dedup_params: neardup.Params | None = None
 
     def run(self) -> RunReport:
         return CrawlScheduler([self], self.fetcher.config.concurrency).run()[0]
@@ -114,6 +145,7 @@ class SiteCrawl:
         if stale:
             log.info("%s: %d earlier run(s) were interrupted; resuming their frontier", self.site, stale)
         self.report.run_id = self.store.start_run(self.site)
+        self._dedup_params = self.store.dedup_params()
         starts = self.adapter.start_urls()
         self._starts = set(starts)
         self.store.frontier_add(self.site, starts, "listing")
@@ -166,12 +198,29 @@ class SiteCrawl:
                 verdict = self.robots.check(url)
                 if not verdict.allowed:
                     return verdict
-            return self.fetcher.fetch(url, validators, accept=self.accept)
+            page = self.fetcher.fetch(url, validators, accept=self.accept)
         except FetchError as exc:
             return exc
         except Exception as exc:  # a bug in one fetch must not kill the run; it is logged in full
             log.exception("%s: unexpected error while fetching", url)
             return FetchError(url, f"unexpected error: {type(exc).__name__}: {exc}")
+        return self.prepare(page) or page
+
+    def prepare(self, page: FetchedPage) -> Prepared | None:
+        """Worker thread: what `_handle` would work out from a page it is going to parse."""
+        if page.status == 304 or page.status >= 400 or page.header("x-archiver-body") == "skipped" \
+                or not self.accept(page.content_type):
+            return None
+        _, encoding = decode_body(page.body, page.header("content-type"))
+        links = _attempt(lambda: self.adapter.links(context_for(page, self.adapter)))
+        article = dedup = None
+        if self.adapter.article_key(page.url) is not None:
+            article = _attempt(lambda: self.adapter.parse(page))
+            if isinstance(article, ParsedArticle) and self._dedup_params is not None:
+                # On failure the store computes it again, and raises there if it must.
+                dedup = _attempt(lambda: neardup.prepare(article.text, self._dedup_params))
+                dedup = dedup if isinstance(dedup, neardup.Prepared) else None
+        return Prepared(page, encoding, links, article, dedup)
 
     def complete(self, entry: dict, result) -> None:
         url = entry["url"]
@@ -186,10 +235,12 @@ class SiteCrawl:
                 self.store.record_failure(self.site, url, result.reason, result.status, self.report.run_id)
                 self._fail(url, result.reason, entry["attempts"], is_retryable(result))
         else:
+            prepared = result if isinstance(result, Prepared) else None
+            page = prepared.page if prepared else result
             self.report.counts["fetched"] += 1
             if self.recorder:
-                self.recorder.add(self.site, self.adapter.base_url, result)
-            self._handle(entry, result, self.adapter.article_key(url) is not None)
+                self.recorder.add(self.site, self.adapter.base_url, page)
+            self._handle(entry, page, self.adapter.article_key(url) is not None, prepared)
         self._done += 1
         if self.progress:
             self.progress(self.site, url, self._done, self.max_pages)
@@ -215,7 +266,7 @@ class SiteCrawl:
         state = "retry" if retry else "failed"
         self.store.frontier_mark(url, state, reason, next_attempt=_later(attempts + 1), attempted=True)
 
-    def _handle(self, entry: dict, page: FetchedPage, is_article: bool) -> None:
+    def _handle(self, entry: dict, page: FetchedPage, is_article: bool, prepared: Prepared | None = None) -> None:
         url = page.url
         if page.status == 304:
             self._unchanged_304(url, page)
@@ -235,12 +286,12 @@ class SiteCrawl:
                 self.store.frontier_mark(url, "done", f"not HTML: {content_type}", attempted=True)
             self.report.errors[f"skipped: {content_type}"] += 1
             return
-        _, encoding = decode_body(page.body, page.header("content-type"))
+        encoding = prepared.encoding if prepared else decode_body(page.body, page.header("content-type"))[1]
         previous_sha = self.store.latest_capture_sha(url) if is_article else None
         with self.store.transaction():
             capture = self.store.save_capture(self.site, page, kind, self.report.run_id, encoding=encoding)
             self.store.frontier_mark(url, "fetched", attempted=True)
-        self._discover(entry, page)
+        self._discover(entry, page, prepared.links if prepared else None)
         if is_article:
             article_id = self.store.article_id_for_url(url) if previous_sha == capture.sha256 else None
             with self.store.transaction():
@@ -251,14 +302,14 @@ class SiteCrawl:
                     self.store.widen_seen(article_id, page.fetched_at)
                     self.report.counts["unchanged"] += 1
                 else:
-                    self._parse_and_save(url, page, capture.capture_id, capture.sha256)
+                    self._parse_and_save(url, page, capture.capture_id, capture.sha256, prepared)
                 self.store.frontier_mark(url, "done")
         else:
             self.store.frontier_mark(url, "done")
 
-    def _discover(self, entry: dict, page: FetchedPage) -> None:
+    def _discover(self, entry: dict, page: FetchedPage, found: PageLinks | Exception | None = None) -> None:
         try:
-            links = self.adapter.links(context_for(page, self.adapter))
+            links = _result(found) if found is not None else self.adapter.links(context_for(page, self.adapter))
         except Exception as exc:  # discovery degrades, it never stops the crawl
             log.warning("%s: link discovery failed: %s", page.url, exc)
             return
@@ -278,9 +329,10 @@ class SiteCrawl:
                 # articles every run (conditional GET, so usually a cheap 304).
                 self.store.frontier_recheck(self.site, [u for u in links.articles if u not in self.attempted])
 
-    def _parse_and_save(self, url: str, page: FetchedPage, capture_id: int | None, sha256: str | None) -> None:
+    def _parse_and_save(self, url: str, page: FetchedPage, capture_id: int | None, sha256: str | None,
+                        prepared: Prepared | None = None) -> None:
         try:
-            article = self.adapter.parse(page)
+            article = _result(prepared.article) if prepared and prepared.article is not None else self.adapter.parse(page)
         except ParseError as exc:
             if capture_id:
                 self.store.note_capture_error(capture_id, f"parse: {exc.reason}")
@@ -298,7 +350,8 @@ class SiteCrawl:
             log.exception("%s: %s", url, reason)
             return
         urls = [url, page.final_url, *page.redirects]
-        saved = self.store.save_article(self.site, article, capture_id, page.fetched_at, sha256, also_urls=urls)
+        saved = self.store.save_article(self.site, article, capture_id, page.fetched_at, sha256, also_urls=urls,
+                                        prepared=prepared.dedup if prepared else None)
         self.report.counts[saved.outcome.value] += 1
         for warning in article.warnings:
             log.info("%s: %s", url, warning)

@@ -180,6 +180,9 @@ class SavedCapture:
     new_body: bool
 
 
+_UNSKETCHED = object()  # _cluster's "compute the sketch here" (None is a text without words)
+
+
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
@@ -227,11 +230,21 @@ class Store:
         sha = body_hash(body)
         exists = self.db.execute("SELECT 1 FROM raw_pages WHERE sha256 = ?", [sha]).fetchone()
         if not exists:
-            self.db["raw_pages"].insert(
-                {"sha256": sha, "content": zlib.compress(body, 6), "compression": "zlib",
-                 "encoding": encoding, "content_type": content_type, "size": len(body)}
-            )
+            self._insert("raw_pages", {"sha256": sha, "content": zlib.compress(body, 6), "compression": "zlib",
+                                       "encoding": encoding, "content_type": content_type, "size": len(body)})
         return sha, not exists
+
+    def _insert(self, table: str, row: dict[str, Any]) -> int:
+        """One row by plain SQL, its rowid back. The crawl's hot paths use this instead of
+        sqlite-utils' Table.insert/update, which look the schema up (sqlite_master, table_info)
+        on every call: two thirds of a stored page's statements."""
+        columns = ", ".join(f'"{column}"' for column in row)
+        cursor = self.db.execute(f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+        return cursor.lastrowid
+
+    def _update(self, table: str, row_id: int, row: dict[str, Any]) -> None:
+        assignments = ", ".join(f'"{column}" = ?' for column in row)
+        self.db.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", [*row.values(), row_id])
 
     def raw_body(self, sha256: str) -> bytes:
         row = self.db.execute("SELECT content, compression FROM raw_pages WHERE sha256 = ?", [sha256]).fetchone()
@@ -245,23 +258,24 @@ class Store:
             sha, new_body = (None, False)
             if store_body and (page.body or page.status == 200):
                 sha, new_body = self._put_raw(page.body, encoding, page.content_type or None)
-            capture_id = self.db["captures"].insert(
+            capture_id = self._insert(
+                "captures",
                 {"url": page.url, "final_url": page.final_url, "site": site, "fetched_at": page.fetched_at,
                  "status": page.status, "sha256": sha, "kind": kind, "headers": _json(page.headers),
-                 "error": error, "run_id": run_id}
-            ).last_pk
+                 "error": error, "run_id": run_id},
+            )
         return SavedCapture(capture_id, sha, new_body)
 
     def record_failure(self, site: str, url: str, reason: str, status: int | None, run_id: int | None) -> int:
-        with self.db.atomic():
-            return self.db["captures"].insert(
-                {"url": url, "final_url": None, "site": site, "fetched_at": utc_now(), "status": status,
-                 "sha256": None, "kind": "failed", "headers": None, "error": reason, "run_id": run_id}
-            ).last_pk
+        # One statement: atomic (and committed, outside a transaction) by itself.
+        return self._insert(
+            "captures",
+            {"url": url, "final_url": None, "site": site, "fetched_at": utc_now(), "status": status,
+             "sha256": None, "kind": "failed", "headers": None, "error": reason, "run_id": run_id},
+        )
 
     def note_capture_error(self, capture_id: int, reason: str) -> None:
-        with self.db.atomic():
-            self.db["captures"].update(capture_id, {"error": reason})
+        self._update("captures", capture_id, {"error": reason})
 
     def last_validators(self, url: str) -> dict[str, str]:
         """ETag and Last-Modified of the newest successful capture of URL, for a conditional GET."""
@@ -297,8 +311,7 @@ class Store:
 
     def link_capture(self, capture_id: int, article_id: int, sha256: str | None) -> None:
         """A 304 capture: the body is the one we already hold."""
-        with self.db.atomic():
-            self.db["captures"].update(capture_id, {"article_id": article_id, "sha256": sha256})
+        self._update("captures", capture_id, {"article_id": article_id, "sha256": sha256})
 
     def iter_captures(self, sites: Iterable[str] | None = None, kind: str | None = "article") -> Iterator[dict]:
         """Captures with a stored body in fetch order (of one kind, or all when kind is None)."""
@@ -318,22 +331,26 @@ class Store:
     def widen_seen(self, article_id: int, moment: str) -> None:
         """Stretch first_seen/last_seen over a capture dated outside them: imports and backfills
         bring captures out of date order, and an unchanged one is not saved again."""
-        with self.db.atomic():
-            # Guarded so an article is only rewritten (and re-indexed in FTS) on a real change.
-            self.db.execute(
-                "UPDATE articles SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) "
-                "WHERE id = ? AND (first_seen > ? OR last_seen < ?)",
-                [moment, moment, article_id, moment, moment],
-            )
+        # Guarded so an article is only rewritten (and re-indexed in FTS) on a real change.
+        self.db.execute(
+            "UPDATE articles SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) "
+            "WHERE id = ? AND (first_seen > ? OR last_seen < ?)",
+            [moment, moment, article_id, moment, moment],
+        )
 
     def save_article(self, site: str, article: ParsedArticle, capture_id: int | None, fetched_at: str,
-                     raw_sha256: str | None, also_urls: Iterable[str] = ()) -> SavedArticle:
-        """Insert or update one article with its URLs, related list, tags and comments, atomically."""
-        text_sha = text_hash(article.text)
+                     raw_sha256: str | None, also_urls: Iterable[str] = (),
+                     prepared: neardup.Prepared | None = None) -> SavedArticle:
+        """Insert or update one article with its URLs, related list, tags and comments, atomically.
+        `prepared` (from `dedup_params()` and neardup.prepare) spares this thread the hashing."""
+        if prepared is not None and (prepared.text is not article.text or prepared.params != self._index_params()):
+            prepared = None
+        text_sha = prepared.text_sha if prepared else text_hash(article.text)
         with self.db.atomic():
             existing = self.db.execute(
-                "SELECT id, text_sha256, duplicate_of, first_seen, last_seen FROM articles WHERE site = ? AND key = ?",
-                [site, article.key],
+                "SELECT id, text_sha256, duplicate_of, first_seen, last_seen, (title IS ? AND text IS ?) "
+                "FROM articles WHERE site = ? AND key = ?",
+                [article.title, article.text, site, article.key],
             ).fetchone()
             fields = {
                 "site": site, "key": article.key, "url": article.url, "canonical_url": article.canonical_url,
@@ -347,7 +364,7 @@ class Store:
                 "raw_sha256": raw_sha256,
             }
             if existing:
-                article_id, old_sha, duplicate_of, first_seen, last_seen = existing
+                article_id, old_sha, duplicate_of, first_seen, last_seen, same_words = existing
                 if fetched_at < (last_seen or ""):
                     # An older capture (import, reparse out of order) never overwrites newer text.
                     self._link_capture(capture_id, article_id, also_urls, fetched_at)
@@ -355,14 +372,18 @@ class Store:
                 outcome = Outcome.UNCHANGED if old_sha == text_sha else Outcome.UPDATED
                 fields["last_seen"] = fetched_at
                 fields["first_seen"] = min(first_seen, fetched_at)
-                self.db["articles"].update(article_id, fields)
+                if same_words:
+                    # Setting title or text, even to the same value, re-indexes the article (m005).
+                    del fields["title"], fields["text"]
+                self._update("articles", article_id, fields)
             else:
                 fields.update(first_seen=fetched_at, last_seen=fetched_at, duplicate_of=None)
-                article_id = self.db["articles"].insert(fields).last_pk
+                article_id = self._insert("articles", fields)
                 outcome = Outcome.INSERTED
                 duplicate_of = None
             if outcome is not Outcome.UNCHANGED or not existing or not self._indexed(article_id):
-                duplicate_of = self._cluster(article_id, article.text, text_sha, detach=bool(existing))
+                duplicate_of = self._cluster(article_id, article.text, text_sha, detach=bool(existing),
+                                             sketch=prepared.sketch if prepared else _UNSKETCHED)
             self._link_capture(capture_id, article_id, [article.url, article.canonical_url, *also_urls], fetched_at)
             self._replace_related(article_id, site, article, fetched_at)
             self._replace_tags(article_id, article)
@@ -418,13 +439,19 @@ class Store:
     def _indexed(self, article_id: int) -> bool:
         return self.db.execute("SELECT 1 FROM dedup_signatures WHERE article_id = ?", [article_id]).fetchone() is not None
 
-    def _cluster(self, article_id: int, text: str, text_sha: str | None, detach: bool) -> int | None:
+    def dedup_params(self) -> neardup.Params:
+        """The near-duplicate index's parameters, for neardup.prepare on another thread."""
+        return self._index_params()
+
+    def _cluster(self, article_id: int, text: str, text_sha: str | None, detach: bool,
+                 sketch: neardup.Sketch | None | object = _UNSKETCHED) -> int | None:
         """Place one article in a cluster: the same normalised text first, else the best near copy.
         Runs inside save_article's transaction, so signature, bands and duplicate_of land together."""
         params = self._index_params()
         if detach:
             self._detach(article_id)
-        sketch = neardup.sketch(text, params)
+        if sketch is _UNSKETCHED:
+            sketch = neardup.sketch(text, params)
         match = None
         exact_root = self._exact_duplicate(article_id, text_sha)
         if exact_root is not None:
@@ -540,36 +567,35 @@ class Store:
 
     def _link_capture(self, capture_id: int | None, article_id: int, urls: Iterable[str], seen: str) -> None:
         if capture_id is not None:
-            self.db["captures"].update(capture_id, {"article_id": article_id})
-        for url in dict.fromkeys(u for u in urls if u):
-            self.db.execute(
-                "INSERT INTO article_urls (url, article_id, first_seen) VALUES (?, ?, ?) "
-                "ON CONFLICT(url) DO UPDATE SET article_id = excluded.article_id",
-                [url, article_id, seen],
-            )
+            self._update("captures", capture_id, {"article_id": article_id})
+        self.db.conn.executemany(
+            "INSERT INTO article_urls (url, article_id, first_seen) VALUES (?, ?, ?) "
+            "ON CONFLICT(url) DO UPDATE SET article_id = excluded.article_id",
+            [(url, article_id, seen) for url in dict.fromkeys(u for u in urls if u)],
+        )
 
     def _related_item_id(self, site: str, item, seen: str) -> int:
-        self.db.execute(
+        # An upsert that always updates, so RETURNING gives the row whether it was new or not.
+        item_id, article_id = self.db.execute(
             "INSERT INTO related_items (site, key, url, title, image, kind, published, first_seen) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(site, key) DO UPDATE SET "
             "title = coalesce(excluded.title, title), image = coalesce(excluded.image, image), "
-            "url = coalesce(excluded.url, url), published = coalesce(published, excluded.published)",
+            "url = coalesce(excluded.url, url), published = coalesce(published, excluded.published) "
+            "RETURNING id, article_id",
             [site, item.key, item.url, item.title, item.image, item.kind, item.published, seen],
-        )
-        item_id, article_id = self.db.execute(
-            "SELECT id, article_id FROM related_items WHERE site = ? AND key = ?", [site, item.key]
-        ).fetchone()
+        ).fetchall()[0]  # read to the end, so the statement is finished before the next one
         if article_id is None:
-            match = self.db.execute("SELECT id FROM articles WHERE site = ? AND key = ?", [site, item.key]).fetchone()
-            if match:
-                self.db["related_items"].update(item_id, {"article_id": match[0]})
+            self.db.execute(
+                "UPDATE related_items SET article_id = a.id FROM articles a WHERE related_items.id = ? AND a.site = ? AND a.key = ?",
+                [item_id, site, item.key],
+            )
         return item_id
 
     def _replace_related(self, article_id: int, site: str, article: ParsedArticle, seen: str) -> None:
         self.db.execute("DELETE FROM article_related WHERE article_id = ?", [article_id])
-        for position, item in enumerate(article.related, start=1):
-            related_id = self._related_item_id(site, item, seen)
-            self.db["article_related"].insert({"article_id": article_id, "related_id": related_id, "position": position})
+        rows = [(article_id, self._related_item_id(site, item, seen), position)
+                for position, item in enumerate(article.related, start=1)]
+        self.db.conn.executemany("INSERT INTO article_related (article_id, related_id, position) VALUES (?, ?, ?)", rows)
 
     def _link_related_item(self, site: str, key: str, article_id: int) -> None:
         self.db.execute("UPDATE related_items SET article_id = ? WHERE site = ? AND key = ?", [article_id, site, key])
@@ -577,8 +603,9 @@ class Store:
     def _replace_tags(self, article_id: int, article: ParsedArticle) -> None:
         self.db.execute("DELETE FROM article_tags WHERE article_id = ?", [article_id])
         for position, tag in enumerate(article.tags, start=1):
-            self.db.execute("INSERT INTO tags (name, kind) VALUES (?, ?) ON CONFLICT(name) DO NOTHING", [tag.name, tag.kind])
-            tag_id = self.db.execute("SELECT id FROM tags WHERE name = ?", [tag.name]).fetchone()[0]
+            # DO UPDATE of nothing rather than DO NOTHING: RETURNING then gives an existing tag's id too.
+            tag_id = self.db.execute("INSERT INTO tags (name, kind) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET name = name "
+                                     "RETURNING id", [tag.name, tag.kind]).fetchall()[0][0]
             self.db.execute(
                 "INSERT OR IGNORE INTO article_tags (article_id, tag_id, kind, position) VALUES (?, ?, ?, ?)",
                 [article_id, tag_id, tag.kind, position],
@@ -586,11 +613,10 @@ class Store:
 
     def _replace_comments(self, article_id: int, article: ParsedArticle) -> None:
         self.db.execute("DELETE FROM comments WHERE article_id = ?", [article_id])
-        for comment in article.comments:
-            self.db["comments"].insert(
-                {"article_id": article_id, "position": comment.position, "author": comment.author,
-                 "text": comment.text, "reply_to": comment.reply_to, "published": comment.published}
-            )
+        self.db.conn.executemany(
+            "INSERT INTO comments (article_id, position, author, text, reply_to, published) VALUES (?, ?, ?, ?, ?, ?)",
+            [(article_id, c.position, c.author, c.text, c.reply_to, c.published) for c in article.comments],
+        )
 
     # -- crawl runs and the frontier ----------------------------------------------------
     def start_run(self, site: str) -> int:
@@ -624,16 +650,13 @@ class Store:
 
     def frontier_add(self, site: str, urls: Iterable[str], kind: str, depth: int = 0) -> int:
         now = utc_now()
-        added = 0
         with self.db.atomic():
-            for url in urls:
-                cursor = self.db.execute(
-                    "INSERT OR IGNORE INTO frontier (url, site, kind, state, attempts, next_attempt, discovered_at, updated_at, depth) "
-                    "VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?)",
-                    [url, site, kind, now, now, now, depth],
-                )
-                added += cursor.rowcount
-        return added
+            # executemany sums the rows each insert added.
+            return self.db.conn.executemany(
+                "INSERT OR IGNORE INTO frontier (url, site, kind, state, attempts, next_attempt, discovered_at, updated_at, depth) "
+                "VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?)",
+                [(url, site, kind, now, now, now, depth) for url in urls],
+            ).rowcount
 
     def frontier_requeue(self, site: str, urls: Iterable[str]) -> None:
         """Start URLs are re-checked every run even when done before (home page, feeds)."""
@@ -666,12 +689,11 @@ class Store:
 
     def frontier_mark(self, url: str, state: str, error: str | None = None, next_attempt: str | None = None,
                       attempted: bool = False) -> None:
-        with self.db.atomic():
-            self.db.execute(
-                "UPDATE frontier SET state = ?, last_error = ?, next_attempt = coalesce(?, next_attempt), "
-                "attempts = attempts + ?, updated_at = ? WHERE url = ?",
-                [state, error, next_attempt, 1 if attempted else 0, utc_now(), url],
-            )
+        self.db.execute(
+            "UPDATE frontier SET state = ?, last_error = ?, next_attempt = coalesce(?, next_attempt), "
+            "attempts = attempts + ?, updated_at = ? WHERE url = ?",
+            [state, error, next_attempt, 1 if attempted else 0, utc_now(), url],
+        )
 
     def frontier_state(self, url: str) -> dict | None:
         rows = list(self.db.query("SELECT * FROM frontier WHERE url = ?", [url]))
@@ -735,6 +757,8 @@ class Store:
         return dict(rows)
 
     def find_article(self, id_or_url: str) -> int | None:
+        """An article by archive id, by any URL it was reached at, or by the site's own id
+        (`SITE:KEY`, or a bare key when only one site has it)."""
         if str(id_or_url).isdigit():
             row = self.db.execute("SELECT id FROM articles WHERE id = ?", [int(id_or_url)]).fetchone()
             if row:
@@ -743,7 +767,14 @@ class Store:
             "SELECT article_id FROM article_urls WHERE url = ? UNION ALL SELECT id FROM articles WHERE url = ? OR canonical_url = ? LIMIT 1",
             [id_or_url, id_or_url, id_or_url],
         ).fetchone()
-        return row[0] if row else None
+        if row:
+            return row[0]
+        site, _, key = id_or_url.rpartition(":") if not id_or_url.startswith(("http:", "https:", "file:")) else ("", "", "")
+        if site:
+            row = self.db.execute("SELECT id FROM articles WHERE site = ? AND key = ?", [site, key]).fetchone()
+            return row[0] if row else None
+        rows = self.db.execute("SELECT id FROM articles WHERE key = ? LIMIT 2", [id_or_url]).fetchall()
+        return rows[0][0] if len(rows) == 1 else None
 
     def article_ids(self) -> Iterator[int]:
         for row in self.db.execute("SELECT id FROM articles ORDER BY id").fetchall():
