@@ -159,6 +159,14 @@ def m005_fts_on_text_changes_only(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m006_bands_without_article_index(db: sqlite_utils.Database) -> None:
+    # Every new article inserts one row per band at random positions; a second index on
+    # article_id doubled that write cost and grew with the archive. Detaching recomputes the
+    # keys from the stored signature instead (Store._delete_bands).
+    db.execute("DROP INDEX IF EXISTS idx_dedup_bands_article")
+
+
 class Outcome(str, Enum):
     INSERTED = "new"
     UPDATED = "updated"
@@ -493,7 +501,7 @@ class Store:
 
     def _write_sketch(self, article_id: int, sketch: neardup.Sketch | None) -> None:
         # A text without words still gets a (empty) signature row: it is indexed, just never a match.
-        self.db.execute("DELETE FROM dedup_bands WHERE article_id = ?", [article_id])
+        # Old band rows were removed by _detach (the only way an indexed article is re-placed).
         self.db.execute(
             "INSERT INTO dedup_signatures (article_id, signature, shingles) VALUES (?, ?, ?) ON CONFLICT(article_id) "
             "DO UPDATE SET signature = excluded.signature, shingles = excluded.shingles",
@@ -523,7 +531,17 @@ class Store:
         if heir:
             self.db.execute("UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ? AND id != ?", [heir[0], article_id, heir[0]])
             self._set_cluster(heir[0], None, None, None)
-        self.db.execute("DELETE FROM dedup_bands WHERE article_id = ?", [article_id])
+        self._delete_bands(article_id)
+
+    def _delete_bands(self, article_id: int) -> None:
+        """Band keys are a function of the stored signature: recompute them and delete by primary
+        key, so the bands table needs no second index to maintain on every insert (m006)."""
+        row = self.db.execute("SELECT signature FROM dedup_signatures WHERE article_id = ?", [article_id]).fetchone()
+        if not row or not row[0]:
+            return
+        keys = neardup.band_keys(neardup.signature_from_bytes(row[0]), self._index_params())
+        self.db.conn.executemany("DELETE FROM dedup_bands WHERE band = ? AND key = ? AND article_id = ?",
+                                 [(band, key, article_id) for band, key in keys])
 
     def rebuild_dedup(self, progress: Callable[[int, int], None] | None = None) -> dict:
         """Recompute every signature, band key and cluster from stored text with the configured

@@ -136,3 +136,16 @@ def test_find_article_by_id_url_or_site_key(db_path):
     assert store.find_article("1825441") == first.article_id
     assert store.find_article("alalam:1825441") == first.article_id
     assert store.find_article("sputnik:1825441") is None and store.find_article("999999") is None
+
+
+def test_changed_text_replaces_its_band_keys(db_path):
+    store = Store(db_path)
+    long_text = " ".join(f"word{i} about the front near Raqqa" for i in range(60))
+    saved = store.save_article("s", article(text=long_text), None, "2026-01-01T00:00:00+00:00", None)
+    before = set(store.db.execute("SELECT band, key FROM dedup_bands WHERE article_id = ?", [saved.article_id]).fetchall())
+    bands, _ = store._index_params().bands
+    assert len(before) == bands
+    store.save_article("s", article(text=long_text.replace("Raqqa", "Palmyra")), None, "2026-01-02T00:00:00+00:00", None)
+    after = set(store.db.execute("SELECT band, key FROM dedup_bands WHERE article_id = ?", [saved.article_id]).fetchall())
+    assert len(after) == bands and not (before & after)
+    assert store.db.execute("SELECT count(*) FROM dedup_bands").fetchone()[0] == bands
