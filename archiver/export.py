@@ -1,7 +1,7 @@
 """Export and import: raw captures as WARC (the archival standard), articles as JSON lines.
 
 WARC records carry the body exactly as stored and the capture's own date, so an export
-re-imported elsewhere (`archiver import-warc`) rebuilds the same articles.
+re-imported elsewhere (`archiver import-warc`, archiver/ingest.py) rebuilds the same articles.
 """
 
 from __future__ import annotations
@@ -9,14 +9,12 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO
 
-from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from .errors import UsageError
-from .models import FetchedPage
 from .store import Store
 
 # Headers that described the wire encoding, not the body we keep (httpx hands us it decoded).
@@ -57,26 +55,6 @@ def _warc_date(iso: str) -> str:
     return iso.replace("+00:00", "Z")
 
 
-def read_warc(path: Path) -> Iterator[tuple[str | None, FetchedPage]]:
-    """Every HTTP response record as (site hint, FetchedPage with the record's own date)."""
-    try:
-        stream = open(path, "rb")
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc}") from None
-    with stream:
-        for record in ArchiveIterator(stream):
-            if record.rec_type != "response" or record.http_headers is None:
-                continue
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            date = record.rec_headers.get_header("WARC-Date") or ""
-            status = int(record.http_headers.get_statuscode() or 0)
-            headers = {k.lower(): v for k, v in record.http_headers.headers if k.lower() not in _WIRE_HEADERS}
-            body = record.content_stream().read()
-            page = FetchedPage(url=url, final_url=url, status=status, headers=headers, body=body,
-                               fetched_at=date.replace("Z", "+00:00"))
-            yield record.rec_headers.get_header("X-Archiver-Site"), page
-
-
 def export(store: Store, fmt: str, out_path: Path) -> int:
     if fmt == "jsonl":
         with open(out_path, "w", encoding="utf-8") as out:
@@ -85,11 +63,3 @@ def export(store: Store, fmt: str, out_path: Path) -> int:
         with open(out_path, "wb") as out:
             return export_warc(store, out)
     raise UsageError(f"unknown export format {fmt!r}")
-
-
-def iter_files(paths: Iterable[str]) -> Iterator[Path]:
-    for name in paths:
-        path = Path(name)
-        if not path.is_file():
-            raise UsageError(f"no such WARC file: {name}")
-        yield path

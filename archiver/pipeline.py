@@ -39,7 +39,7 @@ from .robots import RobotsPolicy, Verdict
 from .sites import adapter_class
 from .sites.base import Adapter, context_for
 from . import neardup
-from .store import Outcome, Store
+from .store import Store
 
 log = logging.getLogger("archiver.crawl")
 

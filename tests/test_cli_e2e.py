@@ -122,9 +122,9 @@ def test_export_jsonl_and_warc_round_trip(archive, tmp_path):
     assert any(a["extra"].get("signature") == "S/SH 11" for a in lines)
     warc = tmp_path / "archive.warc.gz"
     assert run("export", "--format", "warc", str(warc), db=archive).exit_code == 0
-    from archiver.export import read_warc
+    from archiver.ingest import warc_captures
 
-    records = list(read_warc(warc))
+    records = [(c.site, c.page) for c in warc_captures(warc)]
     conn = sqlite3.connect(archive)
     assert len(records) == conn.execute("SELECT count(*) FROM captures WHERE sha256 IS NOT NULL").fetchone()[0]
     assert all(page.fetched_at.endswith("+00:00") for _, page in records)

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import sqlite3
 import zlib
 
 import pytest
 
 from archiver.errors import StoreError, UsageError
-from archiver.models import FetchedPage, ParsedArticle, RelatedItem, Tag, Comment
+from archiver.models import FetchedPage, ParsedArticle, RelatedItem, Tag
 from archiver.store import Outcome, Store
 
 
