@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from archiver.maintext import extract_main_text
 from archiver.urls import normalize_url
 
 from . import register
@@ -26,6 +25,9 @@ class GenericV1(Parser):
     version = "1"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:
+        # Imported here: trafilatura takes ~0.3 s to import, and every command lists the adapters.
+        from archiver.maintext import extract_main_text
+
         main = extract_main_text(ctx.text, ctx.url)
         if not main.text:
             raise ParseError(ctx.url, "no main text found")
