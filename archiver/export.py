@@ -15,10 +15,9 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from .errors import UsageError
+from .fetch import TRANSFER_HEADERS
 from .store import Store
 
-# Headers that described the wire encoding, not the body we keep (httpx hands us it decoded).
-_WIRE_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 
 REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 304: "Not Modified", 404: "Not Found"}
 
@@ -38,7 +37,7 @@ def export_warc(store: Store, out: IO[bytes]) -> int:
     count = 0
     for row in store.iter_captures(kind=None):
         page = store.page_from_capture(row)
-        headers = [(k, v) for k, v in page.headers.items() if k.lower() not in _WIRE_HEADERS]
+        headers = [(k, v) for k, v in page.headers.items() if k.lower() not in TRANSFER_HEADERS]
         headers.append(("Content-Length", str(len(page.body))))
         http_headers = StatusAndHeaders(f"{page.status} {REASONS.get(page.status, 'OK')}", headers, protocol="HTTP/1.1")
         record = writer.create_warc_record(

@@ -124,23 +124,34 @@ class Adapter:
     def links(self, ctx: PageContext) -> PageLinks:
         """Articles and listings linked from any page (HTML or feed)."""
         found = [ctx.absolute(h) for h in H.hrefs(ctx.tree)]
+        found += [ctx.absolute(h) for h in H.hrefs(ctx.tree, 'link[rel="next"][href]')]  # pagination
         if ctx.page.content_type.endswith("xml") or ctx.text.lstrip().startswith("<?xml"):
             found += [ctx.absolute(u) for u in re.findall(r"<link>\s*([^<\s]+)\s*</link>", ctx.text)]
             found += [ctx.absolute(u) for u in re.findall(r"<guid[^>]*>\s*(https?://[^<\s]+)\s*</guid>", ctx.text)]
         return self.sort_links(u for u in found if u)
 
     def sort_links(self, urls: Iterable[str]) -> PageLinks:
-        articles: dict[str, None] = {}
+        """One URL per article identity (however many spellings a page links), and listings."""
+        articles: dict[str, str] = {}
         listings: dict[str, None] = {}
         for url in urls:
             if not self.owns(url):
                 continue
             url = self.rebase(url)
-            if self.article_key(url):
-                articles[self.canonical_url(url)] = None
+            if key := self.article_key(url):
+                canonical = self.canonical_url(url)
+                if key not in articles or self.better_url(canonical, articles[key]):
+                    articles[key] = canonical
             elif self.is_listing(url):
-                listings[normalize_url(url)] = None
-        return PageLinks(articles=tuple(articles), listings=tuple(listings))
+                listings[self.listing_url(url)] = None
+        return PageLinks(articles=tuple(articles.values()), listings=tuple(listings))
+
+    def better_url(self, candidate: str, current: str) -> bool:
+        """Whether CANDIDATE names an article better than the URL already kept (first wins)."""
+        return False
+
+    def listing_url(self, url: str) -> str:
+        return normalize_url(url)
 
     # -- parsing ------------------------------------------------------------------------
     def parser_for(self, page: FetchedPage) -> Parser:

@@ -28,7 +28,7 @@ from archiver.urls import normalize_url
 
 from . import register
 from .base import (
-    Adapter, H, Image, PageContext, PageLinks, ParseError, ParsedArticle, Parser, RelatedItem, Tag,
+    Adapter, H, Image, PageContext, ParseError, ParsedArticle, Parser, RelatedItem, Tag,
     dedupe, join_paragraphs, parse_iso, to_utc_iso,
 )
 
@@ -369,26 +369,9 @@ class GlobalResearch(Adapter):
         key = self.article_key(url)
         return self.article_url(key, self.slug(url)) if key else normalize_url(self.rebase(url) if self.owns(url) else url)
 
-    def links(self, ctx: PageContext) -> PageLinks:
-        found = super().links(ctx)
-        nexts = [ctx.absolute(n.attributes.get("href")) for n in ctx.tree.css('link[rel="next"][href]')]
-        return self.sort_links([*found.articles, *found.listings, *(u for u in nexts if u)])
-
-    def sort_links(self, urls) -> PageLinks:
-        """One URL per post id, the slug form over the shortlink; feed and listing pages."""
-        articles: dict[str, str] = {}
-        listings: dict[str, None] = {}
-        for url in urls:
-            if not self.owns(url):
-                continue
-            url = self.rebase(url)
-            if key := self.article_key(url):
-                canonical = self.canonical_url(url)
-                if key not in articles or (self.slug(canonical) and not self.slug(articles[key])):
-                    articles[key] = canonical
-            elif self.is_listing(url):
-                listings[self.listing_url(url)] = None
-        return PageLinks(articles=tuple(articles.values()), listings=tuple(listings))
+    def better_url(self, candidate: str, current: str) -> bool:
+        """The slug form over the `?p=` shortlink a feed's guid carries."""
+        return bool(self.slug(candidate)) and not self.slug(current)
 
     def listing_url(self, url: str) -> str:
         """WordPress's own spelling: `/feed`, and archives with a trailing slash."""
