@@ -1,4 +1,4 @@
-"""The archive database: the only module that speaks SQL.
+"""The archive database: with its schema (schema.py), the only code that speaks SQL.
 
 Raw bodies are content-addressed (sha256) and zlib-compressed; every fetch is a capture; an
 article and everything hanging off it (URLs, related list, tags, comments) is written in one
@@ -18,153 +18,15 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 import sqlite_utils
-from sqlite_utils.migrations import Migrations
 
 from . import neardup
 from .config import DedupConfig
 from .dedup import body_hash, text_hash
 from .errors import StoreError, UsageError
 from .models import FetchedPage, ParsedArticle, utc_now
+from .schema import migrations
 
-migrations = Migrations("archiver")
 log = logging.getLogger("archiver.store")
-
-
-@migrations()
-def m001_initial(db: sqlite_utils.Database) -> None:
-    db["raw_pages"].create(
-        {"sha256": str, "content": bytes, "compression": str, "encoding": str, "content_type": str, "size": int},
-        pk="sha256",
-    )
-    db["captures"].create(
-        {
-            "id": int, "url": str, "final_url": str, "site": str, "fetched_at": str, "status": int,
-            "sha256": str, "article_id": int, "kind": str, "headers": str, "error": str, "run_id": int,
-        },
-        pk="id",
-        foreign_keys=[("sha256", "raw_pages", "sha256")],
-    )
-    db["articles"].create(
-        {
-            "id": int, "site": str, "key": str, "url": str, "canonical_url": str, "title": str,
-            "authors": str, "published": str, "updated": str, "section": str, "lead": str, "text": str,
-            "text_sha256": str, "duplicate_of": int, "first_seen": str, "last_seen": str,
-            "image_url": str, "image_caption": str, "image_credit": str, "extra": str, "warnings": str,
-            "parser": str, "raw_sha256": str,
-        },
-        pk="id",
-        foreign_keys=[("duplicate_of", "articles", "id")],
-    )
-    db["articles"].create_index(["site", "key"], unique=True)
-    db["articles"].create_index(["text_sha256"])
-    db["articles"].create_index(["published"])
-    db["articles"].create_index(["duplicate_of"])
-    db["article_urls"].create({"url": str, "article_id": int, "first_seen": str}, pk="url",
-                              foreign_keys=[("article_id", "articles", "id")])
-    db["related_items"].create(
-        {"id": int, "site": str, "key": str, "url": str, "title": str, "image": str, "kind": str,
-         "published": str, "article_id": int, "first_seen": str},
-        pk="id",
-    )
-    db["related_items"].create_index(["site", "key"], unique=True)
-    db["article_related"].create(
-        {"article_id": int, "related_id": int, "position": int},
-        pk=("article_id", "position"),
-        foreign_keys=[("article_id", "articles", "id"), ("related_id", "related_items", "id")],
-    )
-    db["tags"].create({"id": int, "name": str, "kind": str}, pk="id")
-    db["tags"].create_index(["name"], unique=True)
-    db["article_tags"].create(
-        {"article_id": int, "tag_id": int, "kind": str, "position": int},
-        pk=("article_id", "tag_id"),
-        foreign_keys=[("article_id", "articles", "id"), ("tag_id", "tags", "id")],
-    )
-    db["comments"].create(
-        {"id": int, "article_id": int, "position": int, "author": str, "text": str, "reply_to": int, "published": str},
-        pk="id",
-        foreign_keys=[("article_id", "articles", "id")],
-    )
-    db["comments"].create_index(["article_id", "position"], unique=True)
-    db["crawl_runs"].create(
-        {"id": int, "site": str, "started": str, "finished": str, "status": str, "fetched": int, "new": int,
-         "updated": int, "unchanged": int, "duplicate": int, "failed": int, "errors": str},
-        pk="id",
-    )
-    db["frontier"].create(
-        {"url": str, "site": str, "kind": str, "state": str, "attempts": int, "next_attempt": str,
-         "last_error": str, "discovered_at": str, "updated_at": str, "depth": int},
-        pk="url",
-    )
-    db["frontier"].create_index(["site", "state", "next_attempt"])
-    db["articles"].enable_fts(["title", "text"], fts_version="FTS5", create_triggers=True,
-                              tokenize="porter unicode61 remove_diacritics 2")
-
-
-@migrations()
-def m002_near_duplicates(db: sqlite_utils.Database) -> None:
-    # MinHash signatures and LSH band keys of each article's text (see archiver/neardup.py).
-    # Bands are a WITHOUT ROWID table keyed (band, key, article_id): a candidate look-up is
-    # one B-tree range per band, whatever the archive's size.
-    db.execute(
-        "CREATE TABLE dedup_signatures (article_id INTEGER PRIMARY KEY REFERENCES articles(id), "
-        "signature BLOB NOT NULL, shingles INTEGER NOT NULL)"
-    )
-    db.execute(
-        "CREATE TABLE dedup_bands (band INTEGER NOT NULL, key INTEGER NOT NULL, "
-        "article_id INTEGER NOT NULL REFERENCES articles(id), PRIMARY KEY (band, key, article_id)) WITHOUT ROWID"
-    )
-    db.execute("CREATE INDEX idx_dedup_bands_article ON dedup_bands (article_id)")
-    # The parameters the index was built with; signatures from other parameters never compare.
-    db["dedup_params"].create({"id": int, "threshold": float, "shingle_size": int, "num_perm": int,
-                               "bands": int, "rows": int, "built": str}, pk="id")
-    db["articles"].add_column("duplicate_kind", str)  # 'exact' or 'near', on members only
-    db["articles"].add_column("similarity", float)  # Jaccard of shingles with the member it matched
-    db.execute(
-        "CREATE VIEW clusters AS SELECT coalesce(duplicate_of, id) AS cluster_id, count(*) AS copies, "
-        "count(DISTINCT site) AS sites, group_concat(DISTINCT site) AS site_list, min(first_seen) AS first_seen, "
-        "min(published) AS first_published FROM articles GROUP BY coalesce(duplicate_of, id)"
-    )
-
-
-@migrations()
-def m003_browse_views(db: sqlite_utils.Database) -> None:
-    # What Datasette lists and facets (archiver/datasette/metadata.yml): articles without their
-    # large columns, with the publication year/month and duplicate status as plain columns so
-    # they can be faceted; searchable through articles_fts by id.
-    db.execute(
-        "CREATE VIEW article_list AS SELECT id, title, published, site, section, "
-        "CASE WHEN duplicate_of IS NULL THEN 'original' ELSE 'duplicate' END AS duplicate_status, duplicate_of, "
-        "substr(published, 1, 4) AS published_year, substr(published, 1, 7) AS published_month, url FROM articles"
-    )
-
-
-@migrations()
-def m004_crawl_indexes(db: sqlite_utils.Database) -> None:
-    # Every fetch looks up the URL's previous captures (validators, body hash, resume); without
-    # an index that is a scan of all captures per page, quadratic over a long crawl.
-    db["captures"].create_index(["url", "id"], if_not_exists=True)
-    db["captures"].create_index(["run_id"], if_not_exists=True)
-
-
-@migrations()
-def m005_fts_on_text_changes_only(db: sqlite_utils.Database) -> None:
-    # sqlite-utils' update trigger re-indexes an article on every UPDATE; bookkeeping columns
-    # (last_seen, duplicate_of) change far more often than the text and need no re-index.
-    db.execute("DROP TRIGGER IF EXISTS articles_au")
-    db.execute(
-        'CREATE TRIGGER "articles_au" AFTER UPDATE OF "title", "text" ON "articles" BEGIN\n'
-        '  INSERT INTO "articles_fts" ("articles_fts", rowid, "title", "text") VALUES(\'delete\', old.rowid, old."title", old."text");\n'
-        '  INSERT INTO "articles_fts" (rowid, "title", "text") VALUES (new.rowid, new."title", new."text");\n'
-        "END"
-    )
-
-
-@migrations()
-def m006_bands_without_article_index(db: sqlite_utils.Database) -> None:
-    # Every new article inserts one row per band at random positions; a second index on
-    # article_id doubled that write cost and grew with the archive. Detaching recomputes the
-    # keys from the stored signature instead (Store._delete_bands).
-    db.execute("DROP INDEX IF EXISTS idx_dedup_bands_article")
 
 
 class Outcome(str, Enum):
@@ -487,25 +349,37 @@ class Store:
             "JOIN dedup_signatures s ON s.article_id = c.article_id",
             [*(v for pair in sketch.keys for v in pair), article_id, neardup.MAX_CANDIDATES],
         ).fetchall()
-        ranked = sorted(((-neardup.estimate(sketch.signature, neardup.signature_from_bytes(blob)), cid) for cid, blob in rows))
-        floor = params.threshold - neardup.ESTIMATE_MARGIN
         best: tuple[int, str, float] | None = None
-        for negative, candidate in ranked[:neardup.MAX_VERIFIED]:
-            if -negative < floor:
+        for estimate, candidate in neardup.ranked(sketch.signature, rows)[:neardup.MAX_VERIFIED]:
+            if estimate < params.estimate_floor:
                 break
-            text, root = self.db.execute("SELECT text, duplicate_of FROM articles WHERE id = ?", [candidate]).fetchone()
-            score = neardup.jaccard(sketch.shingles, neardup.shingles(text, params.shingle_size))
+            root, stored = self.db.execute(
+                "SELECT a.duplicate_of, s.fingerprints FROM articles a JOIN dedup_signatures s ON s.article_id = a.id "
+                "WHERE a.id = ?", [candidate]).fetchone()
+            score = neardup.fingerprint_jaccard(sketch.fingerprints, self._fingerprints(candidate, stored, params))
             if score >= params.threshold and (best is None or score > best[2]):
                 best = (root or candidate, "near", round(score, 4))
         return best
+
+    def _fingerprints(self, article_id: int, stored: bytes | None, params: neardup.Params):
+        """A candidate's shingle fingerprints; an index row older than m007 gets them now, once."""
+        if stored is not None:
+            return neardup.fingerprints_from_bytes(stored)
+        text = self.db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+        found = neardup.fingerprints(text or "", params.shingle_size)
+        self.db.execute("UPDATE dedup_signatures SET fingerprints = ? WHERE article_id = ?",
+                        [found.astype("<u4").tobytes(), article_id])
+        return found
 
     def _write_sketch(self, article_id: int, sketch: neardup.Sketch | None) -> None:
         # A text without words still gets a (empty) signature row: it is indexed, just never a match.
         # Old band rows were removed by _detach (the only way an indexed article is re-placed).
         self.db.execute(
-            "INSERT INTO dedup_signatures (article_id, signature, shingles) VALUES (?, ?, ?) ON CONFLICT(article_id) "
-            "DO UPDATE SET signature = excluded.signature, shingles = excluded.shingles",
-            [article_id, sketch.to_bytes() if sketch else b"", len(sketch.shingles) if sketch else 0],
+            "INSERT INTO dedup_signatures (article_id, signature, shingles, fingerprints) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(article_id) DO UPDATE SET signature = excluded.signature, shingles = excluded.shingles, "
+            "fingerprints = excluded.fingerprints",
+            [article_id, sketch.to_bytes() if sketch else b"", sketch.shingle_count if sketch else 0,
+             sketch.fingerprint_bytes() if sketch else b""],
         )
         if sketch:
             self.db.conn.executemany("INSERT OR IGNORE INTO dedup_bands (band, key, article_id) VALUES (?, ?, ?)",

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from archiver.config import DedupConfig
 from archiver.dedup import normalize_text, text_hash
 from archiver.models import ParsedArticle
-from archiver.neardup import Params, jaccard, shingles, sketch
+from archiver.neardup import Params, fingerprint_jaccard, fingerprints, jaccard, shingles, sketch
 from archiver.store import Outcome, Store
 
 SAMPLES = Path(__file__).parent / "fixtures" / "dedup"
@@ -208,3 +209,34 @@ def test_params_come_from_the_config_until_the_index_exists(db_path):
     with Store(db_path, dedup=replace(DedupConfig(), num_perm=64)) as store:
         store.save_article("s", art("s", "2", OTHER_DAY), None, DAY1, None)
         assert store.stored_dedup_params() == Params(0.6, 3, 128)  # the index's, not the new config's
+
+
+def test_fingerprint_jaccard_is_the_shingle_jaccard():
+    k = DedupConfig().shingle_size
+    texts = [RAQQA, syndicated(RAQQA), OTHER_DAY, *(p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt")))]
+    for a in texts:
+        for b in texts:
+            assert fingerprint_jaccard(fingerprints(a, k), fingerprints(b, k)) == pytest.approx(
+                jaccard(shingles(a, k), shingles(b, k)), abs=1e-3)
+    assert fingerprint_jaccard(fingerprints("", k), fingerprints(RAQQA, k)) == 0.0
+
+
+def test_signatures_are_those_datasketch_gives_for_the_encoded_shingles():
+    # Persisted signatures must compare with those of every earlier version of archiver.
+    from datasketch import MinHash
+
+    params = Params.from_config(DedupConfig())
+    for text in (RAQQA, OTHER_DAY, "one two three"):
+        reference = MinHash(num_perm=params.num_perm, seed=1, scheme="affine32")
+        reference.update_batch([g.encode("utf-8") for g in shingles(text, params.shingle_size)])
+        assert list(sketch(text, params).signature) == list(reference.hashvalues)
+
+
+def test_index_rows_without_fingerprints_still_match_and_are_filled(store):
+    # An archive indexed before fingerprints were stored (migration m007) keeps finding copies.
+    a = store.save_article("alalam", art("alalam", "1", RAQQA), None, DAY1, None)
+    store.db.execute("UPDATE dedup_signatures SET fingerprints = NULL")
+    b = store.save_article("sputnik", art("sputnik", "5", syndicated(RAQQA)), None, DAY2, None)
+    assert b.duplicate_of == a.article_id
+    blob = store.db.execute("SELECT fingerprints FROM dedup_signatures WHERE article_id = ?", [a.article_id]).fetchone()[0]
+    assert list(np.frombuffer(blob, dtype="<u4")) == list(fingerprints(RAQQA, DedupConfig().shingle_size))

@@ -1,0 +1,157 @@
+"""The archive's schema, as sqlite-utils Migrations applied in order when a store opens.
+
+An archive written by any earlier version opens and is brought up to date in place; the
+tables the outside world reads (README, "The database") only ever gain columns.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("archiver")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db["raw_pages"].create(
+        {"sha256": str, "content": bytes, "compression": str, "encoding": str, "content_type": str, "size": int},
+        pk="sha256",
+    )
+    db["captures"].create(
+        {
+            "id": int, "url": str, "final_url": str, "site": str, "fetched_at": str, "status": int,
+            "sha256": str, "article_id": int, "kind": str, "headers": str, "error": str, "run_id": int,
+        },
+        pk="id",
+        foreign_keys=[("sha256", "raw_pages", "sha256")],
+    )
+    db["articles"].create(
+        {
+            "id": int, "site": str, "key": str, "url": str, "canonical_url": str, "title": str,
+            "authors": str, "published": str, "updated": str, "section": str, "lead": str, "text": str,
+            "text_sha256": str, "duplicate_of": int, "first_seen": str, "last_seen": str,
+            "image_url": str, "image_caption": str, "image_credit": str, "extra": str, "warnings": str,
+            "parser": str, "raw_sha256": str,
+        },
+        pk="id",
+        foreign_keys=[("duplicate_of", "articles", "id")],
+    )
+    db["articles"].create_index(["site", "key"], unique=True)
+    db["articles"].create_index(["text_sha256"])
+    db["articles"].create_index(["published"])
+    db["articles"].create_index(["duplicate_of"])
+    db["article_urls"].create({"url": str, "article_id": int, "first_seen": str}, pk="url",
+                              foreign_keys=[("article_id", "articles", "id")])
+    db["related_items"].create(
+        {"id": int, "site": str, "key": str, "url": str, "title": str, "image": str, "kind": str,
+         "published": str, "article_id": int, "first_seen": str},
+        pk="id",
+    )
+    db["related_items"].create_index(["site", "key"], unique=True)
+    db["article_related"].create(
+        {"article_id": int, "related_id": int, "position": int},
+        pk=("article_id", "position"),
+        foreign_keys=[("article_id", "articles", "id"), ("related_id", "related_items", "id")],
+    )
+    db["tags"].create({"id": int, "name": str, "kind": str}, pk="id")
+    db["tags"].create_index(["name"], unique=True)
+    db["article_tags"].create(
+        {"article_id": int, "tag_id": int, "kind": str, "position": int},
+        pk=("article_id", "tag_id"),
+        foreign_keys=[("article_id", "articles", "id"), ("tag_id", "tags", "id")],
+    )
+    db["comments"].create(
+        {"id": int, "article_id": int, "position": int, "author": str, "text": str, "reply_to": int, "published": str},
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["comments"].create_index(["article_id", "position"], unique=True)
+    db["crawl_runs"].create(
+        {"id": int, "site": str, "started": str, "finished": str, "status": str, "fetched": int, "new": int,
+         "updated": int, "unchanged": int, "duplicate": int, "failed": int, "errors": str},
+        pk="id",
+    )
+    db["frontier"].create(
+        {"url": str, "site": str, "kind": str, "state": str, "attempts": int, "next_attempt": str,
+         "last_error": str, "discovered_at": str, "updated_at": str, "depth": int},
+        pk="url",
+    )
+    db["frontier"].create_index(["site", "state", "next_attempt"])
+    db["articles"].enable_fts(["title", "text"], fts_version="FTS5", create_triggers=True,
+                              tokenize="porter unicode61 remove_diacritics 2")
+
+
+@migrations()
+def m002_near_duplicates(db: sqlite_utils.Database) -> None:
+    # MinHash signatures and LSH band keys of each article's text (see archiver/neardup.py).
+    # Bands are a WITHOUT ROWID table keyed (band, key, article_id): a candidate look-up is
+    # one B-tree range per band, whatever the archive's size.
+    db.execute(
+        "CREATE TABLE dedup_signatures (article_id INTEGER PRIMARY KEY REFERENCES articles(id), "
+        "signature BLOB NOT NULL, shingles INTEGER NOT NULL)"
+    )
+    db.execute(
+        "CREATE TABLE dedup_bands (band INTEGER NOT NULL, key INTEGER NOT NULL, "
+        "article_id INTEGER NOT NULL REFERENCES articles(id), PRIMARY KEY (band, key, article_id)) WITHOUT ROWID"
+    )
+    db.execute("CREATE INDEX idx_dedup_bands_article ON dedup_bands (article_id)")
+    # The parameters the index was built with; signatures from other parameters never compare.
+    db["dedup_params"].create({"id": int, "threshold": float, "shingle_size": int, "num_perm": int,
+                               "bands": int, "rows": int, "built": str}, pk="id")
+    db["articles"].add_column("duplicate_kind", str)  # 'exact' or 'near', on members only
+    db["articles"].add_column("similarity", float)  # Jaccard of shingles with the member it matched
+    db.execute(
+        "CREATE VIEW clusters AS SELECT coalesce(duplicate_of, id) AS cluster_id, count(*) AS copies, "
+        "count(DISTINCT site) AS sites, group_concat(DISTINCT site) AS site_list, min(first_seen) AS first_seen, "
+        "min(published) AS first_published FROM articles GROUP BY coalesce(duplicate_of, id)"
+    )
+
+
+@migrations()
+def m003_browse_views(db: sqlite_utils.Database) -> None:
+    # What Datasette lists and facets (archiver/datasette/metadata.yml): articles without their
+    # large columns, with the publication year/month and duplicate status as plain columns so
+    # they can be faceted; searchable through articles_fts by id.
+    db.execute(
+        "CREATE VIEW article_list AS SELECT id, title, published, site, section, "
+        "CASE WHEN duplicate_of IS NULL THEN 'original' ELSE 'duplicate' END AS duplicate_status, duplicate_of, "
+        "substr(published, 1, 4) AS published_year, substr(published, 1, 7) AS published_month, url FROM articles"
+    )
+
+
+@migrations()
+def m004_crawl_indexes(db: sqlite_utils.Database) -> None:
+    # Every fetch looks up the URL's previous captures (validators, body hash, resume); without
+    # an index that is a scan of all captures per page, quadratic over a long crawl.
+    db["captures"].create_index(["url", "id"], if_not_exists=True)
+    db["captures"].create_index(["run_id"], if_not_exists=True)
+
+
+@migrations()
+def m005_fts_on_text_changes_only(db: sqlite_utils.Database) -> None:
+    # sqlite-utils' update trigger re-indexes an article on every UPDATE; bookkeeping columns
+    # (last_seen, duplicate_of) change far more often than the text and need no re-index.
+    db.execute("DROP TRIGGER IF EXISTS articles_au")
+    db.execute(
+        'CREATE TRIGGER "articles_au" AFTER UPDATE OF "title", "text" ON "articles" BEGIN\n'
+        '  INSERT INTO "articles_fts" ("articles_fts", rowid, "title", "text") VALUES(\'delete\', old.rowid, old."title", old."text");\n'
+        '  INSERT INTO "articles_fts" (rowid, "title", "text") VALUES (new.rowid, new."title", new."text");\n'
+        "END"
+    )
+
+
+@migrations()
+def m006_bands_without_article_index(db: sqlite_utils.Database) -> None:
+    # Every new article inserts one row per band at random positions; a second index on
+    # article_id doubled that write cost and grew with the archive. Detaching recomputes the
+    # keys from the stored signature instead (Store._delete_bands).
+    db.execute("DROP INDEX IF EXISTS idx_dedup_bands_article")
+
+
+@migrations()
+def m007_shingle_fingerprints(db: sqlite_utils.Database) -> None:
+    # The exact check of a near-duplicate candidate compares stored shingle fingerprints
+    # (neardup.py) instead of re-shingling the candidate's text. Rows written before this
+    # migration have none; the store fills them in the first time such a row is checked.
+    db["dedup_signatures"].add_column("fingerprints", bytes)
