@@ -23,10 +23,12 @@ import itertools
 import json
 import random
 import re
+import shutil
 import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -231,66 +233,102 @@ def article(key: int, text: str, site: str = "synthetic") -> ParsedArticle:
 
 
 def stamp(i: int) -> str:
-    return f"2016-01-01T00:00:00+00:00".replace("00:00:00", f"{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}").replace(
+    return "2016-01-01T00:00:00+00:00".replace("00:00:00", f"{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}").replace(
         "01T", f"{1 + i // 86400:02d}T") if i < 86400 * 28 else "2016-02-28T00:00:00+00:00"
 
 
-def scaling(sizes: list[int], rng: random.Random, probes: int = 600) -> None:
-    print(f"\n== 2. scaling: per-article cost of dedup (clustering step) and of the whole save, {probes} probes per size")
-    print("   probes: half new stories, half syndicated copies of archived ones; archive grown through Store.save_article;")
-    print("   mean and median per probe (the median shrugs off other processes' bursts on a shared machine)")
-    corpus = Corpus(rng)
-    results = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Store(Path(tmp) / "bench.db")
-        import archiver.store as store_module
+class TimedStore:
+    """A store whose clustering step (Store._cluster, inside save_article) is timed per save,
+    with the exact checks it makes counted."""
 
-        cluster, jaccard_ = store._cluster, store_module.neardup.fingerprint_jaccard
-        spent, checks = [0.0], [0]
+    def __init__(self, path: Path):
+        self.store = Store(path)
+        self.spent = 0.0
+        cluster = self.store._cluster
 
         def timed_cluster(*args, **kwargs):
             start = time.perf_counter()
             try:
                 return cluster(*args, **kwargs)
             finally:
-                spent[0] += time.perf_counter() - start
+                self.spent += time.perf_counter() - start
 
-        def counted_jaccard(a, b):
-            checks[0] += 1
-            return jaccard_(a, b)
+        self.store._cluster = timed_cluster
 
-        store._cluster = timed_cluster
-        store_module.neardup.fingerprint_jaccard = counted_jaccard
-        archived: list[str] = []
-        count = 0
-        for size in sizes:
-            while count < size:
-                text = corpus.story()
-                store.save_article("synthetic", article(count, text), None, stamp(count), None)
-                if len(archived) < 5000:
-                    archived.append(text)
-                count += 1
-            checks[0] = 0
-            dedup_times, save_times = [], []
-            found = 0
-            for i in range(probes):
-                text = syndicate(rng.choice(archived), rng) if i % 2 else corpus.story()
-                spent[0] = 0.0
-                start = time.perf_counter()
-                saved = store.save_article("probe", article(10_000_000 + size + i, text, "probe"), None, stamp(count), None)
-                save_times.append(time.perf_counter() - start)
-                dedup_times.append(spent[0])
-                found += bool(i % 2 and saved.duplicate_of)
-            results[size] = (statistics.mean(dedup_times), statistics.median(dedup_times), statistics.mean(save_times))
-            candidates = store.db.execute("SELECT avg(n) FROM (SELECT count(*) AS n FROM dedup_bands GROUP BY band, key)").fetchone()[0]
-            mean, median, save = (v * 1000 for v in results[size])
-            print(f"{size:>8} articles: dedup {mean:6.2f} ms/article (median {median:5.2f}), whole save {save:6.2f} ms/article, "
-                  f"copies found {found}/{probes // 2}, exact checks {checks[0] / probes:.2f}/article, mean bucket {candidates:.3f}")
+    def probe(self, key: int, text: str, moment: str) -> tuple[float, float, bool]:
+        """(dedup seconds, whole save seconds, joined a cluster) for one new article."""
+        self.spent = 0.0
+        start = time.perf_counter()
+        saved = self.store.save_article("probe", article(key, text, "probe"), None, moment, None)
+        return self.spent, time.perf_counter() - start, saved.duplicate_of is not None
+
+
+def scaling(sizes: list[int], rng: random.Random, probes: int = 600) -> None:
+    """Probes into the grown archive alternate with probes into a fresh copy of the 1k
+    archive, so the baseline is measured in the same seconds, under the same load."""
+    import archiver.store as store_module
+
+    print(f"\n== 2. scaling: per-article cost of dedup (clustering step) and of the whole save, {probes} probes per size")
+    print("   probes: half new stories, half syndicated copies of archived ones, into the archive grown through")
+    print("   Store.save_article, each alternating with a like probe into a fresh copy of the 1k archive (baseline)")
+    corpus = Corpus(rng)
+    checks = Counter()
+    jaccard_ = store_module.neardup.fingerprint_jaccard
+
+    def counted_jaccard(a, b):
+        checks[current[0]] += 1
+        return jaccard_(a, b)
+
+    current = [""]
+    store_module.neardup.fingerprint_jaccard = counted_jaccard
+    ratios = {}
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            grown = TimedStore(Path(tmp) / "bench.db")
+            archived: list[str] = []
+            count = 0
+            for size in sizes:
+                while count < size:
+                    text = corpus.story()
+                    grown.store.save_article("synthetic", article(count, text), None, stamp(count), None)
+                    if len(archived) < 5000:
+                        archived.append(text)
+                    count += 1
+                if size == sizes[0]:
+                    grown.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    shutil.copy(Path(tmp) / "bench.db", Path(tmp) / "base.db")
+                shutil.copy(Path(tmp) / "base.db", Path(tmp) / "baseline.db")
+                baseline = TimedStore(Path(tmp) / "baseline.db")
+                times: dict[str, list[tuple[float, float]]] = {"grown": [], "base": []}
+                found = Counter()
+                checks.clear()
+                for i in range(probes * 2):
+                    which, target = ("grown", grown) if i % 2 == 0 else ("base", baseline)
+                    copy = (i // 2) % 2 == 1
+                    # Copies are of the first 1,000 stories, which both archives hold.
+                    text = syndicate(rng.choice(archived[:sizes[0]]), rng) if copy else corpus.story()
+                    current[0] = which
+                    dedup, save, joined = target.probe(20_000_000 + size * 10 + i, text, stamp(count))
+                    times[which].append((dedup, save))
+                    found[which] += copy and joined
+                baseline.store.close()
+                (Path(tmp) / "baseline.db").unlink()
+                stat = {which: (statistics.mean(d for d, _ in t), statistics.median(d for d, _ in t), statistics.mean(s for _, s in t))
+                        for which, t in times.items()}
+                ratios[size] = (stat["grown"][0] / stat["base"][0], stat["grown"][1] / stat["base"][1], stat["grown"][2] / stat["base"][2])
+                bucket = grown.store.db.execute("SELECT avg(n) FROM (SELECT count(*) AS n FROM dedup_bands GROUP BY band, key)").fetchone()[0]
+                (gm, gmed, gs), (bm, bmed, bs) = ([v * 1000 for v in stat[w]] for w in ("grown", "base"))
+                print(f"{size:>8} articles: dedup {gm:5.2f} ms/article (median {gmed:4.2f}), whole save {gs:5.2f} ms; "
+                      f"1k baseline meanwhile: dedup {bm:5.2f} (median {bmed:4.2f}), save {bs:5.2f}; "
+                      f"ratio dedup {ratios[size][0]:.2f} (median {ratios[size][1]:.2f}), save {ratios[size][2]:.2f}")
+                print(f"{'':>18}copies found {found['grown']}/{probes // 2}, exact checks {checks['grown'] / probes:.2f}/article "
+                      f"(baseline {checks['base'] / probes:.2f}), mean LSH bucket {bucket:.3f}")
+            grown.store.close()
+    finally:
         store_module.neardup.fingerprint_jaccard = jaccard_
-        store.close()
-    base, top = results[sizes[0]], results[sizes[-1]]
-    print(f"ratio {sizes[-1]}/{sizes[0]}: dedup {top[0] / base[0]:.2f} (median {top[1] / base[1]:.2f}), "
-          f"whole save {top[2] / base[2]:.2f} (target for dedup <= 1.5)")
+    top = sizes[-1]
+    print(f"ratio {top}/{sizes[0]}: dedup {ratios[top][0]:.2f} (median {ratios[top][1]:.2f}), whole save {ratios[top][2]:.2f} "
+          f"(target for dedup <= 1.5)")
 
 
 # -- 3. clustering quality -------------------------------------------------------------------
@@ -311,7 +349,6 @@ def quality(rng: random.Random, stories: int = 3000) -> None:
             saved = store.save_article(f"site{i % 4}", article(i, text, f"site{i % 4}"), None, stamp(i), None)
             truth[saved.article_id] = story
         predicted = dict(store.db.execute("SELECT id, coalesce(duplicate_of, id) FROM articles").fetchall())
-    from collections import Counter
 
     def pairs(labels: dict[int, int]) -> Counter:
         return Counter(labels.values())
