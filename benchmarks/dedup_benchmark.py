@@ -1,6 +1,6 @@
 """Deduplication benchmark: threshold choice, scaling, and clustering quality.
 
-    python benchmarks/dedup_benchmark.py            # full run: 1k, 10k, 100k (a few minutes)
+    python benchmarks/dedup_benchmark.py            # full run: 1k, 10k, 100k (about 12 minutes)
     python benchmarks/dedup_benchmark.py --quick    # 1k and 10k only
 
 1. Threshold: exact shingle Jaccard of pairs built from realistic text (the five sample
@@ -9,7 +9,9 @@
    edits) against different reports of the same war, including pairs sharing whole background
    paragraphs and template-made daily reports. Printed per shingle size with the gap.
 2. Scaling: per-article dedup cost (the clustering step inside Store.save_article, and the
-   whole save) on archives of 1k, 10k and 100k synthetic articles; the 100k/1k ratio.
+   whole save) on archives of 1k, 10k and 100k synthetic articles; the 100k/1k ratio. Probes
+   alternate between the grown archive and a fresh copy of the 1k one, so the baseline shares
+   the machine's load of the moment.
 3. Quality: pairwise precision and recall of the clusters the store builds on a labelled
    synthetic set (stories, some syndicated up to three times).
 
