@@ -46,6 +46,11 @@ class ParseError(ArchiverError):
         self.url = url
         self.reason = reason
 
+    def __reduce__(self):
+        # Pickled from its fields (by default __init__ would get the message alone), so a
+        # parse worker process can send it back to the crawl.
+        return type(self), (self.url, self.reason), self.__dict__
+
 
 class CassetteError(ArchiverError):
     exit_code = 2

@@ -2,12 +2,13 @@
 
 Fetching runs in a pool of `concurrency` worker threads sharing one httpx client; so does the
 pure work on a fetched page (link discovery, the adapter's parse, the text's near-duplicate
-sketch), which needs no database. Everything that touches the database (the frontier,
-captures, articles) runs on the calling thread, in the same order as before: the raw capture
-is stored before the article parsed from it, and a parse failure still leaves the raw bytes.
-An SQLite connection is not thread-safe and one writer is all WAL allows anyway. Several
-sites are crawled at once, each held to its share of the workers, so a
-per-host delay on one site does not idle the others.
+sketch), which needs no database, unless the run is big and fast enough for that work to
+move to worker processes (archiver.parsing), off the GIL that fetching and storing share.
+Everything that touches the database (the frontier, captures, articles) runs on the calling
+thread, in the same order as before: the raw capture is stored before the article parsed
+from it, and a parse failure still leaves the raw bytes. An SQLite connection is not
+thread-safe and one writer is all WAL allows anyway. Several sites are crawled at once, each
+held to its share of the workers, so a per-host delay on one site does not idle the others.
 
 The frontier lives in the database, so a crawl killed at any moment resumes where it stopped.
 Each step that must not be half-done is one transaction: a capture with its frontier state
@@ -20,9 +21,10 @@ crawl goes on; a retryable failure waits in the frontier for a later run.
 from __future__ import annotations
 
 import logging
+import queue
 import time
 from collections import Counter, deque
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -34,7 +36,8 @@ from .config import Config
 from .errors import ArchiverError, FetchError, ParseError
 from .fetch import Fetcher, accept_types, is_retryable
 from .html import decode_body
-from .models import FetchedPage, PageLinks, ParsedArticle, utc_now
+from .models import FetchedPage, PageLinks, utc_now
+from .parsing import ParsePool, Prepared, default_workers, portable, prepare_page
 from .robots import RobotsPolicy, Verdict
 from .sites import adapter_class
 from .sites.base import Adapter, context_for
@@ -50,6 +53,14 @@ MAX_ATTEMPTS = 10  # runs in which a retryable URL is tried before it is given u
 ROBOTS_RECHECK = timedelta(days=1)  # a disallowed URL is looked at again (locally) after this
 FAILED_RUN_PAUSE = 1800.0  # seconds before `crawl --due` tries again a site whose last run failed
 COUNT_KEYS = ("fetched", "new", "updated", "unchanged", "duplicate", "failed")
+# When the pure work on pages moves to worker processes (see CrawlScheduler). A worker costs
+# about a second of CPU to start and ~90 MB, and each page's trip to it ~0.4 ms of CPU, so it
+# pays off only when parsing holds the crawl process's GIL a good share of the time, and for
+# long enough: a polite crawl (1 s per-host delay) parses a few pages a second and never starts one.
+PROCESS_SAMPLE = 200  # pages prepared in the fetch threads before deciding...
+PROCESS_SAMPLE_CPU = 2.0  # ...or CPU seconds they took, if that comes first (heavy pages)
+PROCESS_SHARE = 0.2  # of the run's wall time that preparing pages took (CPU seconds per second)
+PROCESS_MIN_WORK = 5.0  # CPU seconds of preparing still to come (pages max_pages allows, at the measured cost)
 
 
 @dataclass
@@ -67,25 +78,6 @@ class RunReport:
 
 
 Progress = Callable[[str, str, int, int], None]  # site, url, done, total
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A fetched page's pure work, done in the fetch worker: the crawl thread only stores. An
-    exception stands where a result would, to be handled on the crawl thread as if raised there."""
-
-    page: FetchedPage
-    encoding: str | None
-    links: PageLinks | Exception
-    article: ParsedArticle | Exception | None  # None: not an article page
-    dedup: neardup.Prepared | None
-
-
-def _attempt(work: Callable[[], object]) -> object:
-    try:
-        return work()
-    except Exception as exc:
-        return exc
 
 
 def _result(value):
@@ -113,7 +105,8 @@ def _reason_class(reason: str) -> str:
 
 class SiteCrawl:
     """One site's run. `next_job`, `complete` and everything storing run on the crawl's
-    thread; only `fetch_job` runs in a worker."""
+    thread; only `fetch_job` and `prepare` run in a fetch worker (or `prepare`'s work in a
+    parse worker process)."""
 
     def __init__(self, store: Store, adapter: Adapter, fetcher: Fetcher, max_pages: int,
                  progress: Progress | None = None, recorder: Recorder | None = None,
@@ -198,29 +191,23 @@ class SiteCrawl:
                 verdict = self.robots.check(url)
                 if not verdict.allowed:
                     return verdict
-            page = self.fetcher.fetch(url, validators, accept=self.accept)
+            return self.fetcher.fetch(url, validators, accept=self.accept)
         except FetchError as exc:
             return exc
         except Exception as exc:  # a bug in one fetch must not kill the run; it is logged in full
             log.exception("%s: unexpected error while fetching", url)
             return FetchError(url, f"unexpected error: {type(exc).__name__}: {exc}")
-        return self.prepare(page) or page
+
+    def worth_preparing(self, page: FetchedPage) -> bool:
+        """Whether `_handle` will parse this page (not an error, a 304 or a skipped body)."""
+        return not (page.status == 304 or page.status >= 400 or page.header("x-archiver-body") == "skipped"
+                    or not self.accept(page.content_type))
 
     def prepare(self, page: FetchedPage) -> Prepared | None:
         """Worker thread: what `_handle` would work out from a page it is going to parse."""
-        if page.status == 304 or page.status >= 400 or page.header("x-archiver-body") == "skipped" \
-                or not self.accept(page.content_type):
+        if not self.worth_preparing(page):
             return None
-        _, encoding = decode_body(page.body, page.header("content-type"))
-        links = _attempt(lambda: self.adapter.links(context_for(page, self.adapter)))
-        article = dedup = None
-        if self.adapter.article_key(page.url) is not None:
-            article = _attempt(lambda: self.adapter.parse(page))
-            if isinstance(article, ParsedArticle) and self._dedup_params is not None:
-                # On failure the store computes it again, and raises there if it must.
-                dedup = _attempt(lambda: neardup.prepare(article.text, self._dedup_params))
-                dedup = dedup if isinstance(dedup, neardup.Prepared) else None
-        return Prepared(page, encoding, links, article, dedup)
+        return prepare_page(self.adapter, page, self._dedup_params)
 
     def complete(self, entry: dict, result) -> None:
         url = entry["url"]
@@ -423,15 +410,43 @@ class _Batch:
             tx.__exit__(type(exc), exc, exc.__traceback__)
 
 
+class _Crash:
+    """A fetch worker's unexpected exception, re-raised on the crawl thread."""
+
+    def __init__(self, exc: BaseException):
+        self.exc = exc
+
+
+_WORKER_DONE = object()
+
+
 class CrawlScheduler:
     """Hands frontier entries of several sites to `concurrency` fetch workers and stores the
     results as they come back, on the calling thread. Each site with work gets an equal
     share of the workers, so a slow or delayed host cannot take them all; the per-host delay
-    itself is enforced by the fetcher's HostPacer."""
+    itself is enforced by the fetcher's HostPacer.
+
+    A fetch worker serves one site: it fetches its entry, then the next one this thread has
+    queued for that site, and so on, so it never waits for this thread (busy storing) between
+    two fetches; one entry per worker is queued ahead. Results come back on one queue.
+
+    A fetched page's pure work runs in its fetch worker until the run has shown, over its
+    first PROCESS_SAMPLE pages, that this work holds the GIL for a PROCESS_SHARE of the time or
+    more and that the pages max_pages still allows would take PROCESS_MIN_WORK CPU seconds of
+    it; from then on a ParsePool of worker processes does it (fetch workers hand it the page
+    and go on). A polite crawl (per-host delays of a second) or a small one never starts one."""
 
     def __init__(self, crawls: list[SiteCrawl], concurrency: int):
         self.crawls = crawls
         self.concurrency = max(1, concurrency)
+        self.parsers: ParsePool | None = None
+        self._portable: set[SiteCrawl] = set()
+        self._results: queue.SimpleQueue = queue.SimpleQueue()  # (crawl, entry, result)
+        self._stopping = False
+        self._decided = False
+        self._sampled = 0
+        self._sample_cpu = 0.0
+        self._started = time.monotonic()
 
     def run(self) -> list[RunReport]:
         for crawl in self.crawls:
@@ -439,6 +454,7 @@ class CrawlScheduler:
         pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="archiver-fetch")
         batch = _Batch(self.crawls[0].store) if self.crawls else None
         finished = False
+        self._started = time.monotonic()
         try:
             self._loop(pool, batch)
             batch and batch.commit()
@@ -447,44 +463,136 @@ class CrawlScheduler:
             batch and batch.abort(exc)
             raise
         finally:
-            # On Ctrl-C or SIGTERM, don't start queued fetches; those in flight end by their timeout.
+            # On Ctrl-C or SIGTERM, start no more fetches; those in flight end by their timeout.
+            self._stopping = True
             pool.shutdown(wait=finished, cancel_futures=True)
+            if self.parsers is not None:
+                self.parsers.close(wait=finished)
             for crawl in self.crawls:
                 crawl.finish(interrupted=not finished)
         return [crawl.report for crawl in self.crawls]
 
     def _loop(self, pool: ThreadPoolExecutor, batch: _Batch) -> None:
-        inflight: dict[Future, tuple[SiteCrawl, dict]] = {}
-        busy: Counter = Counter()
+        ahead: dict[SiteCrawl, deque] = {crawl: deque() for crawl in self.crawls}  # (entry, validators)
+        workers: Counter = Counter()  # fetch workers serving each site, held to its share
+        held: Counter = Counter()  # entries per site handed out and not stored yet: they may bring more work
         live = list(self.crawls)
         turn = 0
-        while True:
-            if live:
-                share = -(-self.concurrency // len(live))
-                turn = (turn + 1) % len(live)
-                for crawl in live[turn:] + live[:turn]:
-                    while len(inflight) < self.concurrency and busy[crawl] < share:
-                        batch.open()  # resuming a killed run's pages writes too
-                        entry = crawl.next_job()
-                        if entry is None:
-                            if not busy[crawl]:
-                                live.remove(crawl)  # nothing queued, nothing in flight to discover more
-                            break
-                        future = pool.submit(crawl.fetch_job, entry["url"], crawl.validators_for(entry))
-                        inflight[future] = (crawl, entry)
-                        busy[crawl] += 1
-            if not inflight:
+
+        def take(crawl: SiteCrawl) -> tuple[dict, dict] | None:
+            batch.open()  # resuming a killed run's pages writes too
+            entry = crawl.next_job()
+            if entry is None:
+                return None
+            held[crawl] += 1
+            return entry, crawl.validators_for(entry)
+
+        def fill() -> None:
+            nonlocal turn
+            if not live:
                 return
-            done, _ = wait(inflight, timeout=batch.time_left(), return_when=FIRST_COMPLETED)
-            if not done:
+            share = -(-self.concurrency // len(live))
+            turn = (turn + 1) % len(live)
+            for crawl in live[turn:] + live[:turn]:
+                queued = ahead[crawl]
+                while workers[crawl] < share and sum(workers.values()) < self.concurrency:
+                    job = queued.popleft() if queued else take(crawl)
+                    if job is None:
+                        break
+                    workers[crawl] += 1
+                    pool.submit(self._work, crawl, queued, *job)
+                while len(queued) < workers[crawl]:
+                    job = take(crawl)
+                    if job is None:
+                        break
+                    queued.append(job)
+                if not held[crawl]:
+                    live.remove(crawl)  # nothing queued, nothing in flight to discover more
+
+        while True:
+            fill()
+            if not sum(workers.values()) and not sum(held.values()):
+                return
+            try:
+                results = [self._results.get(timeout=batch.time_left())]
+            except queue.Empty:
                 batch.commit()  # nothing came back in time: don't sit on stored pages
                 continue
+            while True:
+                try:
+                    results.append(self._results.get_nowait())
+                except queue.Empty:
+                    break
+            for crawl, _, result in results:
+                if result is _WORKER_DONE:
+                    workers[crawl] -= 1
+            # Keep the fetch workers going before storing (a finished one is replaced).
+            fill()
             batch.open()
-            for future in done:
-                crawl, entry = inflight.pop(future)
-                busy[crawl] -= 1
-                crawl.complete(entry, future.result())
+            for crawl, entry, result in results:
+                if result is _WORKER_DONE:
+                    continue
+                if isinstance(result, _Crash):
+                    raise result.exc
+                held[crawl] -= 1
+                if isinstance(result, Prepared):
+                    self._sample(result, live)
+                crawl.complete(entry, result)
                 batch.added()
+
+    def _work(self, crawl: SiteCrawl, queued: deque, entry: dict, validators: dict) -> None:
+        """A fetch worker: ENTRY, then the site's entries queued meanwhile, until none is left."""
+        try:
+            while True:
+                try:
+                    self._fetch(crawl, entry, validators)
+                except BaseException as exc:
+                    self._results.put((crawl, entry, _Crash(exc)))
+                    return
+                if self._stopping:
+                    return
+                try:
+                    entry, validators = queued.popleft()
+                except IndexError:
+                    return
+        finally:
+            self._results.put((crawl, None, _WORKER_DONE))
+
+    def _fetch(self, crawl: SiteCrawl, entry: dict, validators: dict) -> None:
+        result = crawl.fetch_job(entry["url"], validators)
+        if isinstance(result, FetchedPage) and crawl.worth_preparing(result):
+            parsers = self.parsers
+            if parsers is not None and crawl in self._portable \
+                    and parsers.submit(crawl.adapter, result, crawl._dedup_params, (crawl, entry)):
+                return  # _parsed delivers it
+            result = crawl.prepare(result) or result
+        self._results.put((crawl, entry, result))
+
+    def _parsed(self, tag: tuple[SiteCrawl, dict], page: FetchedPage, prepared: Prepared | None) -> None:
+        # None (a worker failed): the crawl thread works the page out itself.
+        self._results.put((*tag, prepared or page))
+
+    def _sample(self, prepared: Prepared, live: list[SiteCrawl]) -> None:
+        """Counts what preparing pages in the fetch threads costs, and once enough pages were
+        seen decides (once) whether worker processes would pay off."""
+        if self._decided:
+            return
+        self._sampled += 1
+        self._sample_cpu += prepared.cpu
+        if self._sampled < PROCESS_SAMPLE and self._sample_cpu < PROCESS_SAMPLE_CPU:
+            return
+        self._decided = True
+        share = self._sample_cpu / max(1e-6, time.monotonic() - self._started)
+        left = sum(max(0, crawl.max_pages - crawl._submitted) for crawl in live)
+        work = left * self._sample_cpu / self._sampled
+        workers = default_workers()
+        if share < PROCESS_SHARE or work < PROCESS_MIN_WORK or workers < 1:
+            return
+        self._portable = {crawl for crawl in live if portable(crawl.adapter)}
+        if self._portable:
+            log.info("parsing took %.0f%% of the crawl's time, %d pages may follow: %d parse worker process(es)",
+                     100 * share, left, workers)
+            self.parsers = ParsePool(workers, self._parsed, backlog=2 * self.concurrency)
 
 
 def make_adapter(config: Config, site: str, base_url: str | None = None) -> Adapter:

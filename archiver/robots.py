@@ -71,6 +71,10 @@ class RobotsPolicy:
         return Verdict(True)
 
     def _entry(self, origin: str) -> _Entry:
+        entry = self._entries.get(origin)
+        if entry is not None and entry.expires > time.monotonic():
+            # Every fetch asks: without taking two locks the fetch workers would contend for.
+            return entry
         with self._guard:
             lock = self._locks.setdefault(origin, threading.Lock())
         # One fetch per origin even when many workers ask at once; other origins don't wait.

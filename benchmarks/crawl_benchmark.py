@@ -2,6 +2,7 @@
 
     python benchmarks/crawl_benchmark.py --pages 20000                      # unthrottled, one host
     python benchmarks/crawl_benchmark.py --pages 4000 --hosts 2 --delay 0.05 # politeness-bound
+    python benchmarks/crawl_benchmark.py --suite                            # the README's table
     python benchmarks/crawl_benchmark.py --compare-clients                  # threads vs asyncio, fetch only
 
 Each host is a server process of its own (its own GIL) serving the synthetic tinysite on
@@ -11,8 +12,9 @@ response caps it near 120 responses/s on 2 cores). The bound is what concurrency
 the per-host delay allow: min(concurrency / latency, hosts / per_host_delay) pages per second.
 The ceiling is what this machine attains fetching alone (archiver's Fetcher, the same workers,
 no store, no parsing) against the same servers: the crawl cannot beat it, so the rate is also
-given as a ratio of min(bound, ceiling). Memory is the crawl process's resident set, sampled
-every second; it should stay flat as the archive grows.
+given as a ratio of min(bound, ceiling). Memory is the resident set of the crawl process and
+of the processes it started (its parse workers, not the servers), sampled every second; it
+should stay flat as the archive grows.
 """
 
 from __future__ import annotations
@@ -33,11 +35,31 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def rss_mb(field: str = "VmRSS") -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def rss_mb(field: str = "VmRSS", pid: int | str = "self") -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:  # gone meanwhile
+        return 0.0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if pid == "self" else 0.0
+
+
+def descendants(exclude: set[int]) -> list[int]:
+    """This process's descendants, without the EXCLUDEd ones (the servers) and theirs."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                parents[int(entry)] = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found: set[int] = set()
+    frontier = {os.getpid()}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found - exclude
+        found |= frontier
+    return sorted(found)
 
 
 SERVERS = {"asyncio": "benchmarks.latency_server", "threaded": "tests.localserver"}
@@ -63,30 +85,32 @@ def fetch_ceiling(ports: list[int], pages: int, concurrency: int, requests: int)
         return len(urls) / (time.monotonic() - started)
 
 
-def crawl_benchmark(args) -> None:
+def crawl_benchmark(args) -> dict:
     from archiver.config import parse_config
     from archiver.fetch import Fetcher
     from archiver.pipeline import crawl
     from archiver.sites import REGISTRY, adapter_names
     from archiver.store import Store
-    from tests.tinysite import TinyNews
+    from tests.tinysite import host_adapter
 
     adapter_names()
     per_host = args.pages // args.hosts
     servers = [start_server(per_host, args.latency, args.server) for _ in range(args.hosts)]
     names = []
     for i in range(args.hosts):
-        name = f"tiny{i}"
-        REGISTRY[name] = type(f"TinyNews{i}", (TinyNews,), {"name": name})
-        names.append(name)
+        adapter = host_adapter(i)
+        REGISTRY[adapter.name] = adapter
+        names.append(adapter.name)
     config = parse_config({
         "fetch": {"concurrency": args.concurrency, "per_host_delay": args.delay, "respect_robots": True},
         "sites": {name: {"base_url": f"http://127.0.0.1:{port}", "max_pages": 2 * per_host + 10}
                   for name, (_, port) in zip(names, servers)},
     }, known_sites=adapter_names())
-    samples: list[tuple[float, float, int, float]] = []
+    samples: list[tuple[float, int, float, float, float, int]] = []  # time, pages, crawl RSS, anonymous, others' RSS, others
     stop = threading.Event()
     fetched = [0]
+    servers_pids = {process.pid for process, _ in servers}
+    workers_seen: set[int] = set()
 
     def progress(site, url, done, total):
         fetched[0] += 1
@@ -94,9 +118,17 @@ def crawl_benchmark(args) -> None:
     def sample():
         start = time.monotonic()
         while not stop.wait(1.0):
+            others = descendants(servers_pids)
+            for pid in others:
+                try:
+                    if b"archiver.parsing" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                        workers_seen.add(pid)
+                except OSError:
+                    pass
             # RssAnon apart: the store memory-maps the database, whose pages count in RSS but are
             # the OS's file cache (reclaimable), not memory the crawl holds.
-            samples.append((time.monotonic() - start, rss_mb(), fetched[0], rss_mb("RssAnon")))
+            samples.append((time.monotonic() - start, fetched[0], rss_mb(), rss_mb("RssAnon"),
+                            sum(rss_mb(pid=pid) for pid in others), len(others)))
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
@@ -119,17 +151,47 @@ def crawl_benchmark(args) -> None:
     bounds = [args.concurrency / args.latency] + ([args.hosts / args.delay] if args.delay else [])
     bound = min(bounds)
     rate = pages / elapsed
-    print(f"pages fetched {pages} (articles stored {new}) in {elapsed:.1f}s: {rate:.1f} pages/s")
+    attainable = min(bound, ceiling)
+    print(f"pages fetched {pages} (articles stored {new}) in {elapsed:.1f}s: {rate:.1f} pages/s"
+          f" (parse worker processes: {len(workers_seen)})")
     print(f"bound min(concurrency/latency = {args.concurrency / args.latency:.0f}"
           + (f", hosts/per_host_delay = {args.hosts / args.delay:.0f}" if args.delay else "") + f") = {bound:.0f} pages/s;"
           f" ratio {rate / bound:.2f} (target >= 0.8)")
-    attainable = min(bound, ceiling)
     print(f"fetch-only ceiling here ({args.server} server, {args.requests} requests, no store): {ceiling:.0f} pages/s;"
           f" ratio to min(bound, ceiling) = {attainable:.0f}: {rate / attainable:.2f}")
-    quarter = [samples[int(len(samples) * q) - 1] for q in (0.25, 0.5, 0.75, 1.0)] if samples else []
-    print("resident memory: " + ", ".join(f"{mb:.0f} MB ({anon:.0f} anonymous) at {n} pages" for _, mb, n, anon in quarter)
-          + f"; peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB (target: flat, < 300 MB)")
+    quarter = [samples[max(0, int(len(samples) * q) - 1)] for q in (0.25, 0.5, 0.75, 1.0)] if samples else []
+    peak = max((crawler + others for _, _, crawler, _, others, _ in samples), default=0.0)
+    print("resident memory, crawl process + the processes it started: "
+          + ", ".join(f"{crawler + others:.0f} MB ({crawler:.0f} + {others:.0f} in {n} other; {anon:.0f} anonymous in the crawl)"
+                      f" at {done} pages" for _, done, crawler, anon, others, n in quarter)
+          + f"; peak {peak:.0f} MB (crawl process alone {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)"
+          " (target: flat, < 300 MB)")
     print(f"database {size / 1e6:.1f} MB")
+    return {"pages": pages, "rate": rate, "bound": bound, "ceiling": ceiling, "peak_mb": peak,
+            "workers": len(workers_seen)}
+
+
+SUITE = (
+    ("2 hosts, `per_host_delay` 0.05 s", {"hosts": 2, "delay": 0.05}),
+    ("1 host, no delay", {}),
+    ("1 host, no delay, concurrency 4", {"concurrency": 4}),
+)
+
+
+def suite(args) -> None:
+    """The scenarios of the README's table, one after the other, then the table's rows."""
+    rows = []
+    for name, overrides in SUITE:
+        scenario = argparse.Namespace(**{**vars(args), **overrides})
+        print(f"== {name}, {scenario.pages:,} pages, concurrency {scenario.concurrency}", flush=True)
+        figures = crawl_benchmark(scenario)
+        rows.append((f"{name}, {figures['pages']:,} pages", figures))
+    print("\n| scenario | pages/s | bound | ratio to bound | fetch-only ceiling | ratio to min(bound, ceiling) | peak memory |")
+    print("|---|---|---|---|---|---|---|")
+    for name, f in rows:
+        attainable = min(f["bound"], f["ceiling"])
+        print(f"| {name} | {f['rate']:.1f} | {f['bound']:.0f} | {f['rate'] / f['bound']:.2f} | {f['ceiling']:.0f} |"
+              f" {f['rate'] / attainable:.2f} | {f['peak_mb']:.0f} MB |")
 
 
 def compare_clients(args) -> None:
@@ -167,18 +229,23 @@ def compare_clients(args) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pages", type=int, default=20000, help="articles in total, over all hosts")
+    parser.add_argument("--pages", type=int, help="articles in total, over all hosts (default 20000)")
     parser.add_argument("--hosts", type=int, default=1)
     parser.add_argument("--latency", type=float, default=0.02)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--delay", type=float, default=0.0, help="per_host_delay")
     parser.add_argument("--compare-clients", action="store_true")
+    parser.add_argument("--suite", action="store_true", help="run the README's scenarios (default --pages 4000)")
     parser.add_argument("--requests", type=int, default=2000, help="fetches for the ceiling / --compare-clients")
     parser.add_argument("--server", choices=sorted(SERVERS), default="asyncio", help="the local server (see above)")
     args = parser.parse_args()
     os.chdir(ROOT)
+    if args.pages is None:
+        args.pages = 4000 if args.suite else 20000
     if args.compare_clients:
         compare_clients(args)
+    elif args.suite:
+        suite(args)
     else:
         crawl_benchmark(args)
 

@@ -11,7 +11,7 @@ from archiver.fetch import Fetcher, parse_retry_after
 
 
 def fetcher_for(handler, **overrides):
-    config = FetchConfig(per_host_delay=0, max_retries=2, **overrides)
+    config = FetchConfig(**{"per_host_delay": 0, "max_retries": 2, **overrides})
     sleeps: list[float] = []
     client = httpx.Client(transport=httpx.MockTransport(handler), follow_redirects=True)
     return Fetcher(config, client=client, sleep=sleeps.append), sleeps
@@ -96,3 +96,36 @@ def test_conditional_headers_sent():
     fetcher, _ = fetcher_for(handler)
     page = fetcher.fetch("https://example.org/a", {"etag": '"abc"', "last-modified": "Sun, 05 Jun 2016 17:00:00 GMT"})
     assert page.status == 304 and seen["if-none-match"] == '"abc"' and seen["if-modified-since"].startswith("Sun")
+
+
+def test_retries_wait_longer_each_time_and_stop_after_max_retries():
+    calls = []
+
+    def handler(request):
+        calls.append(1)
+        return httpx.Response(503)
+
+    fetcher, sleeps = fetcher_for(handler, max_retries=3)
+    with pytest.raises(FetchError, match="gave up after 4 attempts"):
+        fetcher.fetch("https://example.org/a")
+    assert len(calls) == 4 and len(sleeps) == 3
+    for n, seconds in enumerate(sleeps):
+        assert 0.5 * 2 ** n <= seconds <= 0.75 * 2 ** n  # backoff_base doubling, plus up to half of it as jitter
+
+    fetcher, sleeps = fetcher_for(handler, max_retries=0)
+    with pytest.raises(FetchError, match="gave up after 1 attempts"):
+        fetcher.fetch("https://example.org/a")
+    assert sleeps == []
+
+
+def test_cookies_a_server_sets_are_sent_back():
+    from .localserver import LocalServer, Reply
+
+    routes = {"/set": Reply(body=b"<p>hi</p>", headers={"Content-Type": "text/html", "Set-Cookie": "session=abc; Path=/"}),
+              "/next": Reply(body=b"<p>again</p>")}
+    with LocalServer(routes) as server, Fetcher(FetchConfig(per_host_delay=0)) as fetcher:
+        fetcher.fetch(server.url("/next"))
+        fetcher.fetch(server.url("/set"))
+        fetcher.fetch(server.url("/next"))
+    cookies = [headers.get("cookie") for path, headers, _ in server.log]
+    assert cookies == [None, None, "session=abc"]

@@ -112,6 +112,24 @@ class TinyNews(Adapter):
         return f"{self.base_url}/news/{key}"
 
 
+_HOSTS: dict[int, type[TinyNews]] = {}
+
+
+def host_adapter(number: int) -> type[TinyNews]:
+    """TinyNews as its own site `tiny<number>` (one per host of the crawl benchmark). Reachable
+    as `tests.tinysite.TinyNews<number>`, so it pickles by name into a parse worker process."""
+    if number not in _HOSTS:
+        name = f"TinyNews{number}"
+        _HOSTS[number] = type(name, (TinyNews,), {"name": f"tiny{number}", "__module__": __name__, "__qualname__": name})
+    return _HOSTS[number]
+
+
+def __getattr__(name: str):
+    if match := re.fullmatch(r"TinyNews(\d+)", name):
+        return host_adapter(int(match.group(1)))
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def register(monkeypatch=None) -> None:
     """Add TinyNews to the registry (undone by monkeypatch at the end of a test, if given)."""
     from archiver import sites
@@ -128,8 +146,26 @@ def page(url: str, body: bytes, content_type: str = "text/html; charset=utf-8") 
                        fetched_at="2024-03-01T00:00:00+00:00")
 
 
-if __name__ == "__main__":
-    from archiver.cli import main
+def use_parse_workers_early(monkeypatch=None) -> None:
+    """Make a crawl hand its pages to parse worker processes from its first few pages on (it
+    decides so only for big, fast crawls), with one worker even on a one-core machine."""
+    from archiver import pipeline
 
-    register()
+    settings = {"PROCESS_SAMPLE": 5, "PROCESS_SHARE": 0.0, "PROCESS_MIN_WORK": 0.0, "default_workers": lambda: 1}
+    for name, value in settings.items():
+        if monkeypatch is not None:
+            monkeypatch.setattr(pipeline, name, value)
+        else:
+            setattr(pipeline, name, value)
+
+
+if __name__ == "__main__":
+    import os
+
+    from archiver.cli import main
+    from tests import tinysite  # by its name, not as __main__: so TinyNews can travel to a parse worker
+
+    tinysite.register()
+    if os.environ.get("TINYSITE_PARSE_WORKERS"):
+        tinysite.use_parse_workers_early()
     main()
