@@ -45,23 +45,6 @@ def rss_mb(field: str = "VmRSS", pid: int | str = "self") -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if pid == "self" else 0.0
 
 
-def descendants(exclude: set[int]) -> list[int]:
-    """This process's descendants, without the EXCLUDEd ones (the servers) and theirs."""
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                parents[int(entry)] = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    found: set[int] = set()
-    frontier = {os.getpid()}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - found - exclude
-        found |= frontier
-    return sorted(found)
-
-
 SERVERS = {"asyncio": "benchmarks.latency_server", "threaded": "tests.localserver"}
 
 
@@ -91,6 +74,7 @@ def crawl_benchmark(args) -> dict:
     from archiver.pipeline import crawl
     from archiver.sites import REGISTRY, adapter_names
     from archiver.store import Store
+    from tests.localserver import descendants
     from tests.tinysite import host_adapter
 
     adapter_names()
@@ -118,7 +102,7 @@ def crawl_benchmark(args) -> dict:
     def sample():
         start = time.monotonic()
         while not stop.wait(1.0):
-            others = descendants(servers_pids)
+            others = sorted(descendants(os.getpid(), servers_pids))
             for pid in others:
                 try:
                     if b"archiver.parsing" in Path(f"/proc/{pid}/cmdline").read_bytes():

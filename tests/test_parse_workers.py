@@ -6,7 +6,6 @@ worker behind."""
 from __future__ import annotations
 
 import logging
-import os
 import pickle
 import signal
 import time
@@ -20,7 +19,7 @@ from archiver.sites import adapter_names
 from archiver.store import Store
 
 from . import tinysite
-from .localserver import LocalServer, Reply
+from .localserver import LocalServer, Reply, descendants
 from .test_resume import snapshot, start_crawl, write_config
 from .tinysite import TinyNews, TinySite
 
@@ -80,21 +79,6 @@ def test_parse_workers_build_the_archive_the_fetch_threads_build_even_when_one_d
     articles, check, repeated, runs, orphans = snapshot(tmp_path / "workers.db")
     assert (articles, check, repeated, runs, orphans) == snapshot(tmp_path / "threads.db")
     assert len(articles) == ARTICLES - 2
-
-
-def descendants(pid: int) -> set[int]:
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                parents[int(entry)] = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    found, frontier = set(), {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
 
 
 def alive(pid: int) -> bool:
