@@ -106,18 +106,14 @@ class Sketch:
     signature: np.ndarray  # uint32, num_perm values
     keys: tuple[tuple[int, int], ...]  # (band, key)
 
-    def to_bytes(self) -> bytes:
-        return self.signature.astype("<u4").tobytes()
 
-    def fingerprint_bytes(self) -> bytes:
-        return self.fingerprints.astype("<u4").tobytes()
+def to_blob(values: np.ndarray) -> bytes:
+    """A signature or fingerprint array as stored: little-endian uint32, whatever the machine."""
+    return values.astype("<u4").tobytes()
 
 
-def signature_from_bytes(blob: bytes) -> np.ndarray:
+def from_blob(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype="<u4")
-
-
-fingerprints_from_bytes = signature_from_bytes
 
 
 def _hashed(grams: set[str]) -> list[int]:
@@ -174,7 +170,7 @@ def ranked(signature: np.ndarray, candidates: list[tuple[int, bytes]]) -> list[t
     candidates = [(cid, blob) for cid, blob in candidates if len(blob) == width]
     if not candidates:
         return []
-    stacked = np.frombuffer(b"".join(blob for _, blob in candidates), dtype="<u4").reshape(len(candidates), -1)
+    stacked = from_blob(b"".join(blob for _, blob in candidates)).reshape(len(candidates), -1)
     estimates = np.count_nonzero(stacked == signature, axis=1) / signature.size
     return sorted(((float(e), cid) for e, (cid, _) in zip(estimates, candidates)), key=lambda pair: (-pair[0], pair[1]))
 

@@ -364,11 +364,11 @@ class Store:
     def _fingerprints(self, article_id: int, stored: bytes | None, params: neardup.Params):
         """A candidate's shingle fingerprints; an index row older than m007 gets them now, once."""
         if stored is not None:
-            return neardup.fingerprints_from_bytes(stored)
+            return neardup.from_blob(stored)
         text = self.db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()[0]
         found = neardup.fingerprints(text or "", params.shingle_size)
         self.db.execute("UPDATE dedup_signatures SET fingerprints = ? WHERE article_id = ?",
-                        [found.astype("<u4").tobytes(), article_id])
+                        [neardup.to_blob(found), article_id])
         return found
 
     def _write_sketch(self, article_id: int, sketch: neardup.Sketch | None) -> None:
@@ -378,8 +378,8 @@ class Store:
             "INSERT INTO dedup_signatures (article_id, signature, shingles, fingerprints) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(article_id) DO UPDATE SET signature = excluded.signature, shingles = excluded.shingles, "
             "fingerprints = excluded.fingerprints",
-            [article_id, sketch.to_bytes() if sketch else b"", sketch.shingle_count if sketch else 0,
-             sketch.fingerprint_bytes() if sketch else b""],
+            [article_id, neardup.to_blob(sketch.signature) if sketch else b"", sketch.shingle_count if sketch else 0,
+             neardup.to_blob(sketch.fingerprints) if sketch else b""],
         )
         if sketch:
             self.db.conn.executemany("INSERT OR IGNORE INTO dedup_bands (band, key, article_id) VALUES (?, ?, ?)",
@@ -413,7 +413,7 @@ class Store:
         row = self.db.execute("SELECT signature FROM dedup_signatures WHERE article_id = ?", [article_id]).fetchone()
         if not row or not row[0]:
             return
-        keys = neardup.band_keys(neardup.signature_from_bytes(row[0]), self._index_params())
+        keys = neardup.band_keys(neardup.from_blob(row[0]), self._index_params())
         self.db.conn.executemany("DELETE FROM dedup_bands WHERE band = ? AND key = ? AND article_id = ?",
                                  [(band, key, article_id) for band, key in keys])
 
