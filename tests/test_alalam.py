@@ -16,7 +16,7 @@ from archiver.cassettes import load_cassette
 from archiver.errors import ParseError
 from archiver.models import FetchedPage
 from archiver.sites import adapter_class
-from archiver.sites.alalam import find_var_dump, parse_date_line, ticks_to_utc
+from archiver.sites.alalam_text import find_var_dump, parse_date_line, ticks_to_utc
 from archiver.sites.base import context_for, to_utc_iso
 
 from .conftest import CASSETTES
