@@ -1,17 +1,19 @@
 """What every site adapter shares.
 
-An adapter is a small declarative class: its name, domains, article URL pattern (the `id`
-group is the article's identity), discovery start paths, and one or more parser versions.
-A parser version declares its field selectors as class attributes; `valid_until` picks the
-version by capture date so archived pages are parsed by the parser of their time.
+An adapter is a small declarative class: its name and default origin, domains, article URL
+pattern (the `id` group is the article's identity), discovery sources, and one or more parser
+versions. A parser version declares its fields as class attributes (see `Parser`); the shared
+extractors in `fields` read them, and a method overrides only a field that is genuinely odd.
+`valid_until` picks the version by capture date, so archived pages are parsed by the parser of
+their time. Parsing is pure: nothing is remembered between pages.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
-from typing import ClassVar, Iterable
+from datetime import date, datetime, timezone, tzinfo
+from typing import Any, ClassVar, Iterable
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -21,10 +23,15 @@ from archiver.errors import ParseError
 from archiver.models import FetchedPage, Image, PageLinks, ParsedArticle, RelatedItem, Tag
 from archiver.urls import absolute, normalize_url, same_site
 
+from . import discovery as D
+from . import fields as F
+from .fields import LD, Attr, Chain, Link, Meta, PageTitle, Related, dedupe, to_utc_iso
+
 
 @dataclass
 class PageContext:
-    """One page being parsed: the fetched bytes decoded once, the DOM, and the adapter."""
+    """One page being parsed: the fetched bytes decoded once, the DOM, the adapter, and the
+    fields read so far (a per-page cache, gone with the page)."""
 
     page: FetchedPage
     adapter: "Adapter"
@@ -32,6 +39,9 @@ class PageContext:
     encoding: str
     tree: LexborHTMLParser
     warnings: list[str] = field(default_factory=list)
+    parser: "Parser | None" = None
+    extra: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -42,6 +52,12 @@ class PageContext:
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
+
+    def field(self, name: str) -> Any:
+        """The value of field NAME, read once per page by the parser's `read_<name>` hook."""
+        if name not in self.fields:
+            self.fields[name] = getattr(self.parser, f"read_{name}")(self)
+        return self.fields[name]
 
 
 def capture_date(page: FetchedPage) -> date:
@@ -64,31 +80,133 @@ def context_for(page: FetchedPage, adapter: "Adapter") -> PageContext:
 
 
 class Parser:
-    """One layout era of a site. Subclass per era; `valid_until` is the last capture day."""
+    """One layout era of a site. Subclass per era; `valid_until` is the last capture day.
+
+    The default `parse` reads every field from the specs below through `read_<field>` hooks,
+    in a fixed order (warnings come out in it); override a hook for a genuinely odd field and
+    reach other fields through `ctx.field(name)`."""
 
     version: ClassVar[str] = "1"
     valid_until: ClassVar[date | None] = None
 
-    def parse(self, ctx: PageContext) -> ParsedArticle:  # pragma: no cover - abstract
-        raise NotImplementedError
+    id_metas: ClassVar[tuple[str, ...]] = ()  # metas naming the article id, after URL, canonical, og:url
+    id_links: ClassVar[tuple[str, ...]] = ()  # <link rel> naming it too (e.g. "shortlink")
+    not_article: ClassVar[str | None] = None  # the ParseError reason when no source names an id
+    title: ClassVar[Chain] = ("h1", Meta("og:title", "twitter:title"), PageTitle())
+    title_suffix: ClassVar[re.Pattern | None] = None  # the site's name, stripped from any title
+    authors: ClassVar[Chain] = ()
+    author_clean: ClassVar[re.Pattern | None] = None
+    author_exclude: ClassVar[re.Pattern | None] = None
+    section: ClassVar[Chain] = ()
+    published: ClassVar[Chain] = (Meta("article:published_time"), LD("datePublished"))
+    updated: ClassVar[Chain] = (Meta("article:modified_time"), LD("dateModified"))
+    timezone: ClassVar[tzinfo] = timezone.utc  # zone of times the page gives without one
+    date_formats: ClassVar[tuple[str, ...]] = ()
+    lead: ClassVar[Chain] = ()
+    lead_in_text: ClassVar[bool] = False
+    body: ClassVar[tuple[str, ...]] = ()
+    clutter: ClassVar[tuple[str, ...]] = ("script", "style")
+    boilerplate: ClassVar[tuple[re.Pattern, ...]] = ()
+    footer: ClassVar[tuple[re.Pattern, ...]] = ()
+    image: ClassVar[tuple[str, ...]] = ()
+    image_fallback: ClassVar[Chain] = (Meta("og:image", "twitter:image"),)
+    image_credit: ClassVar[Chain] = ()
+    tags: ClassVar[str | None] = None
+    tag_kind: ClassVar[str | re.Pattern | None] = None
+    related: ClassVar[tuple[Related, ...]] = ()
+    extras: ClassVar[dict[str, Chain]] = {}
+
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "key", "canonical_url", "title", "body", "lead", "text", "dates", "authors", "section",
+        "image", "tags", "related", "comments", "extra",
+    )
+
+    def parse(self, ctx: PageContext) -> ParsedArticle:
+        ctx.parser = self
+        for name in self.FIELDS:
+            ctx.field(name)
+        self.check(ctx)
+        got = ctx.fields
+        published, updated = got["dates"]
+        return ParsedArticle(
+            url=ctx.url, canonical_url=got["canonical_url"], key=got["key"], title=got["title"], text=got["text"],
+            published=published, updated=updated, authors=tuple(got["authors"]), section=got["section"],
+            lead=got["lead"], image=got["image"], extra={**got["extra"], **ctx.extra},
+            related=tuple(got["related"]), tags=tuple(got["tags"]), comments=tuple(got["comments"]),
+            warnings=tuple(dedupe(ctx.warnings)), parser=f"{ctx.adapter.name}/{self.version}",
+        )
+
+    def check(self, ctx: PageContext) -> None:
+        if not ctx.field("title") and not ctx.field("text"):
+            raise ParseError(ctx.url, "no title and no text: not an article page")
+
+    # -- the hooks, one per field ----------------------------------------------------------
+    def read_key(self, ctx: PageContext) -> str:
+        return F.identity(ctx, self.id_metas, self.id_links, self.not_article)
+
+    def read_canonical_url(self, ctx: PageContext) -> str:
+        return F.canonical(ctx, ctx.field("key"))
+
+    def read_title(self, ctx: PageContext) -> str | None:
+        return F.title(ctx.tree, self.title, self.title_suffix)
+
+    def read_body(self, ctx: PageContext) -> list[str] | None:
+        node = H.first(ctx.tree, self.body) if self.body else None
+        return None if node is None else F.body_lines(node, self.clutter, self.boilerplate, self.footer)
+
+    def read_lead(self, ctx: PageContext) -> str | None:
+        return F.first_value(ctx.tree, self.lead)
+
+    def read_text(self, ctx: PageContext) -> str:
+        lead = [ctx.field("lead")] if self.lead_in_text and ctx.field("lead") else []
+        return join_paragraphs(lead + (ctx.field("body") or []))
+
+    def read_dates(self, ctx: PageContext) -> tuple[str | None, str | None]:
+        published = F.first_date(ctx.tree, self.published, self.timezone, self.date_formats)
+        updated = F.first_date(ctx.tree, self.updated, self.timezone, self.date_formats)
+        return to_utc_iso(published), to_utc_iso(updated)
+
+    def read_authors(self, ctx: PageContext) -> tuple[str, ...]:
+        return F.authors(ctx.tree, self.authors, self.author_clean, self.author_exclude)
+
+    def read_section(self, ctx: PageContext) -> str | None:
+        return F.first_value(ctx.tree, self.section)
+
+    def read_image(self, ctx: PageContext) -> Image | None:
+        return F.image(ctx, self.image, self.image_fallback, self.image_credit)
+
+    def read_tags(self, ctx: PageContext) -> tuple[Tag, ...]:
+        return F.tags(ctx.tree, self.tags, self.tag_kind)
+
+    def read_related(self, ctx: PageContext) -> list[RelatedItem]:
+        return F.related(ctx, self.related)
+
+    def read_comments(self, ctx: PageContext) -> tuple:
+        return ()
+
+    def read_extra(self, ctx: PageContext) -> dict[str, str]:
+        return {name: found for name, chain in self.extras.items() if (found := F.first_value(ctx.tree, chain))}
 
 
 class Adapter:
     name: ClassVar[str]
+    origin: ClassVar[str] = ""  # the site's default base_url; config's [sites.NAME] base_url overrides
     domains: ClassVar[tuple[str, ...]] = ()
     # Matched against the URL path (and query); group "id" is the article's identity.
     article_pattern: ClassVar[re.Pattern | None] = None
     # Listing and feed pages worth following for discovery.
     listing_pattern: ClassVar[re.Pattern | None] = None
-    start_paths: ClassVar[tuple[str, ...]] = ("/",)
+    discovery: ClassVar[tuple[D.Source, ...]] = ()
+    start_paths: ClassVar[tuple[str, ...]] = ("/",)  # used when no discovery sources are named
     parsers: ClassVar[tuple[type[Parser], ...]] = ()
 
-    def __init__(self, base_url: str):
-        self.base_url = base_url.rstrip("/")
+    def __init__(self, base_url: str | None = None):
+        self.base_url = (base_url or self.origin).rstrip("/")
 
     # -- URLs ---------------------------------------------------------------------------
     def start_urls(self) -> list[str]:
-        return [self.base_url + path for path in self.start_paths]
+        paths = D.start_paths(self.discovery) if self.discovery else self.start_paths
+        return [self.base_url + path for path in paths]
 
     def owns(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()
@@ -122,13 +240,16 @@ class Adapter:
 
     # -- discovery ----------------------------------------------------------------------
     def links(self, ctx: PageContext) -> PageLinks:
-        """Articles and listings linked from any page (HTML or feed)."""
-        found = [ctx.absolute(h) for h in H.hrefs(ctx.tree)]
-        found += [ctx.absolute(h) for h in H.hrefs(ctx.tree, 'link[rel="next"][href]')]  # pagination
-        if ctx.page.content_type.endswith("xml") or ctx.text.lstrip().startswith("<?xml"):
-            found += [ctx.absolute(u) for u in re.findall(r"<link>\s*([^<\s]+)\s*</link>", ctx.text)]
-            found += [ctx.absolute(u) for u in re.findall(r"<guid[^>]*>\s*(https?://[^<\s]+)\s*</guid>", ctx.text)]
-        return self.sort_links(u for u in found if u)
+        """Articles and listings linked from any page: a feed, a sitemap or an HTML page."""
+        if not D.is_xml(ctx):
+            return self.sort_links(D.html_links(ctx, self.discovery))
+        if D.is_sitemap(ctx):
+            pages, sitemaps = D.sitemap_links(ctx)
+        else:
+            pages, sitemaps = D.feed_links(ctx, self.discovery)
+        found = self.sort_links(pages + sitemaps)
+        extra = [self.rebase(u) for u in sitemaps if self.owns(u)]
+        return PageLinks(articles=found.articles, listings=tuple(dict.fromkeys([*found.listings, *extra])))
 
     def sort_links(self, urls: Iterable[str]) -> PageLinks:
         """One URL per article identity (however many spellings a page links), and listings."""
@@ -167,16 +288,8 @@ class Adapter:
         if ctx.tree.body is None and not ctx.text.strip():
             raise ParseError(page.url, "empty page")
         parser = self.parser_for(page)
-        article = parser.parse(ctx)
-        return article
-
-
-def to_utc_iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat()
+        ctx.parser = parser
+        return parser.parse(ctx)
 
 
 def parse_iso(value: str | None) -> datetime | None:
@@ -192,19 +305,8 @@ def join_paragraphs(paragraphs: Iterable[str]) -> str:
     return "\n\n".join(p for p in (H.clean_space(p) for p in paragraphs) if p)
 
 
-def dedupe(items: Iterable, key=lambda x: x) -> list:
-    seen: set = set()
-    out = []
-    for item in items:
-        k = key(item)
-        if k in seen:
-            continue
-        seen.add(k)
-        out.append(item)
-    return out
-
-
 __all__ = [
     "Adapter", "Parser", "PageContext", "ParsedArticle", "RelatedItem", "Tag", "Image", "PageLinks",
     "ParseError", "capture_date", "context_for", "to_utc_iso", "parse_iso", "join_paragraphs", "dedupe", "H",
+    "Meta", "LD", "Attr", "Link", "PageTitle", "Related", "Chain", "F", "D",
 ]

@@ -1,0 +1,334 @@
+"""Field extractors every adapter shares, and the value sources its field specs name.
+
+A field spec is a *chain*: a tuple of sources tried in order, the first non-empty value wins.
+A source is a CSS selector (the text of the first matching node that has text), or one of the
+frozen dataclasses below. Every function here reads the page and nothing else: no state is kept
+between pages, so a page parses the same whatever was parsed before it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone, tzinfo
+from typing import TYPE_CHECKING, Iterable, Union
+
+from archiver import html as H
+from archiver.errors import ParseError
+from archiver.models import Image, RelatedItem, Tag
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .base import PageContext
+
+
+@dataclass(frozen=True, init=False)
+class Meta:
+    """Content of the first meta tag whose name, property or itemprop is one of NAMES."""
+
+    names: tuple[str, ...]
+
+    def __init__(self, *names: str):
+        object.__setattr__(self, "names", names)
+
+
+@dataclass(frozen=True, init=False)
+class LD:
+    """A field of the page's JSON-LD article; a person or list of persons gives their names."""
+
+    keys: tuple[str, ...]
+
+    def __init__(self, *keys: str):
+        object.__setattr__(self, "keys", keys)
+
+
+@dataclass(frozen=True, init=False)
+class Attr:
+    """The first non-empty attribute of ATTRS on the first node SELECTOR matches."""
+
+    selector: str
+    attrs: tuple[str, ...]
+
+    def __init__(self, selector: str, *attrs: str):
+        object.__setattr__(self, "selector", selector)
+        object.__setattr__(self, "attrs", attrs)
+
+
+@dataclass(frozen=True)
+class Link:
+    """The href of <link rel=REL>."""
+
+    rel: str
+
+
+@dataclass(frozen=True)
+class PageTitle:
+    """The text of the page's <title>."""
+
+
+Source = Union[str, Meta, LD, Attr, Link, PageTitle]
+Chain = tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class Related:
+    """A related-items region. LINKS selects anchors, or boxes when LINK (the anchor inside
+    each box) is given; IMAGE is the picture inside the box or anchor. Links to pages of the
+    site that are not articles get OTHER_KIND, or are skipped when it is None."""
+
+    links: str
+    link: str | None = None
+    image: str | None = None
+    kind: str = "article"
+    other_kind: str | None = None
+    skip: re.Pattern | None = None  # hrefs to ignore (e.g. tag pages in the same box)
+
+
+# -- sources ---------------------------------------------------------------------------------
+def _names(value) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for item in items:
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, str) and H.clean_space(name):
+            out.append(H.clean_space(name))
+    return out
+
+
+def values(tree, source: Source) -> list[str]:
+    """Every value SOURCE gives on the page (all matches of a selector, all names in JSON-LD)."""
+    if isinstance(source, str):
+        return [text for node in tree.css(source) if (text := H.node_text(node))]
+    if isinstance(source, Meta):
+        found = H.meta(tree, *source.names)
+        return [found] if found else []
+    if isinstance(source, LD):
+        article = H.ld_article(tree)
+        return next((names for key in source.keys if (names := _names(article.get(key)))), [])
+    if isinstance(source, Attr):
+        node = tree.css_first(source.selector)
+        found = next((v for a in source.attrs if node is not None and (v := H.clean_space(node.attributes.get(a)))), None)
+        return [found] if found else []
+    if isinstance(source, Link):
+        found = H.clean_space(H.link_href(tree, source.rel))
+        return [found] if found else []
+    node = tree.css_first("head title") or tree.css_first("title")
+    found = H.clean_space(node.text()) if node is not None else ""
+    return [found] if found else []
+
+
+def value(tree, source: Source) -> str | None:
+    found = values(tree, source)
+    return found[0] if found else None
+
+
+def first_value(tree, chain: Iterable[Source]) -> str | None:
+    return next((found for source in chain if (found := value(tree, source))), None)
+
+
+def all_values(tree, chain: Iterable[Source]) -> list[str]:
+    """The values of the first source in CHAIN that gives any."""
+    return next((found for source in chain if (found := values(tree, source))), [])
+
+
+def strip_pattern(text: str | None, pattern: re.Pattern | None) -> str | None:
+    if not text:
+        return None
+    return (pattern.sub("", text).strip() if pattern else text) or None
+
+
+# -- identity --------------------------------------------------------------------------------
+def identity(ctx: "PageContext", id_metas: Iterable[str] = (), id_links: Iterable[str] = (),
+             not_article: str | None = None) -> str:
+    """The article id: from the URL, the canonical link, og:url, the <link rel> of ID_LINKS
+    (e.g. WordPress's shortlink), then the metas that name it. The first wins; a later source
+    naming another id is a warning. None at all: ParseError with NOT_ARTICLE as its reason."""
+    adapter, tree = ctx.adapter, ctx.tree
+    found: list[tuple[str, str]] = []
+    if key := adapter.article_key(ctx.url):
+        found.append(("URL", key))
+    hrefs = [("canonical link", H.link_href(tree, "canonical")), ("og:url", H.meta(tree, "og:url"))]
+    hrefs += [(rel, H.link_href(tree, rel)) for rel in id_links]
+    for where, href in hrefs:
+        url = ctx.absolute(href)
+        if url and adapter.owns(url) and (key := adapter.article_key(adapter.rebase(url))):
+            found.append((where, key))
+    found += [(name, key) for name in id_metas if (key := H.meta(tree, name))]
+    if not found:
+        raise ParseError(ctx.url, not_article or "no article id in the URL, canonical link, og:url or id metas")
+    key = found[0][1]
+    for where, other in found[1:]:
+        if other != key:
+            ctx.warn(f"{where} names {other}, the {found[0][0]}'s id {key}")
+    return key
+
+
+def canonical(ctx: "PageContext", key: str) -> str:
+    """The page's own canonical link, else og:url, when it names this article; else the URL."""
+    adapter, tree = ctx.adapter, ctx.tree
+    for href in (H.link_href(tree, "canonical"), H.meta(tree, "og:url")):
+        url = ctx.absolute(href)
+        if url and adapter.owns(url) and adapter.article_key(adapter.rebase(url)) == key:
+            return adapter.canonical_url(adapter.rebase(url))
+    if adapter.article_key(ctx.url) == key:
+        return adapter.canonical_url(ctx.url)
+    return adapter.article_url(key)
+
+
+# -- text ------------------------------------------------------------------------------------
+def title(tree, chain: Iterable[Source], suffix: re.Pattern | None = None) -> str | None:
+    return next((t for source in chain if (t := strip_pattern(value(tree, source), suffix))), None)
+
+
+def body_lines(node, clutter: Iterable[str] = (), boilerplate: Iterable[re.Pattern] = (),
+               footer: Iterable[re.Pattern] = ()) -> list[str]:
+    """The text lines of a copy of NODE with CLUTTER removed; BOILERPLATE lines dropped; the
+    first FOOTER line after some text ends it (one before any text is page furniture)."""
+    if node is None:
+        return []
+    copy = H.parse_html(node.html or "")
+    clutter = ", ".join(clutter)
+    if clutter:
+        for junk in copy.css(clutter):
+            junk.decompose()
+    lines: list[str] = []
+    for line in H.text_lines(copy.body):
+        if any(p.search(line) for p in footer):
+            if lines:
+                break
+            continue
+        if not any(p.search(line) for p in boilerplate):
+            lines.append(line)
+    return lines
+
+
+# -- dates -----------------------------------------------------------------------------------
+def parse_date(text: str | None, tz: tzinfo = timezone.utc, formats: Iterable[str] = ()) -> datetime | None:
+    """All digits: epoch seconds; else ISO 8601; else the strptime FORMATS. Naive times are TZ."""
+    text = H.clean_space(text)
+    if not text:
+        return None
+    if text.isdigit():
+        return datetime.fromtimestamp(int(text), timezone.utc)
+    candidates = []
+    try:
+        candidates.append(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        for fmt in formats:
+            try:
+                candidates.append(datetime.strptime(text, fmt))
+                break
+            except ValueError:
+                continue
+    if not candidates:
+        return None
+    moment = candidates[0]
+    return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment
+
+
+def first_date(tree, chain: Iterable[Source], tz: tzinfo = timezone.utc, formats: Iterable[str] = ()) -> datetime | None:
+    for source in chain:
+        if isinstance(source, str):
+            node = tree.css_first(source)
+            texts = [node.attributes.get("datetime"), H.node_text(node)] if node is not None else []
+        else:
+            texts = [value(tree, source)]
+        moment = next((m for t in texts if (m := parse_date(t, tz, formats))), None)
+        if moment is not None:
+            return moment
+    return None
+
+
+def to_utc_iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat()
+
+
+# -- people, media, tags ---------------------------------------------------------------------
+def dedupe(items: Iterable, key=lambda x: x) -> list:
+    seen: set = set()
+    out = []
+    for item in items:
+        k = key(item)
+        if k not in seen:
+            seen.add(k)
+            out.append(item)
+    return out
+
+
+def authors(tree, chain: Iterable[Source], clean: re.Pattern | None = None, exclude: re.Pattern | None = None) -> tuple[str, ...]:
+    """Names from the first source that gives any, CLEAN removed from each, EXCLUDE dropped."""
+    for source in chain:
+        names = [n for n in (strip_pattern(v, clean) for v in values(tree, source)) if n]
+        names = [n for n in names if not (exclude and exclude.search(n))]
+        if names:
+            return tuple(dedupe(names))
+    return ()
+
+
+def image(ctx: "PageContext", photos: Iterable[str] = (), fallback: Iterable[Source] = (),
+          credit: Iterable[Source] = ()) -> Image | None:
+    """The first photo (<img>; caption from alt or title), else the first URL of FALLBACK."""
+    tree = ctx.tree
+    by = first_value(tree, credit)
+    node = H.first(tree, photos)
+    if node is not None:
+        attrs = node.attributes
+        caption = H.clean_space(attrs.get("alt") or attrs.get("title")) or None
+        return Image(url=ctx.absolute(attrs.get("src") or attrs.get("data-src")), caption=caption, credit=by)
+    url = first_value(tree, fallback)
+    return Image(url=ctx.absolute(url), credit=by) if url else None
+
+
+def tags(tree, selector: str | None, kind: str | re.Pattern | None = None) -> tuple[Tag, ...]:
+    """Anchor texts as tags. KIND a regex: its group "kind" read from each href (an href it
+    does not match is not a tag)."""
+    if not selector:
+        return ()
+    found = []
+    for a in tree.css(selector):
+        name = H.clean_space(a.text())
+        if not name:
+            continue
+        if isinstance(kind, re.Pattern):
+            match = kind.search(a.attributes.get("href") or "")
+            if match:
+                found.append(Tag(name=name, kind=match.groupdict().get("kind")))
+        else:
+            found.append(Tag(name=name, kind=kind))
+    return tuple(dedupe(found, key=lambda t: t.name))
+
+
+# -- related ---------------------------------------------------------------------------------
+def related_item(ctx: "PageContext", href: str | None, title: str | None, image: str | None = None,
+                 kind: str = "article", other_kind: str | None = None) -> RelatedItem | None:
+    """A related item named by the link itself: the article id and canonical URL of the href."""
+    adapter = ctx.adapter
+    url = ctx.absolute(href)
+    title = H.clean_space(title) or None
+    if not url or not title or not adapter.owns(url):
+        return None
+    url = adapter.rebase(url)
+    key = adapter.article_key(url)
+    if key is None and other_kind is None:
+        return None
+    canonical = adapter.canonical_url(url)
+    return RelatedItem(key=key or canonical, url=canonical, title=title, image=image,
+                       kind=kind if key else other_kind)
+
+
+def related(ctx: "PageContext", specs: Iterable[Related]) -> list[RelatedItem]:
+    items = []
+    for spec in specs:
+        for box in ctx.tree.css(spec.links):
+            a = box.css_first(spec.link) if spec.link else box
+            if a is None or (spec.skip and spec.skip.search(a.attributes.get("href") or "")):
+                continue
+            img = box.css_first(spec.image) if spec.image else None
+            src = ctx.absolute(img.attributes.get("src")) if img is not None else None
+            item = related_item(ctx, a.attributes.get("href"), a.text(), src, spec.kind, spec.other_kind)
+            if item is not None:
+                items.append(item)
+    return dedupe(items, key=lambda r: r.key)
