@@ -204,7 +204,7 @@ def fetch(obj: Context, urls):
       archiver fetch https://en.alalam.ir/news/1825428 ./saved-page.html
     """
     from .fetch import Fetcher
-    from .pipeline import fetch_urls
+    from .ingest import fetch_urls
 
     with obj.store() as store, Fetcher(obj.config.fetch) as fetcher:
         results = fetch_urls(store, obj.config, urls, fetcher)
@@ -368,7 +368,7 @@ def reparse(obj: Context, sites):
     Example:
       archiver reparse alalam
     """
-    from .pipeline import reparse as run_reparse
+    from .reparse import reparse as run_reparse
 
     with obj.store() as store:
         counts = run_reparse(store, obj.config, sites or None)

@@ -1,11 +1,12 @@
-"""Ingesting captures made elsewhere — WARC files (`archiver import-warc`) and the Wayback
-Machine (wayback.py) — exactly as if archiver had fetched them, on their own dates.
+"""Pages that arrive from outside a crawl: WARC files (`archiver import-warc`), the Wayback
+Machine (wayback.py) and `archiver fetch` — archived exactly as if a crawl had fetched them, on
+their own dates.
 
-Each capture goes through its site's SiteCrawl handling: raw body stored content-addressed, a
-capture row dated at the original capture (so the parser version valid then is used), the
-article parsed and saved with its related list, tags and comments; other pages stored as
-captures. One crawl_runs row per site and import. A capture already in the archive (same URL,
-same moment) is skipped, so importing the same file twice adds nothing.
+Each page goes through the one write path (archive.archive_page): raw body stored
+content-addressed, a capture row dated at the original capture (so the parser version valid
+then is used), the article parsed and saved with its related list, tags and comments; other
+pages stored as captures. One crawl_runs row per site and import. A capture already in the
+archive (same URL, same moment) is skipped, so importing the same file twice adds nothing.
 """
 
 from __future__ import annotations
@@ -20,19 +21,20 @@ from typing import Iterable, Iterator
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from .adapters import adapter_for_url, make_adapter
+from .archive import Archived, Batch, Outcome, archive_page
 from .config import Config
 from .dedup import body_hash
-from .errors import StoreError, UsageError
+from .errors import FetchError, StoreError, UsageError
 from .fetch import TRANSFER_HEADERS, Fetcher
-from .models import FetchedPage
-from .pipeline import RunReport, SiteCrawl, adapter_for_url, make_adapter
+from .models import FetchedPage, utc_now
+from .runs import RunReport
 from .sites import adapter_names
 from .sites.base import Adapter
 from .urls import origin_of
 
 log = logging.getLogger("archiver.ingest")
 
-ARTICLE_OUTCOMES = ("new", "updated", "unchanged", "duplicate")
 BATCH = 100  # WARC records stored per transaction: one commit per record made imports crawl
 
 
@@ -46,7 +48,7 @@ def utc_iso(moment: str | datetime) -> str:
 
 
 class Ingest:
-    """One import run: captures in, one SiteCrawl (and crawl_runs row) per site they belong to.
+    """One import run: pages in, one RunReport (and crawl_runs row) per site they belong to.
     Use as a context manager so every run is closed, also on Ctrl-C."""
 
     def __init__(self, store, config: Config, fetcher: Fetcher | None = None):
@@ -54,31 +56,32 @@ class Ingest:
         self.config = config
         self.fetcher = fetcher
         self.skipped: Counter = Counter()  # reason → captures not ingested (not failures)
-        self._crawls: dict[str, SiteCrawl] = {}
+        self._reports: dict[str, RunReport] = {}
         self._adapters: dict[tuple[str | None, str], Adapter] = {}
 
     def __enter__(self) -> "Ingest":
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        for crawl in self._crawls.values():
+        for report in self._reports.values():
             try:
-                crawl.finish(interrupted=exc_type is not None)
+                report.finish(self.store, interrupted=exc_type is not None)
             except Exception:
                 # The run row may have been rolled back with the batch that failed; the
                 # error already on its way out is the one to report.
                 if exc_type is None:
                     raise
-                log.warning("%s: the interrupted run could not be closed", crawl.site)
+                log.warning("%s: the interrupted run could not be closed", report.site)
 
     @property
     def reports(self) -> list[RunReport]:
-        return [crawl.report for crawl in self._crawls.values()]
+        return list(self._reports.values())
 
     def adapter_for(self, url: str, site: str | None = None) -> Adapter:
         """The named site's adapter when SITE is a known one, else the adapter owning URL, else
         generic. A named site keeps its captures even from another origin (a mirror or test
-        server it was crawled from), as `reparse` does."""
+        server it was crawled from), as `reparse` does. One adapter per origin: links are
+        resolved against the page's own."""
         key = (site if site in adapter_names() and site != "generic" else None, origin_of(url))
         if key not in self._adapters:
             name = key[0]
@@ -91,52 +94,82 @@ class Ingest:
             self._adapters[key] = adapter
         return self._adapters[key]
 
-    def crawl_for(self, adapter: Adapter) -> SiteCrawl:
-        crawl = self._crawls.get(adapter.name)
-        if crawl is None:
-            crawl = SiteCrawl(self.store, adapter, self.fetcher, max_pages=0)
-            crawl.report.run_id = self.store.start_run(adapter.name)
-            self._crawls[adapter.name] = crawl
-        return crawl
+    def report_for(self, site: str) -> RunReport:
+        report = self._reports.get(site)
+        if report is None:
+            report = self._reports[site] = RunReport(site)
+            report.begin(self.store)
+        return report
 
-    def add(self, page: FetchedPage, site: str | None = None) -> str:
-        """Store one capture through its adapter; returns what became of it."""
+    def add(self, page: FetchedPage, site: str | None = None) -> Archived | None:
+        """Archive one page through its adapter; None when it was not ingested (see `skipped`)."""
         adapter = self.adapter_for(page.url, site)
-        crawl = self.crawl_for(adapter)
-        # One run per site, but a site's captures may come from several origins (generic
-        # pages of many hosts, a mirror): links must be resolved against this page's own.
-        crawl.adapter = adapter
+        report = self.report_for(adapter.name)
         if self.store.has_capture(page.url, page.fetched_at):
             self.skipped["already in the archive"] += 1
-            return "already in the archive"
+            return None
         if 300 <= page.status < 400 and page.status != 304:
             # archiver stores the page a redirect leads to, under the URL asked for; a bare
             # redirect record has no page to store.
             self.skipped[f"HTTP {page.status} redirect"] += 1
-            return "redirect"
+            return None
         is_article = adapter.article_key(page.url) is not None
-        counts = crawl.report.counts
-        before = Counter(counts)
-        counts["fetched"] += 1
-        self.store.frontier_add(adapter.name, [page.url], "article" if is_article else "listing")
-        # The same handling as a page the crawl just fetched (store raw, capture, parse, save).
-        crawl._handle({"url": page.url, "kind": "article" if is_article else "listing", "attempts": 0, "depth": 0},
-                      page, is_article)
-        outcome = next((k for k in ARTICLE_OUTCOMES if counts[k] > before[k]), None)
-        if outcome:
-            article_id = self.store.article_id_for_url(page.url)
-            if article_id:
-                self.store.widen_seen(article_id, page.fetched_at)
-            return outcome
-        return "failed" if counts["failed"] > before["failed"] else "stored"
+        kind = "article" if is_article else "listing"
+        with self.store.transaction():
+            self.store.frontier_add(adapter.name, [page.url], kind)
+            archived = archive_page(self.store, adapter, page, run_id=report.run_id, is_article=is_article,
+                                    discover=True)
+            report.count(archived)
+            if archived.links is not None:
+                # What imported pages link to is there for a later crawl to fetch.
+                self.store.frontier_add(adapter.name, archived.links.articles, "article", 1)
+                self.store.frontier_add(adapter.name, [u for u in archived.links.listings if u != page.url],
+                                        "listing", 1)
+            reason = archived.reason if archived.outcome in (Outcome.FAILED, Outcome.SKIPPED) else None
+            self.store.frontier_mark(page.url, "failed" if archived.http_error else "done", reason, attempted=True)
+        return archived
 
     def fail(self, adapter: Adapter, url: str, reason: str, status: int | None = None) -> None:
-        """A capture that could not be obtained: recorded, and the import goes on."""
-        crawl = self.crawl_for(adapter)
-        self.store.record_failure(adapter.name, url, reason, status, crawl.report.run_id)
-        crawl.report.counts["failed"] += 1
-        crawl.report.errors[reason] += 1
+        """A page that could not be obtained: recorded, and the import goes on."""
+        report = self.report_for(adapter.name)
+        self.store.record_failure(adapter.name, url, reason, status, report.run_id)
+        report.failed(reason)
         log.warning("%s: %s", url, reason)
+
+
+def fetch_urls(store, config: Config, targets: Iterable[str], fetcher: Fetcher) -> list[dict]:
+    """Archive the given URLs (or local files) through their site's adapter, else the generic one."""
+    results = []
+    with Ingest(store, config, fetcher) as ingest:
+        for target in targets:
+            page, error = _load_target(target, fetcher)
+            adapter = ingest.adapter_for(page.url if page else target)
+            if error:
+                ingest.fail(adapter, target, error.reason, error.status)
+                results.append({"url": target, "site": adapter.name, "status": "failed", "reason": error.reason})
+                continue
+            archived = ingest.add(page)
+            if archived is None:
+                results.append({"url": target, "site": adapter.name, "status": "already in the archive"})
+                continue
+            status = archived.outcome.value if archived.outcome is not Outcome.STORED else "not an article"
+            results.append({"url": target, "site": adapter.name, "status": status, "reason": archived.reason,
+                            "article_id": archived.article_id or store.article_id_for_url(page.url)})
+    return results
+
+
+def _load_target(target: str, fetcher: Fetcher) -> tuple[FetchedPage | None, FetchError | None]:
+    if not target.startswith(("http://", "https://")):
+        path = Path(target[7:] if target.startswith("file://") else target)
+        if not path.is_file():
+            return None, FetchError(target, "no such file or URL")
+        body = path.read_bytes()
+        return FetchedPage(url=path.resolve().as_uri(), final_url=path.resolve().as_uri(), status=200,
+                           headers={"content-type": "text/html"}, body=body, fetched_at=utc_now()), None
+    try:
+        return fetcher.fetch(target), None
+    except FetchError as exc:
+        return None, exc
 
 
 # -- WARC ---------------------------------------------------------------------------------
@@ -190,7 +223,7 @@ def import_warc(store, config: Config, paths: Iterable[Path]) -> ImportResult:
     """Ingest every response (and resolvable revisit) record of PATHS through the adapters."""
     records = 0
     bodies: dict[str, str] = {}  # payload digest → sha256 of the body, for later revisits
-    with Ingest(store, config) as ingest, _Batches(store, BATCH) as batches:
+    with Ingest(store, config) as ingest, Batch(store, pages=BATCH, seconds=5.0) as batch:
         for path in paths:
             for capture in warc_captures(path, ingest.skipped):
                 page = capture.page
@@ -202,35 +235,10 @@ def import_warc(store, config: Config, paths: Iterable[Path]) -> ImportResult:
                 elif capture.digest:
                     bodies[capture.digest] = body_hash(page.body)
                 records += 1
+                batch.open()
                 ingest.add(page, capture.site)
-                batches.tick()
+                batch.added()
     return ImportResult(ingest.reports, ingest.skipped, records)
-
-
-class _Batches:
-    """Commits every SIZE records; each record's own writes are savepoints inside."""
-
-    def __init__(self, store, size: int):
-        self.store = store
-        self.size = size
-        self._tx = None
-        self._count = 0
-
-    def __enter__(self) -> "_Batches":
-        self._tx = self.store.transaction()
-        self._tx.__enter__()
-        return self
-
-    def tick(self) -> None:
-        self._count += 1
-        if self._count >= self.size:
-            self.__exit__(None, None, None)
-            self.__enter__()
-            self._count = 0
-
-    def __exit__(self, *exc) -> None:
-        tx, self._tx = self._tx, None
-        tx.__exit__(*exc)
 
 
 def _resolve_revisit(store, capture: WarcCapture, bodies: dict[str, str]) -> FetchedPage | None:

@@ -25,34 +25,29 @@ import queue
 import time
 from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Callable, Iterable
-from urllib.parse import urlsplit
 
-from .cassettes import CassetteMiss, Recorder
+from . import neardup
+from .adapters import make_adapter
+from .archive import PARSED_TYPES, Archived, Batch, Outcome, StoredCapture, archive_page
+from .cassettes import Recorder
 from .config import Config
-from .errors import ArchiverError, FetchError, ParseError
-from .fetch import Fetcher, accept_types, is_retryable
-from .html import decode_body
+from .errors import FetchError
+from .fetch import Fetcher, is_retryable
 from .models import FetchedPage, PageLinks, utc_now
 from .parsing import ParsePool, Prepared, default_workers, portable, prepare_page
 from .robots import RobotsPolicy, Verdict
-from .sites import adapter_class
-from .sites.base import Adapter, context_for
-from . import neardup
+from .runs import COUNT_KEYS, RunReport
+from .sites.base import Adapter
 from .store import Store
 
 log = logging.getLogger("archiver.crawl")
 
-HTML_TYPES = ("text/html", "application/xhtml+xml")
-FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml")
 RETRY_BASE = timedelta(minutes=10)
 MAX_ATTEMPTS = 10  # runs in which a retryable URL is tried before it is given up (~4 days)
 ROBOTS_RECHECK = timedelta(days=1)  # a disallowed URL is looked at again (locally) after this
 FAILED_RUN_PAUSE = 1800.0  # seconds before `crawl --due` tries again a site whose last run failed
-COUNT_KEYS = ("fetched", "new", "updated", "unchanged", "duplicate", "failed")
 # When the pure work on pages moves to worker processes (see CrawlScheduler). A worker costs
 # about a second of CPU to start and ~90 MB, and each page's trip to it ~0.4 ms of CPU, so it
 # pays off only when parsing holds the crawl process's GIL a good share of the time, and for
@@ -63,28 +58,7 @@ PROCESS_SHARE = 0.2  # of the run's wall time that preparing pages took (CPU sec
 PROCESS_MIN_WORK = 5.0  # CPU seconds of preparing still to come (pages max_pages allows, at the measured cost)
 
 
-@dataclass
-class RunReport:
-    site: str
-    run_id: int | None = None
-    status: str = "ok"
-    counts: Counter = field(default_factory=Counter)  # fetched, new, updated, unchanged, duplicate, failed
-    errors: Counter = field(default_factory=Counter)  # reason → pages
-
-    def as_dict(self) -> dict:
-        return {"site": self.site, "run_id": self.run_id, "status": self.status, **{
-            k: self.counts.get(k, 0) for k in COUNT_KEYS
-        }, "errors": dict(self.errors)}
-
-
 Progress = Callable[[str, str, int, int], None]  # site, url, done, total
-
-
-def _result(value):
-    """A Prepared field's value, or its exception raised (inside the handler that expects it)."""
-    if isinstance(value, Exception):
-        raise value
-    return value
 
 
 def _at(delay: timedelta) -> str:
@@ -93,14 +67,6 @@ def _at(delay: timedelta) -> str:
 
 def _later(attempts: int) -> str:
     return _at(min(RETRY_BASE * (2 ** max(0, attempts - 1)), timedelta(days=1)))
-
-
-def _reason_class(reason: str) -> str:
-    """A short bucket for the summary: 'HTTP 404', 'timeout', 'parse: no date line', ..."""
-    head = reason.split(" (gave up")[0]
-    if head.startswith(("connection ", "timeout", "body too large")):
-        head = head.split(":")[0].split(" (")[0]
-    return head if len(head) <= 60 else head[:57] + "..."
 
 
 class SiteCrawl:
@@ -121,13 +87,17 @@ class SiteCrawl:
         self.robots = robots
         self.report = RunReport(self.site)
         self.attempted: set[str] = set()
-        self.accept = accept_types(HTML_TYPES + FEED_TYPES)
+        self.accept = PARSED_TYPES
+        self.dedup_params: neardup.Params | None = None  # the index's, for sketches made off this thread
         self._queue: deque[dict] = deque()
         self._submitted = 0  # fetches started this run; max_pages caps it
         self._done = 0
         self._unreachable = 0
         self._starts: set[str] = set()
-        self._dedup_params: neardup.Params | None = None
+
+    @property
+    def pages_left(self) -> int:
+        return max(0, self.max_pages - self._submitted)
 
     def run(self) -> RunReport:
         return CrawlScheduler([self], self.fetcher.config.concurrency).run()[0]
@@ -137,25 +107,17 @@ class SiteCrawl:
         stale = self.store.close_stale_runs(self.site)
         if stale:
             log.info("%s: %d earlier run(s) were interrupted; resuming their frontier", self.site, stale)
-        self.report.run_id = self.store.start_run(self.site)
-        self._dedup_params = self.store.dedup_params()
+        self.report.begin(self.store)
+        self.dedup_params = self.store.dedup_params()
         starts = self.adapter.start_urls()
         self._starts = set(starts)
         self.store.frontier_add(self.site, starts, "listing")
         self.store.frontier_requeue(self.site, starts)
 
     def finish(self, interrupted: bool = False) -> None:
-        report = self.report
-        failed, fetched = report.counts["failed"], report.counts["fetched"]
-        if interrupted:
-            report.status = "interrupted"
-        elif (failed or self._unreachable) and not fetched:
-            report.status = "failed"
-        elif failed:
-            report.status = "partial"
         if self.progress:
             self.progress(self.site, "", self._done, self._done)
-        self.store.finish_run(report.run_id, report.status, {k: report.counts.get(k, 0) for k in COUNT_KEYS}, dict(report.errors))
+        self.report.finish(self.store, interrupted, unreachable=bool(self._unreachable))
 
     # -- scheduling (crawl thread) ------------------------------------------------------
     def next_job(self) -> dict | None:
@@ -175,7 +137,7 @@ class SiteCrawl:
                 continue
             self.attempted.add(entry["url"])
             if entry["state"] == "fetched":
-                self._resume_parse(entry["url"])
+                self._resume_parse(entry)
                 continue
             self._submitted += 1
             return entry
@@ -199,35 +161,29 @@ class SiteCrawl:
             return FetchError(url, f"unexpected error: {type(exc).__name__}: {exc}")
 
     def worth_preparing(self, page: FetchedPage) -> bool:
-        """Whether `_handle` will parse this page (not an error, a 304 or a skipped body)."""
+        """Whether `archive_page` will parse this page (not an error, a 304 or a skipped body)."""
         return not (page.status == 304 or page.status >= 400 or page.header("x-archiver-body") == "skipped"
                     or not self.accept(page.content_type))
 
     def prepare(self, page: FetchedPage) -> Prepared | None:
-        """Worker thread: what `_handle` would work out from a page it is going to parse."""
+        """Worker thread: what `archive_page` would work out from a page it is going to parse."""
         if not self.worth_preparing(page):
             return None
-        return prepare_page(self.adapter, page, self._dedup_params)
+        return prepare_page(self.adapter, page, self.dedup_params)
 
     def complete(self, entry: dict, result) -> None:
         url = entry["url"]
         if isinstance(result, Verdict):
             self._submitted -= 1  # no request was made for this page
             self._defer(url, result)
-        elif isinstance(result, CassetteMiss):
-            # A replay without this page says nothing about the site: leave it for a live run.
-            self.report.errors["not in the cassette"] += 1
         elif isinstance(result, FetchError):
-            with self.store.transaction():
-                self.store.record_failure(self.site, url, result.reason, result.status, self.report.run_id)
-                self._fail(url, result.reason, entry["attempts"], is_retryable(result))
+            self._fetch_failed(entry, result)
         else:
             prepared = result if isinstance(result, Prepared) else None
             page = prepared.page if prepared else result
-            self.report.counts["fetched"] += 1
             if self.recorder:
                 self.recorder.add(self.site, self.adapter.base_url, page)
-            self._handle(entry, page, self.adapter.article_key(url) is not None, prepared)
+            self._archive(entry, page, prepared)
         self._done += 1
         if self.progress:
             self.progress(self.site, url, self._done, self.max_pages)
@@ -243,9 +199,17 @@ class SiteCrawl:
             when = _at(ROBOTS_RECHECK)
         self.store.frontier_mark(url, "retry", verdict.reason, next_attempt=when)
 
+    def _fetch_failed(self, entry: dict, error: FetchError) -> None:
+        if not error.attempted:
+            # A replay without this page says nothing about the site: leave it for a live run.
+            self.report.errors[error.reason] += 1
+            return
+        with self.store.transaction():
+            self.store.record_failure(self.site, entry["url"], error.reason, error.status, self.report.run_id)
+            self._fail(entry["url"], error.reason, entry["attempts"], is_retryable(error))
+
     def _fail(self, url: str, reason: str, attempts: int, retry: bool) -> None:
-        self.report.counts["failed"] += 1
-        self.report.errors[_reason_class(reason)] += 1
+        self.report.failed(reason)
         log.warning("%s: %s", url, reason)
         if retry and attempts + 1 >= MAX_ATTEMPTS:
             retry = False
@@ -253,161 +217,62 @@ class SiteCrawl:
         state = "retry" if retry else "failed"
         self.store.frontier_mark(url, state, reason, next_attempt=_later(attempts + 1), attempted=True)
 
-    def _handle(self, entry: dict, page: FetchedPage, is_article: bool, prepared: Prepared | None = None) -> None:
-        url = page.url
-        if page.status == 304:
-            self._unchanged_304(url, page)
-            return
-        if page.status >= 400:
-            with self.store.transaction():
-                self.store.save_capture(self.site, page, "error", self.report.run_id, error=f"HTTP {page.status}")
-                self._fail(url, f"HTTP {page.status}", entry["attempts"], retry=False)
-            return
-        kind = "article" if is_article else "listing"
-        content_type = page.content_type
-        if page.header("x-archiver-body") == "skipped" or not self.accept(content_type):
-            # Recorded (URL, status, headers), not downloaded and not parsed.
-            with self.store.transaction():
-                self.store.save_capture(self.site, page, "skipped", self.report.run_id, error=f"not HTML: {content_type}",
-                                        store_body=False)
-                self.store.frontier_mark(url, "done", f"not HTML: {content_type}", attempted=True)
-            self.report.errors[f"skipped: {content_type}"] += 1
-            return
-        encoding = prepared.encoding if prepared else decode_body(page.body, page.header("content-type"))[1]
-        previous_sha = self.store.latest_capture_sha(url) if is_article else None
+    def _archive(self, entry: dict, page: FetchedPage, prepared: Prepared | None) -> None:
         with self.store.transaction():
-            capture = self.store.save_capture(self.site, page, kind, self.report.run_id, encoding=encoding)
-            self.store.frontier_mark(url, "fetched", attempted=True)
-        self._discover(entry, page, prepared.links if prepared else None)
-        if is_article:
-            article_id = self.store.article_id_for_url(url) if previous_sha == capture.sha256 else None
-            with self.store.transaction():
-                if article_id:
-                    # A 200 with the very bytes we hold (no validators, or a server ignoring
-                    # them): an unchanged capture, nothing to parse.
-                    self.store.link_capture(capture.capture_id, article_id, capture.sha256)
-                    self.store.widen_seen(article_id, page.fetched_at)
-                    self.report.counts["unchanged"] += 1
-                else:
-                    self._parse_and_save(url, page, capture.capture_id, capture.sha256, prepared)
-                self.store.frontier_mark(url, "done")
-        else:
-            self.store.frontier_mark(url, "done")
+            archived = archive_page(self.store, self.adapter, page, run_id=self.report.run_id,
+                                    is_article=self.adapter.article_key(entry["url"]) is not None,
+                                    prepared=prepared, accept=self.accept, discover=True)
+            self._record(entry, archived)
 
-    def _discover(self, entry: dict, page: FetchedPage, found: PageLinks | Exception | None = None) -> None:
-        try:
-            links = _result(found) if found is not None else self.adapter.links(context_for(page, self.adapter))
-        except Exception as exc:  # discovery degrades, it never stops the crawl
-            log.warning("%s: link discovery failed: %s", page.url, exc)
+    def _record(self, entry: dict, archived: Archived) -> None:
+        """Count the page, queue what it links to, and settle its frontier entry."""
+        url = entry["url"]
+        if archived.http_error:
+            self.report.counts["fetched"] += 1
+            self._fail(url, archived.reason, entry["attempts"], retry=False)
             return
+        self.report.count(archived)
+        if archived.links is not None:
+            self._discover(entry, archived.links)
+        reason = archived.reason if archived.outcome in (Outcome.FAILED, Outcome.SKIPPED) else None
+        self.store.frontier_mark(url, "done", reason, attempted=True)
+
+    def _discover(self, entry: dict, links: PageLinks) -> None:
         depth = (entry.get("depth") or 0) + 1
-        with self.store.transaction():
-            new_articles = self.store.frontier_add(self.site, links.articles, "article", depth)
-            listings = [u for u in links.listings if u != page.url]
-            if entry["kind"] == "listing" and listings:
-                # Pagination goes on only while pages still bring something new.
-                if new_articles:
-                    self.store.frontier_add(self.site, listings, "listing", depth)
-                    self.store.frontier_requeue(self.site, [u for u in listings if u not in self.attempted])
-            elif listings:
+        new_articles = self.store.frontier_add(self.site, links.articles, "article", depth)
+        listings = [u for u in links.listings if u != entry["url"]]
+        if entry["kind"] == "listing" and listings:
+            # Pagination goes on only while pages still bring something new.
+            if new_articles:
                 self.store.frontier_add(self.site, listings, "listing", depth)
-            if entry.get("url") in self._starts:
-                # What the front page and feeds link is where stories change: re-check those
-                # articles every run (conditional GET, so usually a cheap 304).
-                self.store.frontier_recheck(self.site, [u for u in links.articles if u not in self.attempted])
+                self.store.frontier_requeue(self.site, [u for u in listings if u not in self.attempted])
+        elif listings:
+            self.store.frontier_add(self.site, listings, "listing", depth)
+        if entry["url"] in self._starts:
+            # What the front page and feeds link is where stories change: re-check those
+            # articles every run (conditional GET, so usually a cheap 304).
+            self.store.frontier_recheck(self.site, [u for u in links.articles if u not in self.attempted])
 
-    def _parse_and_save(self, url: str, page: FetchedPage, capture_id: int | None, sha256: str | None,
-                        prepared: Prepared | None = None) -> None:
-        try:
-            article = _result(prepared.article) if prepared and prepared.article is not None else self.adapter.parse(page)
-        except ParseError as exc:
-            if capture_id:
-                self.store.note_capture_error(capture_id, f"parse: {exc.reason}")
-            self.report.counts["failed"] += 1
-            self.report.errors[_reason_class(f"parse: {exc.reason}")] += 1
-            self.store.frontier_mark(url, "done", f"parse: {exc.reason}")
-            log.warning("%s: not stored as an article: %s", url, exc.reason)
-            return
-        except Exception as exc:  # an adapter bug must not lose the page: raw bytes are stored
-            reason = f"parser crashed: {type(exc).__name__}: {exc}"
-            if capture_id:
-                self.store.note_capture_error(capture_id, reason)
-            self.report.counts["failed"] += 1
-            self.report.errors["parser crashed"] += 1
-            log.exception("%s: %s", url, reason)
-            return
-        urls = [url, page.final_url, *page.redirects]
-        saved = self.store.save_article(self.site, article, capture_id, page.fetched_at, sha256, also_urls=urls,
-                                        prepared=prepared.dedup if prepared else None)
-        self.report.counts[saved.outcome.value] += 1
-        for warning in article.warnings:
-            log.info("%s: %s", url, warning)
-
-    def _unchanged_304(self, url: str, page: FetchedPage) -> None:
-        sha = self.store.latest_capture_sha(url)
-        with self.store.transaction():
-            capture = self.store.save_capture(self.site, page, "article" if self.adapter.article_key(url) else "listing",
-                                              self.report.run_id)
-            article_id = self.store.article_id_for_url(url)
-            if article_id:
-                self.store.link_capture(capture.capture_id, article_id, sha)
-                self.store.widen_seen(article_id, page.fetched_at)
-            self.store.frontier_mark(url, "done", attempted=True)
-        self.report.counts["unchanged"] += 1
-
-    def _resume_parse(self, url: str) -> None:
-        """A page fetched by a run that died before parsing it: parse the stored bytes."""
+    def _resume_parse(self, entry: dict) -> None:
+        """A page fetched by a run that died before parsing it: archive the stored bytes."""
+        url = entry["url"]
         row = self.store.latest_capture(url)
         if row is None or not row.get("sha256"):
             self.store.frontier_mark(url, "pending")
             self.attempted.discard(url)
             return
         page = self.store.page_from_capture(row)
-        self._discover({"kind": self.store.frontier_state(url)["kind"], "depth": 0}, page)
         with self.store.transaction():
-            if self.adapter.article_key(url):
-                self._parse_and_save(url, page, row["id"], row["sha256"])
+            archived = archive_page(self.store, self.adapter, page, run_id=self.report.run_id, discover=True,
+                                    is_article=self.adapter.article_key(url) is not None,
+                                    stored=StoredCapture(row["id"], row["sha256"]))
+            if archived.links is not None:
+                self._discover({**entry, "depth": 0}, archived.links)
+            if archived.outcome is Outcome.FAILED:
+                self.report.failed(archived.reason)
+            elif archived.is_article:
+                self.report.counts[archived.outcome.value] += 1
             self.store.frontier_mark(url, "done")
-
-
-class _Batch:
-    """Groups the stores of consecutive pages into one transaction, committed every `pages`
-    pages or `seconds` seconds. Each page's writes stay all-or-nothing (a savepoint inside);
-    a kill loses at most the open batch, whose pages are simply fetched again on resume.
-    Per-page commits made the single writer thread the crawl's bottleneck."""
-
-    def __init__(self, store: Store, pages: int = 50, seconds: float = 0.5):
-        self.store = store
-        self.pages = pages
-        self.seconds = seconds
-        self._tx = None
-        self._count = 0
-        self._deadline = 0.0
-
-    def open(self) -> None:
-        if self._tx is None:
-            self._tx = self.store.transaction()
-            self._tx.__enter__()
-            self._count = 0
-            self._deadline = time.monotonic() + self.seconds
-
-    def added(self) -> None:
-        self._count += 1
-        if self._count >= self.pages or time.monotonic() >= self._deadline:
-            self.commit()
-
-    def time_left(self) -> float | None:
-        return None if self._tx is None else max(0.0, self._deadline - time.monotonic())
-
-    def commit(self) -> None:
-        if self._tx is not None:
-            tx, self._tx = self._tx, None
-            tx.__exit__(None, None, None)
-
-    def abort(self, exc: BaseException) -> None:
-        if self._tx is not None:
-            tx, self._tx = self._tx, None
-            tx.__exit__(type(exc), exc, exc.__traceback__)
 
 
 class _Crash:
@@ -452,7 +317,7 @@ class CrawlScheduler:
         for crawl in self.crawls:
             crawl.begin()
         pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="archiver-fetch")
-        batch = _Batch(self.crawls[0].store) if self.crawls else None
+        batch = Batch(self.crawls[0].store) if self.crawls else None
         finished = False
         self._started = time.monotonic()
         try:
@@ -472,7 +337,7 @@ class CrawlScheduler:
                 crawl.finish(interrupted=not finished)
         return [crawl.report for crawl in self.crawls]
 
-    def _loop(self, pool: ThreadPoolExecutor, batch: _Batch) -> None:
+    def _loop(self, pool: ThreadPoolExecutor, batch: Batch) -> None:
         ahead: dict[SiteCrawl, deque] = {crawl: deque() for crawl in self.crawls}  # (entry, validators)
         workers: Counter = Counter()  # fetch workers serving each site, held to its share
         held: Counter = Counter()  # entries per site handed out and not stored yet: they may bring more work
@@ -563,7 +428,7 @@ class CrawlScheduler:
         if isinstance(result, FetchedPage) and crawl.worth_preparing(result):
             parsers = self.parsers
             if parsers is not None and crawl in self._portable \
-                    and parsers.submit(crawl.adapter, result, crawl._dedup_params, (crawl, entry)):
+                    and parsers.submit(crawl.adapter, result, crawl.dedup_params, (crawl, entry)):
                 return  # _parsed delivers it
             result = crawl.prepare(result) or result
         self._results.put((crawl, entry, result))
@@ -583,7 +448,7 @@ class CrawlScheduler:
             return
         self._decided = True
         share = self._sample_cpu / max(1e-6, time.monotonic() - self._started)
-        left = sum(max(0, crawl.max_pages - crawl._submitted) for crawl in live)
+        left = sum(crawl.pages_left for crawl in live)
         work = left * self._sample_cpu / self._sampled
         workers = default_workers()
         if share < PROCESS_SHARE or work < PROCESS_MIN_WORK or workers < 1:
@@ -593,11 +458,6 @@ class CrawlScheduler:
             log.info("parsing took %.0f%% of the crawl's time, %d pages may follow: %d parse worker process(es)",
                      100 * share, left, workers)
             self.parsers = ParsePool(workers, self._parsed, backlog=2 * self.concurrency)
-
-
-def make_adapter(config: Config, site: str, base_url: str | None = None) -> Adapter:
-    cls = adapter_class(site)
-    return cls(base_url or config.site(site).base_url)
 
 
 def crawl(store: Store, config: Config, sites: Iterable[str], fetcher: Fetcher, max_pages: int | None = None,
@@ -631,90 +491,3 @@ def due_sites(store: Store, config: Config, sites: Iterable[str], now: datetime 
             continue
         due.append(site)
     return due
-
-
-def reparse(store: Store, config: Config, sites: Iterable[str] | None = None) -> Counter:
-    """Rebuild articles from stored raw bytes with the parser valid at each capture's date."""
-    counts: Counter = Counter()
-    adapters: dict[str, Adapter] = {}
-    for row in store.iter_captures(sites):
-        site = row["site"]
-        if site not in adapters:
-            try:
-                adapters[site] = make_adapter(config, site, _origin(row["url"]))
-            except ArchiverError:
-                counts["unknown site"] += 1
-                continue
-        adapter = adapters[site]
-        page = store.page_from_capture(row)
-        try:
-            article = adapter.parse(page)
-        except ParseError as exc:
-            counts["failed"] += 1
-            store.note_capture_error(row["id"], f"parse: {exc.reason}")
-            continue
-        saved = store.save_article(site, article, row["id"], page.fetched_at, row["sha256"], also_urls=[page.url])
-        counts[saved.outcome.value] += 1
-    return counts
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def fetch_urls(store: Store, config: Config, urls: Iterable[str], fetcher: Fetcher) -> list[dict]:
-    """Archive the given URLs (or local files) through their site's adapter, else the generic one."""
-    results = []
-    run_ids: dict[str, int] = {}
-    for raw in urls:
-        page, error = _load_target(raw, fetcher)
-        adapter = adapter_for_url(config, page.url if page else raw)
-        site = adapter.name
-        if site not in run_ids:
-            run_ids[site] = store.start_run(site)
-        if error:
-            store.record_failure(site, raw, error.reason, error.status, run_ids[site])
-            results.append({"url": raw, "site": site, "status": "failed", "reason": error.reason})
-            continue
-        crawl = SiteCrawl(store, adapter, fetcher, max_pages=1)
-        crawl.report.run_id = run_ids[site]
-        store.frontier_add(site, [page.url], "article")
-        is_article = adapter.article_key(page.url) is not None
-        crawl.report.counts["fetched"] += 1
-        crawl._handle({"url": page.url, "kind": "article", "attempts": 0, "depth": 0}, page, is_article)
-        outcome = next((k for k in ("new", "updated", "unchanged", "duplicate") if crawl.report.counts[k]), None)
-        reason = next(iter(crawl.report.errors), None)
-        article_id = store.article_id_for_url(page.url)
-        results.append({"url": raw, "site": site, "status": outcome or ("not an article" if not reason else "failed"),
-                        "reason": reason, "article_id": article_id})
-        store.finish_run(run_ids[site], "ok" if outcome else "partial", {
-            k: crawl.report.counts.get(k, 0) for k in ("fetched", "new", "updated", "unchanged", "duplicate", "failed")
-        }, dict(crawl.report.errors))
-    return results
-
-
-def adapter_for_url(config: Config, url: str) -> Adapter:
-    from .sites import adapter_names
-
-    for name in adapter_names():
-        if name == "generic":
-            continue
-        adapter = make_adapter(config, name)
-        if adapter.owns(url):
-            return adapter
-    return make_adapter(config, "generic", _origin(url) if url.startswith("http") else "http://localhost")
-
-
-def _load_target(target: str, fetcher: Fetcher) -> tuple[FetchedPage | None, FetchError | None]:
-    if not target.startswith(("http://", "https://")):
-        path = Path(target[7:] if target.startswith("file://") else target)
-        if not path.is_file():
-            return None, FetchError(target, "no such file or URL")
-        body = path.read_bytes()
-        return FetchedPage(url=path.resolve().as_uri(), final_url=path.resolve().as_uri(), status=200,
-                           headers={"content-type": "text/html"}, body=body, fetched_at=utc_now()), None
-    try:
-        return fetcher.fetch(target), None
-    except FetchError as exc:
-        return None, exc

@@ -24,7 +24,9 @@ from .errors import ArchiverError, FetchError, UsageError
 from .fetch import TRANSFER_HEADERS, Fetcher, accept_types
 from .ingest import Ingest
 from .models import FetchedPage
-from .pipeline import HTML_TYPES, RunReport, make_adapter
+from .adapters import make_adapter
+from .archive import HTML_TYPES
+from .runs import RunReport
 from .sites import adapter_names
 
 log = logging.getLogger("archiver.wayback")

@@ -207,7 +207,7 @@ def test_binary_content_type_is_recorded_not_downloaded_or_parsed(db_path, monke
         (capture,) = query(db_path, "SELECT * FROM captures WHERE url = ?", server.url("/news/2"))
         row = frontier(db_path, "/news/2", server)
     assert capture["kind"] == "skipped" and capture["sha256"] is None and capture["error"] == "not HTML: application/pdf"
-    assert row["state"] == "done" and report.errors["skipped: application/pdf"] == 1 and report.counts["failed"] == 0
+    assert row["state"] == "done" and report.errors["not HTML: application/pdf"] == 1 and report.counts["failed"] == 0
     assert stored_keys(db_path) == [1, 3, 4]
 
 

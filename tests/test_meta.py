@@ -21,7 +21,7 @@ def test_every_site_adapter_has_a_cassette(site):
 
 @pytest.mark.parametrize("site", adapter_names())
 def test_every_adapter_has_golden_tests(site):
-    goldens = list((GOLDEN / site).glob("*.json"))
+    goldens = list((GOLDEN / site).glob("**/*.json"))
     assert goldens, f"adapter {site} has no golden test under {GOLDEN / site}"
 
 

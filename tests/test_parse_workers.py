@@ -141,6 +141,10 @@ class _Site:
         self.max_pages, self._submitted = max_pages, submitted
         self.adapter = TinyNews("http://127.0.0.1:1")
 
+    @property
+    def pages_left(self) -> int:
+        return max(0, self.max_pages - self._submitted)
+
 
 def decide(monkeypatch, *, pages: int, cpu_per_page: float, seconds: float, max_pages: int, workers: int = 1):
     """What the scheduler decides after PAGES prepared in SECONDS, each taking CPU_PER_PAGE."""

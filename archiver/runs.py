@@ -1,0 +1,63 @@
+"""How one run of one site is counted and recorded in `crawl_runs`: crawls, imports, backfills
+and `fetch` all report the same counts from the same outcomes."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .archive import Archived, Outcome
+
+COUNT_KEYS = ("fetched", "new", "updated", "unchanged", "duplicate", "failed")
+
+
+def reason_class(reason: str) -> str:
+    """A short bucket for the summary: 'HTTP 404', 'timeout', 'parse: no date line', ..."""
+    head = reason.split(" (gave up")[0]
+    if head.startswith(("connection ", "timeout", "body too large")):
+        head = head.split(":")[0].split(" (")[0]
+    if head.startswith("parser crashed"):
+        head = "parser crashed"  # the exception's text goes to the log, not the summary
+    return head if len(head) <= 60 else head[:57] + "..."
+
+
+@dataclass
+class RunReport:
+    site: str
+    run_id: int | None = None
+    status: str = "ok"
+    counts: Counter = field(default_factory=Counter)  # fetched, new, updated, unchanged, duplicate, failed
+    errors: Counter = field(default_factory=Counter)  # reason → pages
+
+    def as_dict(self) -> dict:
+        return {"site": self.site, "run_id": self.run_id, "status": self.status, **{
+            k: self.counts.get(k, 0) for k in COUNT_KEYS
+        }, "errors": dict(self.errors)}
+
+    def count(self, archived: Archived) -> None:
+        """A page that was obtained (fetched, imported, read from a file) and archived."""
+        self.counts["fetched"] += 1
+        if archived.outcome is Outcome.FAILED:
+            self.failed(archived.reason or "failed")
+        elif archived.outcome is Outcome.SKIPPED:
+            self.errors[archived.reason or "skipped"] += 1
+        elif archived.is_article:
+            self.counts[archived.outcome.value] += 1
+
+    def failed(self, reason: str) -> None:
+        self.counts["failed"] += 1
+        self.errors[reason_class(reason)] += 1
+
+    def begin(self, store) -> None:
+        self.run_id = store.start_run(self.site)
+
+    def finish(self, store, interrupted: bool = False, unreachable: bool = False) -> None:
+        """Close the run row: interrupted, failed (nothing fetched), partial or ok."""
+        failed, fetched = self.counts["failed"], self.counts["fetched"]
+        if interrupted:
+            self.status = "interrupted"
+        elif (failed or unreachable) and not fetched:
+            self.status = "failed"
+        elif failed:
+            self.status = "partial"
+        store.finish_run(self.run_id, self.status, {k: self.counts.get(k, 0) for k in COUNT_KEYS}, dict(self.errors))
