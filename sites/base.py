@@ -25,7 +25,7 @@ from archiver.urls import absolute, normalize_url, same_site
 
 from . import discovery as D
 from . import fields as F
-from .fields import LD, Attr, Chain, Link, Meta, PageTitle, Related, dedupe, to_utc_iso
+from .fields import LD, Attr, Chain, Comments, Link, Meta, PageTitle, Related, dedupe, parse_iso, to_utc_iso
 
 
 @dataclass
@@ -105,6 +105,7 @@ class Parser:
     lead: ClassVar[Chain] = ()
     lead_in_text: ClassVar[bool] = False
     body: ClassVar[tuple[str, ...]] = ()
+    no_text_warning: ClassVar[str | None] = None  # warned when the body has no text
     clutter: ClassVar[tuple[str, ...]] = ("script", "style")
     boilerplate: ClassVar[tuple[re.Pattern, ...]] = ()
     footer: ClassVar[tuple[re.Pattern, ...]] = ()
@@ -114,6 +115,7 @@ class Parser:
     tags: ClassVar[str | None] = None
     tag_kind: ClassVar[str | re.Pattern | None] = None
     related: ClassVar[tuple[Related, ...]] = ()
+    comments: ClassVar[Comments | None] = None
     extras: ClassVar[dict[str, Chain]] = {}
 
     FIELDS: ClassVar[tuple[str, ...]] = (
@@ -159,6 +161,8 @@ class Parser:
 
     def read_text(self, ctx: PageContext) -> str:
         lead = [ctx.field("lead")] if self.lead_in_text and ctx.field("lead") else []
+        if not ctx.field("body") and self.no_text_warning:
+            ctx.warn(self.no_text_warning)
         return join_paragraphs(lead + (ctx.field("body") or []))
 
     def read_dates(self, ctx: PageContext) -> tuple[str | None, str | None]:
@@ -181,8 +185,8 @@ class Parser:
     def read_related(self, ctx: PageContext) -> list[RelatedItem]:
         return F.related(ctx, self.related)
 
-    def read_comments(self, ctx: PageContext) -> tuple:
-        return ()
+    def read_comments(self, ctx: PageContext) -> list:
+        return F.comments(ctx, self.comments, self.timezone)
 
     def read_extra(self, ctx: PageContext) -> dict[str, str]:
         return {name: found for name, chain in self.extras.items() if (found := F.first_value(ctx.tree, chain))}
@@ -292,15 +296,6 @@ class Adapter:
         return parser.parse(ctx)
 
 
-def parse_iso(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
 def join_paragraphs(paragraphs: Iterable[str]) -> str:
     return "\n\n".join(p for p in (H.clean_space(p) for p in paragraphs) if p)
 
@@ -308,5 +303,5 @@ def join_paragraphs(paragraphs: Iterable[str]) -> str:
 __all__ = [
     "Adapter", "Parser", "PageContext", "ParsedArticle", "RelatedItem", "Tag", "Image", "PageLinks",
     "ParseError", "capture_date", "context_for", "to_utc_iso", "parse_iso", "join_paragraphs", "dedupe", "H",
-    "Meta", "LD", "Attr", "Link", "PageTitle", "Related", "Chain", "F", "D",
+    "Meta", "LD", "Attr", "Link", "PageTitle", "Related", "Comments", "Chain", "F", "D",
 ]

@@ -107,21 +107,22 @@ def feed_links(ctx: "PageContext", sources: Iterable[Source]) -> tuple[list[str]
     """Entry URLs of an RSS or Atom feed, and the daily archive pages of the days it covers."""
     import feedparser  # imported on first use: it costs start-up time every command would pay
 
-    feed = feedparser.parse(ctx.page.body)
-    urls: list[str] = []
-    stamps: list[datetime] = []
-    for entry in feed.entries:
-        urls += [entry.get("link"), *(link.get("href") for link in entry.get("links", ()))]
-        guid = entry.get("id") or ""
-        urls.append(guid if guid.startswith(("http://", "https://")) else None)
-        parsed = entry.get("published_parsed") or entry.get("updated_parsed")
-        if parsed:
-            stamps.append(datetime(*parsed[:6], tzinfo=timezone.utc))
+    entries = feedparser.parse(ctx.page.body).entries
+    urls = [u for entry in entries for u in _entry_urls(entry)]
+    stamps = [datetime(*t[:6], tzinfo=timezone.utc) for e in entries if (t := e.get("published_parsed") or e.get("updated_parsed"))]
     archives = []
     for archive in (s.archive for s in sources if isinstance(s, Feed) and s.archive):
         days = sorted({moment.astimezone(archive.timezone).date() for moment in stamps}, reverse=True)
         archives += [ctx.adapter.base_url + archive.path(day) for day in days]
-    return [u for u in (ctx.absolute(u) for u in urls if u) if u], archives
+    return [u for u in (ctx.absolute(u) for u in urls) if u], archives
+
+
+def _entry_urls(entry) -> list[str]:
+    """An entry's link, its other links, and its id when that is a URL (RSS guid, Atom id)."""
+    urls = [entry.get("link"), *(link.get("href") for link in entry.get("links", ()))]
+    guid = entry.get("id") or ""
+    urls.append(guid if guid.startswith(("http://", "https://")) else None)
+    return [u for u in urls if u]
 
 
 def sitemap_links(ctx: "PageContext") -> tuple[list[str], list[str]]:

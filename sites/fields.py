@@ -30,6 +30,9 @@ class Meta:
     def __init__(self, *names: str):
         object.__setattr__(self, "names", names)
 
+    def read(self, tree) -> list[str]:
+        return _listed(H.meta(tree, *self.names))
+
 
 @dataclass(frozen=True, init=False)
 class LD:
@@ -39,6 +42,10 @@ class LD:
 
     def __init__(self, *keys: str):
         object.__setattr__(self, "keys", keys)
+
+    def read(self, tree) -> list[str]:
+        article = H.ld_article(tree)
+        return next((names for key in self.keys if (names := _names(article.get(key)))), [])
 
 
 @dataclass(frozen=True, init=False)
@@ -52,6 +59,11 @@ class Attr:
         object.__setattr__(self, "selector", selector)
         object.__setattr__(self, "attrs", attrs)
 
+    def read(self, tree) -> list[str]:
+        node = tree.css_first(self.selector)
+        found = (H.clean_space(node.attributes.get(a)) for a in self.attrs) if node is not None else ()
+        return _listed(next((v for v in found if v), None))
+
 
 @dataclass(frozen=True)
 class Link:
@@ -59,10 +71,17 @@ class Link:
 
     rel: str
 
+    def read(self, tree) -> list[str]:
+        return _listed(H.clean_space(H.link_href(tree, self.rel)))
+
 
 @dataclass(frozen=True)
 class PageTitle:
     """The text of the page's <title>."""
+
+    def read(self, tree) -> list[str]:
+        node = tree.css_first("head title") or tree.css_first("title")
+        return _listed(H.clean_space(node.text()) if node is not None else None)
 
 
 Source = Union[str, Meta, LD, Attr, Link, PageTitle]
@@ -81,6 +100,7 @@ class Related:
     kind: str = "article"
     other_kind: str | None = None
     skip: re.Pattern | None = None  # hrefs to ignore (e.g. tag pages in the same box)
+    kinds: tuple[tuple[str, str], ...] = ()  # (selector, kind): the kind of a box that matches
 
 
 # -- sources ---------------------------------------------------------------------------------
@@ -94,26 +114,15 @@ def _names(value) -> list[str]:
     return out
 
 
+def _listed(found: str | None) -> list[str]:
+    return [found] if found else []
+
+
 def values(tree, source: Source) -> list[str]:
     """Every value SOURCE gives on the page (all matches of a selector, all names in JSON-LD)."""
     if isinstance(source, str):
         return [text for node in tree.css(source) if (text := H.node_text(node))]
-    if isinstance(source, Meta):
-        found = H.meta(tree, *source.names)
-        return [found] if found else []
-    if isinstance(source, LD):
-        article = H.ld_article(tree)
-        return next((names for key in source.keys if (names := _names(article.get(key)))), [])
-    if isinstance(source, Attr):
-        node = tree.css_first(source.selector)
-        found = next((v for a in source.attrs if node is not None and (v := H.clean_space(node.attributes.get(a)))), None)
-        return [found] if found else []
-    if isinstance(source, Link):
-        found = H.clean_space(H.link_href(tree, source.rel))
-        return [found] if found else []
-    node = tree.css_first("head title") or tree.css_first("title")
-    found = H.clean_space(node.text()) if node is not None else ""
-    return [found] if found else []
+    return source.read(tree)
 
 
 def value(tree, source: Source) -> str | None:
@@ -225,6 +234,15 @@ def parse_date(text: str | None, tz: tzinfo = timezone.utc, formats: Iterable[st
     return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment
 
 
+def parse_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
 def first_date(tree, chain: Iterable[Source], tz: tzinfo = timezone.utc, formats: Iterable[str] = ()) -> datetime | None:
     for source in chain:
         if isinstance(source, str):
@@ -328,7 +346,112 @@ def related(ctx: "PageContext", specs: Iterable[Related]) -> list[RelatedItem]:
                 continue
             img = box.css_first(spec.image) if spec.image else None
             src = ctx.absolute(img.attributes.get("src")) if img is not None else None
-            item = related_item(ctx, a.attributes.get("href"), a.text(), src, spec.kind, spec.other_kind)
+            marked = next((kind for selector, kind in spec.kinds if box.css_matches(selector)), None)
+            kind, other_kind = (marked, marked) if marked else (spec.kind, spec.other_kind)
+            item = related_item(ctx, a.attributes.get("href"), a.text(), src, kind, other_kind)
             if item is not None:
                 items.append(item)
     return dedupe(items, key=lambda r: r.key)
+
+
+# -- comments --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Comments:
+    """A comment widget. Threaded items (ITEMS, each with an ID_ATTR, replies naming their
+    parent in PARENT_ATTR or the answered author in REPLY_TO) are read first; without them the
+    comment SECTION is read by shape: items with an author element and text, a reply marked
+    by REPLY_LINE (groups "author", "other") in the text, CHROME lines (buttons) dropped."""
+
+    items: tuple[str, ...] = ()
+    id_attr: str = "data-id"
+    parent_attr: str = "data-parent-id"
+    author: tuple[str, ...] = (".author",)
+    body: tuple[str, ...] = (".body",)
+    reply_to: str | None = None
+    time: str | None = None
+    sections: tuple[str, ...] = ()
+    shape_items: str = "li"
+    author_shapes: tuple[str, ...] = (".author",)
+    body_shapes: tuple[str, ...] = (".body",)
+    reply_line: re.Pattern | None = None
+    chrome: re.Pattern | None = None
+
+
+def comments(ctx: "PageContext", spec: Comments | None, tz: tzinfo = timezone.utc) -> list:
+    if spec is None:
+        return []
+    nodes = next((found for sel in spec.items if (found := [n for n in ctx.tree.css(sel) if n.attributes.get(spec.id_attr)])), [])
+    return threaded_comments(ctx, spec, nodes, tz) if nodes else comments_by_shape(ctx, spec)
+
+
+def _answered(comments: list, author: str | None) -> int | None:
+    return next((c.position for c in reversed(comments) if c.author == author), None) if author else None
+
+
+def threaded_comments(ctx: "PageContext", spec: Comments, nodes, tz: tzinfo) -> list:
+    from archiver.models import Comment
+
+    out: list[Comment] = []
+    by_id: dict[str, int] = {}
+    for node in nodes:
+        body = H.first(node, spec.body)
+        text = "\n\n".join(H.text_lines(body)) if body is not None else ""
+        if not text:
+            continue
+        position = len(out) + 1  # 1-based, like the store's related and tag positions
+        reply_to = by_id.get(node.attributes.get(spec.parent_attr) or "")
+        other = H.first_text(node, (spec.reply_to,)) if spec.reply_to else None
+        if reply_to is None and other:
+            reply_to = _answered(out, other)
+            if reply_to is None:
+                ctx.warn(f"comment {position} answers {other!r}, whose comment is not on the page")
+        when = first_date(node, (spec.time,), tz) if spec.time else None
+        out.append(Comment(author=H.first_text(node, spec.author), text=text, position=position,
+                           reply_to=reply_to, published=to_utc_iso(when)))
+        by_id[node.attributes[spec.id_attr]] = position
+    return out
+
+
+def comments_by_shape(ctx: "PageContext", spec: Comments) -> list:
+    """Comments in markup other than the widget's (a mirror, another template)."""
+    from archiver.models import Comment
+
+    section = H.first(ctx.tree, spec.sections)
+    out: list[Comment] = []
+    for item in section.css(spec.shape_items) if section is not None else ():
+        if len(item.css(spec.shape_items)) > 1:
+            continue  # a wrapper of items (css() matches the node itself too), not an item
+        if item.css_first("form, textarea, input, label, button") is not None:
+            continue  # the widget's own messages and forms
+        read = _shape_comment(item, spec)
+        if read is not None:
+            author, text, other = read
+            out.append(Comment(author=author, text=text, position=len(out) + 1, reply_to=_answered(out, other)))
+    return out
+
+
+def _shape_comment(item, spec: Comments) -> tuple[str | None, str, str | None] | None:
+    """Author, text and the author answered, of one comment-shaped item (None: not a comment)."""
+    author_node, body_node = H.first(item, spec.author_shapes), H.first(item, spec.body_shapes)
+    lines = H.text_lines(item)
+    header = _reply_header(lines[:2], spec)
+    if author_node is None and body_node is None and header is None and item.css_first("img") is None:
+        return None
+    author = _shape_author(author_node, header)
+    if body_node is not None:
+        lines = H.text_lines(body_node)
+    else:
+        lines = [line for line in lines if line != author and _reply_header([line], spec) is None]
+    text = "\n\n".join(line for line in lines if not (spec.chrome and spec.chrome.match(line)))
+    return (author, text, header["other"].strip() if header else None) if text else None
+
+
+def _shape_author(node, header: re.Match | None) -> str | None:
+    """The author element's text, else the name the reply header line starts with."""
+    name = H.clean_space(node.text()) if node is not None else ""
+    return name or (header["author"].strip() if header else "") or None
+
+
+def _reply_header(lines: list[str], spec: Comments) -> re.Match | None:
+    """The widget's "X in reply to Y" line among LINES."""
+    return next((m for m in map(spec.reply_line.match, lines) if m), None) if spec.reply_line else None
