@@ -146,7 +146,7 @@ def crawl(obj: Context, sites, max_pages, due, replay, record):
       archiver crawl alalam --max-pages 50        # live, one site
       archiver crawl --due                        # from cron: only sites that are due
     """
-    from .cassettes import Recorder, load_cassettes, replaying
+    from .cassettes import Recorder
     from .fetch import Fetcher
     from .lock import CrawlLock
     from .pipeline import crawl as run_crawl, due_sites
@@ -167,13 +167,7 @@ def crawl(obj: Context, sites, max_pages, due, replay, record):
             log.warning("took over the crawl lock left by a process that is gone (%s)", lock.stale)
         stack.enter_context(_terminate_gracefully())
         if replay:
-            cassettes = load_cassettes(Path(replay))
-            available = [name for name in cassettes]
-            base_urls = {name: c.origin for name, c in cassettes.items()}
-            stack.enter_context(replaying(cassettes))
-            # Nobody to be polite to: the "server" is a file on disk.
-            config = replace(config, fetch=replace(config.fetch, per_host_delay=0.0, respect_robots=False))
-            chosen = _selected_sites(config, sites, available)
+            config, base_urls, chosen = _replay(stack, config, sites, Path(replay))
         else:
             chosen = _selected_sites(config, sites)
         store = stack.enter_context(obj.store())
@@ -190,6 +184,18 @@ def crawl(obj: Context, sites, max_pages, due, replay, record):
     _print_summary(reports, quiet)
     if reports and all(r.status == "failed" for r in reports):
         sys.exit(1)
+
+
+def _replay(stack: ExitStack, config: Config, sites, directory: Path) -> tuple[Config, dict[str, str], list[str]]:
+    """Serve HTTP from the cassettes in DIRECTORY for the rest of STACK: the config to crawl
+    with, each site's recorded origin, and the sites to crawl."""
+    from .cassettes import load_cassettes, replaying
+
+    cassettes = load_cassettes(directory)
+    stack.enter_context(replaying(cassettes))
+    # Nobody to be polite to: the "server" is a file on disk.
+    config = replace(config, fetch=replace(config.fetch, per_host_delay=0.0, respect_robots=False))
+    return config, {name: c.origin for name, c in cassettes.items()}, _selected_sites(config, sites, list(cassettes))
 
 
 @cli.command()
@@ -279,38 +285,9 @@ def show(obj: Context, id_or_url, fmt):
         article.pop("raw_sha256", None)
         click.echo(json.dumps(article, ensure_ascii=False, indent=2))
         return
-    lines = [
-        f"#{article['id']}  {article['title']}",
-        f"site: {article['site']}   published: {article['published'] or 'unknown'}   section: {article['section'] or '-'}",
-        f"url: {article['canonical_url']}",
-        f"authors: {', '.join(article['authors']) or '-'}",
-    ]
-    for key, value in sorted(article["extra"].items()):
-        lines.append(f"{key}: {value}")
-    if article["tags"]:
-        lines.append("tags: " + ", ".join(f"{t['name']} ({t['kind']})" if t["kind"] else t["name"] for t in article["tags"]))
-    if article["warnings"]:
-        lines.append("warnings: " + "; ".join(article["warnings"]))
-    lines += ["", article["text"] or "(no text)", ""]
-    if article["related"]:
-        lines.append(f"related ({len(article['related'])}):")
-        for item in article["related"]:
-            archived = f" → article {item['article_id']}" if item["article_id"] else ""
-            lines.append(f"  {item['position']:>2}. [{item['kind']}] {item['title']}  {item['url']}{archived}")
-    if article["comments"]:
-        lines.append(f"comments ({len(article['comments'])}):")
-        for c in article["comments"]:
-            reply = f" (reply to {c['reply_to']})" if c["reply_to"] else ""
-            lines.append(f"  {c['position']}. {c['author'] or 'anonymous'}{reply}: {c['text']}")
-    lines.append(f"captures ({len(article['captures'])}):")
-    for c in article["captures"]:
-        lines.append(f"  {c['fetched_at']}  HTTP {c['status']}  {c['url']}  sha256 {(c['sha256'] or '-')[:12]}")
-    if article["copies"]:
-        lines.append(f"copies ({len(article['copies'])}):")
-        for c in article["copies"]:
-            how = f"  ({c['duplicate_kind']} copy, similarity {c['similarity']:.2f})" if c.get("duplicate_kind") else "  (first seen)"
-            lines.append(f"  #{c['id']} {c['site']} first seen {c['first_seen']}  {c['url']}{how}")
-    click.echo("\n".join(lines))
+    from .render import article_text
+
+    click.echo(article_text(article))
 
 
 @cli.command()

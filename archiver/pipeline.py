@@ -338,72 +338,43 @@ class CrawlScheduler:
         return [crawl.report for crawl in self.crawls]
 
     def _loop(self, pool: ThreadPoolExecutor, batch: Batch) -> None:
-        ahead: dict[SiteCrawl, deque] = {crawl: deque() for crawl in self.crawls}  # (entry, validators)
-        workers: Counter = Counter()  # fetch workers serving each site, held to its share
-        held: Counter = Counter()  # entries per site handed out and not stored yet: they may bring more work
-        live = list(self.crawls)
-        turn = 0
-
-        def take(crawl: SiteCrawl) -> tuple[dict, dict] | None:
-            batch.open()  # resuming a killed run's pages writes too
-            entry = crawl.next_job()
-            if entry is None:
-                return None
-            held[crawl] += 1
-            return entry, crawl.validators_for(entry)
-
-        def fill() -> None:
-            nonlocal turn
-            if not live:
-                return
-            share = -(-self.concurrency // len(live))
-            turn = (turn + 1) % len(live)
-            for crawl in live[turn:] + live[:turn]:
-                queued = ahead[crawl]
-                while workers[crawl] < share and sum(workers.values()) < self.concurrency:
-                    job = queued.popleft() if queued else take(crawl)
-                    if job is None:
-                        break
-                    workers[crawl] += 1
-                    pool.submit(self._work, crawl, queued, *job)
-                while len(queued) < workers[crawl]:
-                    job = take(crawl)
-                    if job is None:
-                        break
-                    queued.append(job)
-                if not held[crawl]:
-                    live.remove(crawl)  # nothing queued, nothing in flight to discover more
-
+        dispatch = _Dispatch(self, pool, batch)
         while True:
-            fill()
-            if not sum(workers.values()) and not sum(held.values()):
+            dispatch.fill()
+            if dispatch.idle():
                 return
-            try:
-                results = [self._results.get(timeout=batch.time_left())]
-            except queue.Empty:
+            results = self._next_results(batch.time_left())
+            if not results:
                 batch.commit()  # nothing came back in time: don't sit on stored pages
                 continue
-            while True:
-                try:
-                    results.append(self._results.get_nowait())
-                except queue.Empty:
-                    break
             for crawl, _, result in results:
                 if result is _WORKER_DONE:
-                    workers[crawl] -= 1
+                    dispatch.workers[crawl] -= 1
             # Keep the fetch workers going before storing (a finished one is replaced).
-            fill()
+            dispatch.fill()
             batch.open()
             for crawl, entry, result in results:
                 if result is _WORKER_DONE:
                     continue
                 if isinstance(result, _Crash):
                     raise result.exc
-                held[crawl] -= 1
+                dispatch.held[crawl] -= 1
                 if isinstance(result, Prepared):
-                    self._sample(result, live)
+                    self._sample(result, dispatch.live)
                 crawl.complete(entry, result)
                 batch.added()
+
+    def _next_results(self, timeout: float | None) -> list[tuple]:
+        """The results that came back: at least one, unless TIMEOUT passed first."""
+        try:
+            results = [self._results.get(timeout=timeout)]
+        except queue.Empty:
+            return []
+        while True:
+            try:
+                results.append(self._results.get_nowait())
+            except queue.Empty:
+                return results
 
     def _work(self, crawl: SiteCrawl, queued: deque, entry: dict, validators: dict) -> None:
         """A fetch worker: ENTRY, then the site's entries queued meanwhile, until none is left."""
@@ -458,6 +429,54 @@ class CrawlScheduler:
             log.info("parsing took %.0f%% of the crawl's time, %d pages may follow: %d parse worker process(es)",
                      100 * share, left, workers)
             self.parsers = ParsePool(workers, self._parsed, backlog=2 * self.concurrency)
+
+
+class _Dispatch:
+    """Which site's entries go to the fetch workers next: each site with work held to an equal
+    share of them, taking turns, with one entry per worker queued ahead."""
+
+    def __init__(self, scheduler: CrawlScheduler, pool: ThreadPoolExecutor, batch: Batch):
+        self.scheduler = scheduler
+        self.pool = pool
+        self.batch = batch
+        self.ahead: dict[SiteCrawl, deque] = {crawl: deque() for crawl in scheduler.crawls}  # (entry, validators)
+        self.workers: Counter = Counter()  # fetch workers serving each site, held to its share
+        self.held: Counter = Counter()  # entries per site handed out and not stored yet: they may bring more work
+        self.live = list(scheduler.crawls)
+        self.turn = 0
+
+    def idle(self) -> bool:
+        return not sum(self.workers.values()) and not sum(self.held.values())
+
+    def take(self, crawl: SiteCrawl) -> tuple[dict, dict] | None:
+        self.batch.open()  # resuming a killed run's pages writes too
+        entry = crawl.next_job()
+        if entry is None:
+            return None
+        self.held[crawl] += 1
+        return entry, crawl.validators_for(entry)
+
+    def fill(self) -> None:
+        if not self.live:
+            return
+        concurrency = self.scheduler.concurrency
+        share = -(-concurrency // len(self.live))
+        self.turn = (self.turn + 1) % len(self.live)
+        for crawl in self.live[self.turn:] + self.live[:self.turn]:
+            queued = self.ahead[crawl]
+            while self.workers[crawl] < share and sum(self.workers.values()) < concurrency:
+                job = queued.popleft() if queued else self.take(crawl)
+                if job is None:
+                    break
+                self.workers[crawl] += 1
+                self.pool.submit(self.scheduler._work, crawl, queued, *job)
+            while len(queued) < self.workers[crawl]:
+                job = self.take(crawl)
+                if job is None:
+                    break
+                queued.append(job)
+            if not self.held[crawl]:
+                self.live.remove(crawl)  # nothing queued, nothing in flight to discover more
 
 
 def crawl(store: Store, config: Config, sites: Iterable[str], fetcher: Fetcher, max_pages: int | None = None,

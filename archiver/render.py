@@ -1,0 +1,61 @@
+"""Plain-text views of stored records for the terminal (`archiver show`)."""
+
+from __future__ import annotations
+
+
+def article_text(article: dict) -> str:
+    """One article as `archiver show` prints it: header, text, then what hangs off it."""
+    sections = [_header(article), ["", article["text"] or "(no text)", ""], _related(article["related"]),
+                _comments(article["comments"]), _captures(article["captures"]), _copies(article["copies"])]
+    return "\n".join(line for section in sections for line in section)
+
+
+def _header(article: dict) -> list[str]:
+    lines = [
+        f"#{article['id']}  {article['title']}",
+        f"site: {article['site']}   published: {article['published'] or 'unknown'}   section: {article['section'] or '-'}",
+        f"url: {article['canonical_url']}",
+        f"authors: {', '.join(article['authors']) or '-'}",
+    ]
+    lines += [f"{key}: {value}" for key, value in sorted(article["extra"].items())]
+    if article["tags"]:
+        lines.append("tags: " + ", ".join(f"{t['name']} ({t['kind']})" if t["kind"] else t["name"] for t in article["tags"]))
+    if article["warnings"]:
+        lines.append("warnings: " + "; ".join(article["warnings"]))
+    return lines
+
+
+def _related(items: list[dict]) -> list[str]:
+    if not items:
+        return []
+    lines = [f"related ({len(items)}):"]
+    for item in items:
+        archived = f" → article {item['article_id']}" if item["article_id"] else ""
+        lines.append(f"  {item['position']:>2}. [{item['kind']}] {item['title']}  {item['url']}{archived}")
+    return lines
+
+
+def _comments(comments: list[dict]) -> list[str]:
+    if not comments:
+        return []
+    lines = [f"comments ({len(comments)}):"]
+    for c in comments:
+        reply = f" (reply to {c['reply_to']})" if c["reply_to"] else ""
+        lines.append(f"  {c['position']}. {c['author'] or 'anonymous'}{reply}: {c['text']}")
+    return lines
+
+
+def _captures(captures: list[dict]) -> list[str]:
+    return [f"captures ({len(captures)}):"] + [
+        f"  {c['fetched_at']}  HTTP {c['status']}  {c['url']}  sha256 {(c['sha256'] or '-')[:12]}" for c in captures
+    ]
+
+
+def _copies(copies: list[dict]) -> list[str]:
+    if not copies:
+        return []
+    lines = [f"copies ({len(copies)}):"]
+    for c in copies:
+        how = f"  ({c['duplicate_kind']} copy, similarity {c['similarity']:.2f})" if c.get("duplicate_kind") else "  (first seen)"
+        lines.append(f"  #{c['id']} {c['site']} first seen {c['first_seen']}  {c['url']}{how}")
+    return lines
