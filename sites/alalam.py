@@ -1,8 +1,9 @@
 """Alalam English (en.alalam.ir), the 2013–2017 site that leaked its related list.
 
-The page is read as a text stream (sites/alalam_text.py): title, Tehran date line, body
-paragraphs up to a signature, and the PHP var_dump of the related list, whose item dates come
-from the .NET tick count in the picture name (`alalam_<ticks>_25f_4x3`).
+No 2016 HTML is preserved, so no selector is trusted for the body: the page is read as a text
+stream (sites/alalam_text.py) for the title, the Tehran date line, the paragraphs up to a
+signature and the PHP var_dump of the related list. A related item's date is the .NET tick
+count in its picture name (`alalam_<ticks>_25f_4x3`).
 """
 
 from __future__ import annotations
@@ -10,14 +11,13 @@ from __future__ import annotations
 import re
 
 from . import register
-from .alalam_text import find_var_dump, is_date_line, read_story, ticks_to_utc
-from .base import (
-    H, Adapter, Image, PageContext, PageLinks, ParseError, ParsedArticle, Parser, RelatedItem, dedupe, to_utc_iso,
-)
+from .alalam_text import Story, VarDump, find_var_dump, is_date_line, read_story, ticks_to_utc
+from .base import H, Adapter, Link, Meta, PageContext, PageLinks, PageTitle, ParseError, Parser, RelatedItem, dedupe, to_utc_iso
+from .fields import body_lines, strip_pattern, value
 from archiver.urls import host_of, same_site
 
-TICKS = re.compile(r"alalam_(?P<ticks>\d{15,19})_")
 IMAGE_BASE = "https://media.alalam.ir/news/image/855x495/"  # + pic "/YYYY/MM/DD/..." (the real "//")
+TICKS = re.compile(r"alalam_(?P<ticks>\d{15,19})_")
 _SITE = r"(?:al-?alam(?:\s+(?:news|network|english|tv|channel))*)"
 SITE_NAME = re.compile(rf"\s*[-|–—:»]\s*{_SITE}\s*$|^\s*{_SITE}\s*[-|–—:»]\s*|^\s*{_SITE}\s*$", re.IGNORECASE)
 
@@ -26,25 +26,26 @@ class V1(Parser):
     """2013–2017: FNA-style text page with the leaked var_dump (the only era we have)."""
 
     version = "1"
-    title_metas = ("og:title", "twitter:title")
-    headline_selectors = ("h1",)
-    image_metas = ("og:image", "twitter:image")
+    not_article = "not an Alalam article URL (/news/<id>)"
+    # Every candidate counts, not only the first: the one the page also prints is the headline.
+    title = (Meta("og:title"), Meta("twitter:title"), PageTitle(), "h1")
+    title_suffix = SITE_NAME
     # Not text, whatever the template: player fallbacks ("Your browser does not support ...").
-    drop_selectors = ("video", "audio", "object", "embed", "canvas")
+    clutter = ("video", "audio", "object", "embed", "canvas")
+    image_fallback = (Meta("og:image", "twitter:image"), Link("image_src"))
 
-    def parse(self, ctx: PageContext) -> ParsedArticle:
-        adapter = ctx.adapter
-        key = adapter.article_key(ctx.url) or adapter.article_key(H.link_href(ctx.tree, "canonical") or "")
-        key = key or adapter.article_key(H.meta(ctx.tree, "og:url") or "")
-        if not key:
-            raise ParseError(ctx.url, "not an Alalam article URL (/news/<id>)")
-        for node in ctx.tree.css(", ".join(self.drop_selectors)):
-            node.decompose()
-        lines = H.text_lines(ctx.tree.body)
+    def read_lines(self, ctx: PageContext) -> list[str]:
+        lines = body_lines(ctx.tree.body, self.clutter)
         if not lines:
             raise ParseError(ctx.url, "empty page: no text at all")
-        dump = find_var_dump(lines, ctx.encoding)
-        story = read_story(lines, self._titles(ctx), dump)
+        return lines
+
+    def read_dump(self, ctx: PageContext) -> VarDump | None:
+        return find_var_dump(ctx.field("lines"), ctx.encoding)
+
+    def read_story(self, ctx: PageContext) -> Story:
+        titles = [strip_pattern(value(ctx.tree, source), self.title_suffix) for source in self.title]
+        story = read_story(ctx.field("lines"), [t for t in titles if t and not is_date_line(t)], ctx.field("dump"))
         if not story.dated and not story.paragraphs:
             raise ParseError(ctx.url, "no article: neither a date line nor body text")
         ctx.warnings.extend(story.warnings)
@@ -52,35 +53,30 @@ class V1(Parser):
             ctx.warn("no body text (a video item?)")
         if story.title is None:
             ctx.warn("no title found")
-        extra = {name: value for name, value in (("signature", story.signature), ("label", story.label)) if value}
-        related: list[RelatedItem] = []
-        if dump is not None:
-            related = dedupe((self._related(adapter, item) for item in dump.items), key=lambda r: r.key)
-            ctx.warnings.extend(dump.warnings)
-        image_url = H.meta(ctx.tree, *self.image_metas) or H.link_href(ctx.tree, "image_src")
-        return ParsedArticle(
-            url=ctx.url,
-            canonical_url=adapter.article_url(key),
-            key=key,
-            title=story.title,
-            text="\n\n".join(story.paragraphs),
-            published=to_utc_iso(story.published),
-            image=Image(url=ctx.absolute(image_url)) if image_url else None,
-            extra=extra,
-            related=tuple(related),
-            warnings=tuple(ctx.warnings),
-            parser=f"{adapter.name}/{self.version}",
-        )
+        return story
 
-    def _titles(self, ctx: PageContext) -> list[str]:
-        """Title candidates, best first, without the site name; none of them a date line."""
-        tree = ctx.tree
-        page_title = tree.css_first("head title") or tree.css_first("title")
-        candidates = [H.meta(tree, name) for name in self.title_metas]
-        candidates.append(H.clean_space(page_title.text()) if page_title is not None else None)
-        candidates.append(H.first_text(tree, self.headline_selectors))
-        cleaned = (SITE_NAME.sub("", H.clean_space(c)) for c in candidates if c)
-        return [c for c in cleaned if c and not is_date_line(c)]
+    def read_title(self, ctx: PageContext) -> str | None:
+        return ctx.field("story").title
+
+    def read_body(self, ctx: PageContext) -> list[str]:
+        return list(ctx.field("story").paragraphs)
+
+    def read_dates(self, ctx: PageContext) -> tuple[str | None, None]:
+        return to_utc_iso(ctx.field("story").published), None
+
+    def read_extra(self, ctx: PageContext) -> dict[str, str]:
+        story = ctx.field("story")
+        return {name: found for name, found in (("signature", story.signature), ("label", story.label)) if found}
+
+    def read_related(self, ctx: PageContext) -> list[RelatedItem]:
+        dump = ctx.field("dump")
+        if dump is None:
+            return []
+        ctx.warnings.extend(dump.warnings)
+        return dedupe((self._related(ctx.adapter, item) for item in dump.items), key=lambda r: r.key)
+
+    def check(self, ctx: PageContext) -> None:
+        """A dated page without title or text is still kept: read_story has decided."""
 
     @staticmethod
     def _related(adapter: Adapter, item: dict) -> RelatedItem:
@@ -99,10 +95,10 @@ class V1(Parser):
 @register
 class Alalam(Adapter):
     name = "alalam"
+    origin = "https://en.alalam.ir"
     domains = ("alalam.ir",)
     english_hosts = ("en.alalam.ir",)  # www.alalam.ir is the Arabic edition: other ids
     article_pattern = re.compile(r"^/news/(?P<id>\d+)(?=[/?#]|$)")
-    start_paths = ("/",)
     parsers = (V1,)
 
     def article_url(self, key: str) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from .base import to_utc_iso
+from .fields import to_utc_iso
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
