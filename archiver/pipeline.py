@@ -376,7 +376,7 @@ class CrawlScheduler:
             except queue.Empty:
                 return results
 
-    def _work(self, crawl: SiteCrawl, queued: deque, entry: dict, validators: dict) -> None:
+    def fetch_worker(self, crawl: SiteCrawl, queued: deque, entry: dict, validators: dict) -> None:
         """A fetch worker: ENTRY, then the site's entries queued meanwhile, until none is left."""
         try:
             while True:
@@ -469,7 +469,7 @@ class _Dispatch:
                 if job is None:
                     break
                 self.workers[crawl] += 1
-                self.pool.submit(self.scheduler._work, crawl, queued, *job)
+                self.pool.submit(self.scheduler.fetch_worker, crawl, queued, *job)
             while len(queued) < self.workers[crawl]:
                 job = self.take(crawl)
                 if job is None:
