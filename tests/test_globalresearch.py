@@ -54,8 +54,9 @@ def recorded(url: str) -> FetchedPage:
 
 
 def golden(name: str) -> FetchedPage:
-    spec = json.loads((GOLDEN / "globalresearch" / f"{name}.json").read_text(encoding="utf-8"))
-    body = (GOLDEN / "globalresearch" / f"{name}.html").read_bytes()
+    (spec_path,) = (GOLDEN / "globalresearch").glob(f"v*/{name}.json")
+    spec = json.loads(spec_path.read_text(encoding="utf-8"))
+    body = spec_path.with_suffix(".html").read_bytes()
     return page(spec["url"], body, spec["headers"]["date"])
 
 
