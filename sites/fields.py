@@ -190,8 +190,7 @@ def title(tree, chain: Iterable[Source], suffix: re.Pattern | None = None) -> st
 
 def body_lines(node, clutter: Iterable[str] = (), boilerplate: Iterable[re.Pattern] = (),
                footer: Iterable[re.Pattern] = ()) -> list[str]:
-    """The text lines of a copy of NODE with CLUTTER removed; BOILERPLATE lines dropped; the
-    first FOOTER line after some text ends it (one before any text is page furniture)."""
+    """The text lines of a copy of NODE with CLUTTER removed, through `clean_lines`."""
     if node is None:
         return []
     copy = H.parse_html(node.html or "")
@@ -199,15 +198,22 @@ def body_lines(node, clutter: Iterable[str] = (), boilerplate: Iterable[re.Patte
     if clutter:
         for junk in copy.css(clutter):
             junk.decompose()
-    lines: list[str] = []
-    for line in H.text_lines(copy.body):
+    return clean_lines(H.text_lines(copy.body), boilerplate, footer)
+
+
+def clean_lines(lines: Iterable[str], boilerplate: Iterable[re.Pattern] = (), footer: Iterable[re.Pattern] = ()) -> list[str]:
+    """LINES without BOILERPLATE lines, up to the first FOOTER line after some text (a footer
+    line before any text is page furniture above the article, and is skipped)."""
+    boilerplate, footer = tuple(boilerplate), tuple(footer)
+    kept: list[str] = []
+    for line in lines:
         if any(p.search(line) for p in footer):
-            if lines:
+            if kept:
                 break
             continue
         if not any(p.search(line) for p in boilerplate):
-            lines.append(line)
-    return lines
+            kept.append(line)
+    return kept
 
 
 # -- dates -----------------------------------------------------------------------------------
