@@ -1,7 +1,7 @@
 """Sputnik adapter: identity, the date traps, text cleaning, related, tags, comments, discovery.
 
 Pages come from cassettes/sputnik (two real pages byte for byte, the rest built on the real
-markup by cassettes/sputnik/build_pages.py); everything runs offline.
+markup by tests/pagebuilder.py); everything runs offline.
 """
 
 from __future__ import annotations
@@ -360,3 +360,54 @@ def test_comments_in_markup_other_than_the_ria_widget():
         (4, "armor", "agree fully", 3),
     ]
     assert "soft and sweet" not in article.text and len(article.text.split("\n\n")) == 4
+
+
+def feed_links(body: str, content_type="application/rss+xml; charset=utf-8", base=ORIGIN):
+    adapter = Sputnik(base)
+    url = base + "/export/rss2/archive/index.xml"
+    page = FetchedPage(url=url, final_url=url, status=200, headers={"content-type": content_type},
+                       body=body.encode(), fetched_at="2026-11-01T00:00:00+00:00")
+    return adapter.links(context_for(page, adapter))
+
+
+def test_rss_item_with_a_cdata_link():
+    links = feed_links(
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Sputnik</title>'
+        "<item><title><![CDATA[Countdown to Victory]]></title>"
+        f"<link><![CDATA[{ORIGIN}{SAMPLE}?utm_source=rss]]></link>"
+        "<guid isPermaLink=\"false\"><![CDATA[1051041215]]></guid>"
+        "<pubDate>Sat, 25 Feb 2017 22:10:00 +0000</pubDate></item></channel></rss>"
+    )
+    assert links.articles == (ORIGIN + SAMPLE,)
+    assert links.listings == (ORIGIN + "/archive/20170226/",)  # 01:10 on the 26th in Moscow
+
+
+def test_atom_feed_entries_and_the_days_they_cover():
+    links = feed_links(
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Sputnik</title>'
+        f'<id>{ORIGIN}/</id><updated>2017-02-25T13:31:05Z</updated>'
+        f'<entry><title>Countdown</title><link rel="alternate" href="{ORIGIN}{SAMPLE}"/>'
+        f"<id>{ORIGIN}{SAMPLE}</id><updated>2017-02-25T13:08:21Z</updated></entry>"
+        f'<entry><title>Sappers</title><link href="{ORIGIN}{SAPPERS}"/><id>urn:uuid:1050921845</id>'
+        "<published>2017-02-21T09:00:00Z</published><updated>2017-02-21T09:00:00Z</updated></entry></feed>",
+        content_type="application/atom+xml",
+    )
+    assert links.articles == (ORIGIN + SAMPLE, ORIGIN + SAPPERS)
+    assert links.listings == (ORIGIN + "/archive/20170225/", ORIGIN + "/archive/20170221/")
+
+
+def test_sitemap_and_sitemap_index():
+    base = "http://127.0.0.1:8765"
+    urlset = feed_links(
+        '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>{ORIGIN}{SAMPLE}</loc></url><url><loc> {ORIGIN}{OLD_2014} </loc></url>"
+        "<url><loc>https://example.com/elsewhere/</loc></url></urlset>",
+        content_type="application/xml", base=base,
+    )
+    assert urlset.articles == (base + SAMPLE, base + OLD_2014) and urlset.listings == ()
+    index = feed_links(
+        '<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{ORIGIN}/sitemap_article.xml?date_start=20170225</loc></sitemap></sitemapindex>",
+        content_type="text/xml", base=base,
+    )
+    assert index.articles == () and index.listings == (base + "/sitemap_article.xml?date_start=20170225",)
