@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +39,10 @@ sys.path.insert(0, str(ROOT))
 
 from archiver.config import DedupConfig  # noqa: E402
 from archiver.models import ParsedArticle  # noqa: E402
-from archiver.neardup import jaccard, shingles  # noqa: E402
+from archiver.dedup import text_hash  # noqa: E402
+from archiver.dedup.clusters import Clusterer  # noqa: E402
+from archiver.dedup.index import MemoryIndex  # noqa: E402
+from archiver.dedup.sketch import Params, jaccard, prepare, shingles  # noqa: E402
 from archiver.store import Store  # noqa: E402
 
 SAMPLES = ROOT / "tests" / "fixtures" / "dedup"
@@ -92,16 +96,17 @@ def realistic_texts() -> dict[str, str]:
     """Distinct stories: the samples' article text, and golden texts one per (site, key)."""
     texts = {p.stem: p.read_text(encoding="utf-8").strip() for p in sorted(SAMPLES.glob("*.txt"))}
     seen_keys: set[tuple[str, str]] = set()
-    for path in sorted(GOLDEN.glob("*/*.json")):
+    for path in sorted(GOLDEN.glob("**/*.json")):  # golden/SITE/*.json, or golden/SITE/VERSION/*.json
+        site = path.relative_to(GOLDEN).parts[0]
         expected = json.loads(path.read_text(encoding="utf-8")).get("expected") or {}
-        text, key = expected.get("text") or "", (path.parent.name, expected.get("key"))
+        text, key = expected.get("text") or "", (site, expected.get("key"))
         if len(text.split()) < 80 or key in seen_keys:
             continue
         seen_keys.add(key)
         # A golden text may be a sample's story parsed from HTML: keep one copy of each story.
         if any(jaccard(shingles(text, 5), shingles(t, 5)) > 0.3 for t in texts.values()):
             continue
-        texts[f"{path.parent.name}/{path.stem}"] = text
+        texts[f"{site}/{path.stem}"] = text
     return texts
 
 
@@ -240,94 +245,99 @@ def stamp(i: int) -> str:
 
 
 class TimedStore:
-    """A store whose clustering step (Store._cluster, inside save_article) is timed per save,
-    with the exact checks it makes counted."""
+    """A store whose dedup step is timed per save: the text's sketch (worked out here and handed
+    to save_article, as the crawl's fetch threads do) and the clustering inside the save, from
+    the store's Clusterer's own running totals, with the exact checks it makes."""
 
     def __init__(self, path: Path):
         self.store = Store(path)
-        self.spent = 0.0
-        cluster = self.store._cluster
 
-        def timed_cluster(*args, **kwargs):
-            start = time.perf_counter()
-            try:
-                return cluster(*args, **kwargs)
-            finally:
-                self.spent += time.perf_counter() - start
-
-        self.store._cluster = timed_cluster
-
-    def probe(self, key: int, text: str, moment: str) -> tuple[float, float, bool]:
-        """(dedup seconds, whole save seconds, joined a cluster) for one new article."""
-        self.spent = 0.0
+    def probe(self, key: int, text: str, moment: str) -> tuple[float, float, bool, int]:
+        """(dedup seconds, whole save seconds, joined a cluster, exact checks) for one new article."""
+        stats = self.store.clusters.stats
+        spent, checks = stats.seconds, stats.checks
         start = time.perf_counter()
-        saved = self.store.save_article("probe", article(key, text, "probe"), None, moment, None)
-        return self.spent, time.perf_counter() - start, saved.duplicate_of is not None
+        sketched = prepare(text, self.store.dedup_params())
+        sketching = time.perf_counter() - start
+        saved = self.store.save_article("probe", article(key, text, "probe"), None, moment, None, prepared=sketched)
+        dedup = sketching + stats.seconds - spent
+        return dedup, time.perf_counter() - start, saved.duplicate_of is not None, stats.checks - checks
+
+
+@dataclass
+class Probes:
+    """Per-probe figures of one archive size: (dedup seconds, whole save seconds) for the grown
+    archive and for the 1k baseline, copies found and exact checks made."""
+
+    times: dict[str, list[tuple[float, float]]] = field(default_factory=lambda: {"grown": [], "base": []})
+    found: Counter = field(default_factory=Counter)
+    checks: Counter = field(default_factory=Counter)
+
+    def stat(self, which: str) -> tuple[float, float, float]:
+        """(mean dedup, median dedup, mean save) in seconds."""
+        t = self.times[which]
+        return statistics.mean(d for d, _ in t), statistics.median(d for d, _ in t), statistics.mean(s for _, s in t)
+
+
+def probe_both(grown: TimedStore, baseline: TimedStore, corpus: Corpus, originals: list[str], rng: random.Random,
+               probes: int, first_key: int, moment: str) -> Probes:
+    """Probes alternate between the grown archive and the baseline; every other pair is a
+    syndicated copy of one of `originals` (stories both archives hold)."""
+    result = Probes()
+    for i in range(probes * 2):
+        which, target = ("grown", grown) if i % 2 == 0 else ("base", baseline)
+        copy = (i // 2) % 2 == 1
+        text = syndicate(rng.choice(originals), rng) if copy else corpus.story()
+        dedup, save, joined, checked = target.probe(first_key + i, text, moment)
+        result.checks[which] += checked
+        result.times[which].append((dedup, save))
+        result.found[which] += copy and joined
+    return result
+
+
+def report_size(size: int, base_size: int, probes: int, result: Probes, bucket: float) -> tuple[float, float, float]:
+    """Print one size's line; the grown/baseline ratios (dedup mean, dedup median, save mean)."""
+    grown, base = result.stat("grown"), result.stat("base")
+    ratios = (grown[0] / base[0], grown[1] / base[1], grown[2] / base[2])
+    (gm, gmed, gs), (bm, bmed, bs) = ([v * 1000 for v in stat] for stat in (grown, base))
+    print(f"{size:>8} articles: dedup {gm:5.2f} ms/article (median {gmed:4.2f}), whole save {gs:5.2f} ms; "
+          f"{base_size} baseline meanwhile: dedup {bm:5.2f} (median {bmed:4.2f}), save {bs:5.2f}; "
+          f"ratio dedup {ratios[0]:.2f} (median {ratios[1]:.2f}), save {ratios[2]:.2f}")
+    print(f"{'':>18}copies found {result.found['grown']}/{probes // 2}, exact checks {result.checks['grown'] / probes:.2f}/article "
+          f"(baseline {result.checks['base'] / probes:.2f}), mean LSH bucket {bucket:.3f}")
+    return ratios
 
 
 def scaling(sizes: list[int], rng: random.Random, probes: int = 600) -> None:
-    """Probes into the grown archive alternate with probes into a fresh copy of the 1k
+    """Probes into the grown archive alternate with probes into a fresh copy of the first-size
     archive, so the baseline is measured in the same seconds, under the same load."""
-    import archiver.store as store_module
-
     print(f"\n== 2. scaling: per-article cost of dedup (clustering step) and of the whole save, {probes} probes per size")
     print("   probes: half new stories, half syndicated copies of archived ones, into the archive grown through")
-    print("   Store.save_article, each alternating with a like probe into a fresh copy of the 1k archive (baseline)")
+    print(f"   Store.save_article, each alternating with a like probe into a fresh copy of the {sizes[0]} archive (baseline)")
     corpus = Corpus(rng)
-    checks = Counter()
-    jaccard_ = store_module.neardup.fingerprint_jaccard
-
-    def counted_jaccard(a, b):
-        checks[current[0]] += 1
-        return jaccard_(a, b)
-
-    current = [""]
-    store_module.neardup.fingerprint_jaccard = counted_jaccard
     ratios = {}
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            grown = TimedStore(Path(tmp) / "bench.db")
-            archived: list[str] = []
-            count = 0
-            for size in sizes:
-                while count < size:
-                    text = corpus.story()
-                    grown.store.save_article("synthetic", article(count, text), None, stamp(count), None)
-                    if len(archived) < 5000:
-                        archived.append(text)
-                    count += 1
-                if size == sizes[0]:
-                    grown.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                    shutil.copy(Path(tmp) / "bench.db", Path(tmp) / "base.db")
-                shutil.copy(Path(tmp) / "base.db", Path(tmp) / "baseline.db")
-                baseline = TimedStore(Path(tmp) / "baseline.db")
-                times: dict[str, list[tuple[float, float]]] = {"grown": [], "base": []}
-                found = Counter()
-                checks.clear()
-                for i in range(probes * 2):
-                    which, target = ("grown", grown) if i % 2 == 0 else ("base", baseline)
-                    copy = (i // 2) % 2 == 1
-                    # Copies are of the first 1,000 stories, which both archives hold.
-                    text = syndicate(rng.choice(archived[:sizes[0]]), rng) if copy else corpus.story()
-                    current[0] = which
-                    dedup, save, joined = target.probe(20_000_000 + size * 10 + i, text, stamp(count))
-                    times[which].append((dedup, save))
-                    found[which] += copy and joined
-                baseline.store.close()
-                (Path(tmp) / "baseline.db").unlink()
-                stat = {which: (statistics.mean(d for d, _ in t), statistics.median(d for d, _ in t), statistics.mean(s for _, s in t))
-                        for which, t in times.items()}
-                ratios[size] = (stat["grown"][0] / stat["base"][0], stat["grown"][1] / stat["base"][1], stat["grown"][2] / stat["base"][2])
-                bucket = grown.store.db.execute("SELECT avg(n) FROM (SELECT count(*) AS n FROM dedup_bands GROUP BY band, key)").fetchone()[0]
-                (gm, gmed, gs), (bm, bmed, bs) = ([v * 1000 for v in stat[w]] for w in ("grown", "base"))
-                print(f"{size:>8} articles: dedup {gm:5.2f} ms/article (median {gmed:4.2f}), whole save {gs:5.2f} ms; "
-                      f"1k baseline meanwhile: dedup {bm:5.2f} (median {bmed:4.2f}), save {bs:5.2f}; "
-                      f"ratio dedup {ratios[size][0]:.2f} (median {ratios[size][1]:.2f}), save {ratios[size][2]:.2f}")
-                print(f"{'':>18}copies found {found['grown']}/{probes // 2}, exact checks {checks['grown'] / probes:.2f}/article "
-                      f"(baseline {checks['base'] / probes:.2f}), mean LSH bucket {bucket:.3f}")
-            grown.store.close()
-    finally:
-        store_module.neardup.fingerprint_jaccard = jaccard_
+    with tempfile.TemporaryDirectory() as tmp:
+        grown = TimedStore(Path(tmp) / "bench.db")
+        archived: list[str] = []  # the first stories' texts, to copy
+        count = 0
+        for size in sizes:
+            while count < size:
+                text = corpus.story()
+                grown.store.save_article("synthetic", article(count, text), None, stamp(count), None)
+                if len(archived) < 5000:
+                    archived.append(text)
+                count += 1
+            if size == sizes[0]:
+                grown.store.checkpoint()
+                shutil.copy(Path(tmp) / "bench.db", Path(tmp) / "base.db")
+            shutil.copy(Path(tmp) / "base.db", Path(tmp) / "baseline.db")
+            baseline = TimedStore(Path(tmp) / "baseline.db")
+            # Copies are of the first-size archive's stories, which both archives hold.
+            result = probe_both(grown, baseline, corpus, archived[:sizes[0]], rng, probes, 20_000_000 + size * 10, stamp(size))
+            baseline.store.close()
+            (Path(tmp) / "baseline.db").unlink()
+            ratios[size] = report_size(size, sizes[0], probes, result, grown.store.dedup_index.bucket_mean())
+        grown.store.close()
     top = sizes[-1]
     print(f"ratio {top}/{sizes[0]}: dedup {ratios[top][0]:.2f} (median {ratios[top][1]:.2f}), whole save {ratios[top][2]:.2f} "
           f"(target for dedup <= 1.5)")
@@ -345,12 +355,17 @@ def quality(rng: random.Random, stories: int = 3000) -> None:
             for _ in range(rng.randint(1, 3)):
                 items.append((story, syndicate(text, rng, drop=rng.randint(0, 1))))
     rng.shuffle(items)
-    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "quality.db") as store:
-        truth: dict[int, int] = {}
-        for i, (story, text) in enumerate(items):
-            saved = store.save_article(f"site{i % 4}", article(i, text, f"site{i % 4}"), None, stamp(i), None)
-            truth[saved.article_id] = story
-        predicted = dict(store.db.execute("SELECT id, coalesce(duplicate_of, id) FROM articles").fetchall())
+    # The decisions alone, on the in-memory index: the clusters the store builds are the same
+    # (tests/test_dedup_index.py), without the SQL around them.
+    params = Params.from_config(DedupConfig())
+    index = MemoryIndex(params)
+    clusters = Clusterer(index)
+    truth: dict[int, int] = {}
+    for i, (story, text) in enumerate(items):
+        index.add_article(i + 1, stamp(i), text_hash(text))
+        clusters.place(i + 1, prepare(text, params))
+        truth[i + 1] = story
+    predicted = {article_id: root or article_id for article_id, (root, _, _) in index.clusters().items()}
 
     def pairs(labels: dict[int, int]) -> Counter:
         return Counter(labels.values())
@@ -368,9 +383,14 @@ def quality(rng: random.Random, stories: int = 3000) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="1k and 10k only")
+    parser.add_argument("--sizes", type=lambda v: [int(n) for n in v.split(",")],
+                        help="archive sizes to scale through, comma-separated (e.g. 200,1000); overrides --quick")
+    parser.add_argument("--probes", type=int, default=600, help="probes per size (default 600)")
+    parser.add_argument("--stories", type=int, default=3000, help="stories in the quality set (default 3000)")
     parser.add_argument("--seed", type=int, default=20160605)
     args = parser.parse_args()
     print(f"defaults: {DedupConfig()}")
     threshold_table(random.Random(args.seed))
-    quality(random.Random(args.seed))
-    scaling([1000, 10_000] if args.quick else [1000, 10_000, 100_000], random.Random(args.seed))
+    quality(random.Random(args.seed), args.stories)
+    sizes = args.sizes or ([1000, 10_000] if args.quick else [1000, 10_000, 100_000])
+    scaling(sizes, random.Random(args.seed), args.probes)

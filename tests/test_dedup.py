@@ -144,7 +144,7 @@ def test_signature_bands_and_cluster_are_one_transaction(store, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(store, "_replace_tags", explode)
+    monkeypatch.setattr(store.related, "replace_tags", explode)
     with pytest.raises(RuntimeError):
         store.save_article("alalam", art("alalam", "1", RAQQA), None, DAY1, None)
     for table in ("articles", "dedup_signatures", "dedup_bands"):

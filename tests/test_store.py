@@ -4,7 +4,7 @@ import zlib
 
 import pytest
 
-from archiver.errors import StoreError, UsageError
+from archiver.errors import QueryError, StoreError
 from archiver.models import FetchedPage, ParsedArticle, RelatedItem, Tag
 from archiver.store import Outcome, Store
 
@@ -85,7 +85,7 @@ def test_fts_search_and_triggers(db_path):
     assert [h["id"] for h in hits] == [saved.article_id] and "<mark>Raqqa</mark>" in hits[0]["snippet"]
     store.save_article("s", article(text="Now about Palmyra only."), None, "2026-02-01T00:00:00+00:00", None)
     assert store.search("raqqa") == [] and len(store.search("palmyra")) == 1
-    with pytest.raises(UsageError):
+    with pytest.raises(QueryError):
         store.search('"unclosed')
 
 
@@ -96,7 +96,7 @@ def test_one_transaction_per_article(db_path, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(store, "_replace_tags", explode)
+    monkeypatch.setattr(store.related, "replace_tags", explode)
     with pytest.raises(RuntimeError):
         store.save_article("s", bad, None, "2026-01-01T00:00:00+00:00", None)
     for table in ("articles", "related_items", "article_related", "article_urls"):
@@ -142,7 +142,7 @@ def test_changed_text_replaces_its_band_keys(db_path):
     long_text = " ".join(f"word{i} about the front near Raqqa" for i in range(60))
     saved = store.save_article("s", article(text=long_text), None, "2026-01-01T00:00:00+00:00", None)
     before = set(store.db.execute("SELECT band, key FROM dedup_bands WHERE article_id = ?", [saved.article_id]).fetchall())
-    bands, _ = store._index_params().bands
+    bands, _ = store.dedup_params().bands
     assert len(before) == bands
     store.save_article("s", article(text=long_text.replace("Raqqa", "Palmyra")), None, "2026-01-02T00:00:00+00:00", None)
     after = set(store.db.execute("SELECT band, key FROM dedup_bands WHERE article_id = ?", [saved.article_id]).fetchall())
