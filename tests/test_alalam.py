@@ -1,7 +1,7 @@
 """Alalam English adapter: identity, dates, the leaked var_dump, faults and unseen templates.
 
-The cassette pages and goldens are built by tests/fixtures/alalam/build_pages.py from the
-sample scrapes copied to tests/fixtures/alalam/samples/.
+The cassette pages and goldens are built by tests/pagebuilder.py from tests/pages/alalam/ and
+the sample scrapes copied to tests/fixtures/samples/.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from archiver.sites.base import context_for, to_utc_iso
 
 from .conftest import CASSETTES
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "alalam"
+SAMPLES = Path(__file__).resolve().parent / "fixtures" / "samples"
 REAL = "https://en.alalam.ir"
 TEST_SERVER = "http://127.0.0.1:8765"
 CASSETTE = load_cassette(CASSETTES / "alalam")
@@ -49,7 +49,7 @@ def recorded(key: str, base: str = REAL) -> FetchedPage:
 
 
 def sample(name: str) -> dict:
-    lines = [line for line in (FIXTURES / "samples" / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = [line for line in (SAMPLES / name).read_text(encoding="utf-8").splitlines() if line.strip()]
     date = next(i for i, line in enumerate(lines) if re.fullmatch(r"\w{3} \w{3} \d{1,2}, \d{4} [\d:]+", line))
     dump = next(i for i, line in enumerate(lines) if line.startswith("string("))
     items = json.loads(lines[dump][lines[dump].index('"') + 1:-1])

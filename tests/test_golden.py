@@ -144,3 +144,16 @@ def test_real_page_says_what_the_parser_says(spec_path, check, request):
         assert not [s for s in seen if " ".join(s.split()) in text], "text carries what the page shows outside the article"
         return
     assert _matches(check, seen, _seen(got, check)), f"page shows {seen!r}, parser says {_seen(got, check)!r}"
+
+
+def test_the_builder_reproduces_every_committed_synthetic_page(tmp_path):
+    """Synthetic pages change only through tests/pages/ and `python -m tests.pagebuilder`, never by hand."""
+    import shutil
+
+    from .pagebuilder import BUILDERS, ROOT, Output, build, differences
+
+    out = Output(tmp_path / "cassettes", tmp_path / "golden")
+    for site in BUILDERS:  # the real pages a build refers to are copied, never rebuilt
+        shutil.copytree(ROOT / "cassettes" / site / "bodies", out.cassettes / site / "bodies")
+    build(out)
+    assert differences(out) == []
