@@ -16,15 +16,8 @@ from typing import Iterator
 import httpx
 import respx
 
-from .errors import CassetteError, FetchError
+from .errors import CassetteError, CassetteMiss
 from .models import FetchedPage
-
-
-class CassetteMiss(FetchError):
-    """A replayed crawl asked for a URL the recording does not hold: not the site's failure."""
-
-    def __init__(self, url: str):
-        super().__init__(url, "not in the cassette")
 
 
 def _miss(request: httpx.Request):
@@ -84,8 +77,9 @@ def load_cassettes(root: Path) -> dict[str, Cassette]:
 
 @contextmanager
 def replaying(cassettes: dict[str, Cassette] | Iterator[Cassette]) -> Iterator[respx.MockRouter]:
-    """Serve the cassettes' exchanges to every httpx client; anything else raises CassetteMiss,
-    never reaches the network. Redirects and bodies come back exactly as recorded."""
+    """Serve the cassettes' exchanges to every httpx client; anything else raises CassetteMiss
+    (a FetchError whose `attempted` is False: no request reached the site) and never reaches
+    the network. Redirects and bodies come back exactly as recorded."""
     items = cassettes.values() if isinstance(cassettes, dict) else cassettes
     router = respx.mock(assert_all_called=False, assert_all_mocked=True)
     with router:

@@ -95,27 +95,39 @@ class Config:
         return self if not db else replace(self, archive=replace(self.archive, db=db))
 
 
+# What a TOML value must be for a field of each type, as said in the error. A bool is an int
+# to Python, but `true` is no answer to "how many".
+_VALUE_RULES: dict[type, tuple[tuple[type, ...], str]] = {
+    bool: ((bool,), "true or false"),
+    int: ((int,), "an integer"),
+    float: ((int, float), "a number"),
+    str: ((str,), "a string"),
+}
+_TYPE_NAMES = {t.__name__: t for t in _VALUE_RULES}
+
+
 def _coerce(section: str, key: str, value: Any, spec) -> Any:
     name = f"{section}.{key}"
-    expected = spec.type if isinstance(spec.type, type) else {"str": str, "int": int, "float": float, "bool": bool}[spec.type]
-    if expected is bool:
-        if not isinstance(value, bool):
-            raise ConfigError(f"config key {name} must be true or false, not {value!r}")
-    elif expected is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"config key {name} must be an integer, not {value!r}")
-    elif expected is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(f"config key {name} must be a number, not {value!r}")
-        value = float(value)
-    elif expected is str and not isinstance(value, str):
-        raise ConfigError(f"config key {name} must be a string, not {value!r}")
-    low, high = spec.metadata.get("min"), spec.metadata.get("max")
+    expected = spec.type if isinstance(spec.type, type) else _TYPE_NAMES[spec.type]
+    value = _typed(name, value, expected)
+    _check_range(name, value, spec.metadata.get("min"), spec.metadata.get("max"))
+    return value
+
+
+def _typed(name: str, value: Any, expected: type) -> Any:
+    if expected not in _VALUE_RULES:
+        return value
+    accepted, described = _VALUE_RULES[expected]
+    if isinstance(value, bool) != (expected is bool) or not isinstance(value, accepted):
+        raise ConfigError(f"config key {name} must be {described}, not {value!r}")
+    return float(value) if expected is float else value
+
+
+def _check_range(name: str, value: Any, low: Any, high: Any) -> None:
     if low is not None and value < low:
         raise ConfigError(f"config key {name} must be at least {low}, not {value!r}")
     if high is not None and value > high:
         raise ConfigError(f"config key {name} must be at most {high}, not {value!r}")
-    return value
 
 
 def _build(cls, section: str, table: Any, **overrides):

@@ -5,6 +5,8 @@
     ├── UsageError         a bad command-line request, e.g. malformed search syntax (exit 2)
     ├── UnknownSiteError   a site name no adapter answers to (exit 2)
     ├── FetchError         a request that failed after its retries; carries `.url`, `.reason`
+    │   ├── RetryableFetch one attempt failed in a way worth another (`Fetcher.fetch_once`)
+    │   └── CassetteMiss   a replay asked for a page its recording lacks (`.attempted` False)
     ├── ParseError         a page an adapter cannot turn into an article; carries `.url`
     ├── CassetteError      a missing or malformed cassette directory
     └── StoreError         the database cannot be opened or written
@@ -33,11 +35,32 @@ class UnknownSiteError(ArchiverError):
 
 
 class FetchError(ArchiverError):
+    # False when no request reached the site, so the failure says nothing about it: the crawl
+    # reports the reason but records no failure and leaves the page for a later run.
+    attempted = True
+
     def __init__(self, url: str, reason: str, status: int | None = None):
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
         self.status = status
+
+
+class RetryableFetch(FetchError):
+    """A failure worth another attempt; `retry_after` is the server's wish, in seconds."""
+
+    def __init__(self, url: str, reason: str, status: int | None = None, retry_after: float | None = None):
+        super().__init__(url, reason, status)
+        self.retry_after = retry_after
+
+
+class CassetteMiss(FetchError):
+    """A replayed crawl asked for a URL the recording does not hold: not the site's failure."""
+
+    attempted = False
+
+    def __init__(self, url: str):
+        super().__init__(url, "not in the cassette")
 
 
 class ParseError(ArchiverError):
@@ -58,9 +81,3 @@ class CassetteError(ArchiverError):
 
 class StoreError(ArchiverError):
     pass
-
-
-class QueryError(ArchiverError):
-    """A search the full-text index rejects (the store's word for it; the CLI exits 2)."""
-
-    exit_code = 2

@@ -18,14 +18,14 @@ import zlib
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Callable, Iterable, Iterator
-from urllib.parse import urlsplit
 
 import httpx
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
 from .config import FetchConfig
-from .errors import FetchError
+from .errors import FetchError, RetryableFetch
 from .models import FetchedPage, utc_now
+from .urls import authority_of
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 522, 524})
 # Headers that describe the transfer, not the stored bytes (which are decoded): keeping them
@@ -33,14 +33,6 @@ RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 522, 524})
 TRANSFER_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 DECODE_STEP = 256 * 1024
 MAX_BACKOFF = 60.0
-
-
-class RetryableFetch(FetchError):
-    """A failure worth another attempt; `retry_after` is the server's wish, in seconds."""
-
-    def __init__(self, url: str, reason: str, status: int | None = None, retry_after: float | None = None):
-        super().__init__(url, reason, status)
-        self.retry_after = retry_after
 
 
 def is_retryable(error: FetchError) -> bool:
@@ -65,14 +57,10 @@ def parse_retry_after(value: str | None, cap: float) -> float | None:
     return max(0.0, min(seconds, cap))
 
 
-def host_of(url: str) -> str:
-    return urlsplit(url).netloc.lower()
-
-
 class HostPacer:
     """Spaces request starts to each host by at least its delay (thread-safe).
 
-    A host's delay is the configured one unless robots.txt asked for more (Crawl-delay); a
+    Hosts are keyed by `authority_of` (host and port). A host's delay is the configured one unless robots.txt asked for more (Crawl-delay); a
     429/503 with Retry-After pushes the host's next start back for every worker, not only the
     one that got the answer."""
 
@@ -95,7 +83,7 @@ class HostPacer:
             self._next[host] = max(self._next.get(host, 0.0), time.monotonic() + seconds)
 
     def wait(self, url: str) -> None:
-        host = host_of(url)
+        host = authority_of(url)
         with self._lock:
             now = time.monotonic()
             start = max(now, self._next.get(host, now))
@@ -227,48 +215,57 @@ class Fetcher:
                    accept: Callable[[str], bool] | None = None, max_bytes: int | None = None) -> FetchedPage:
         """One paced attempt; RetryableFetch for what deserves another."""
         self.pacer.wait(url)
-        headers = {}
-        validators = validators or {}
-        if "etag" in validators:
-            headers["If-None-Match"] = validators["etag"]
-        if "last-modified" in validators:
-            headers["If-Modified-Since"] = validators["last-modified"]
+        headers = _conditional_headers(validators or {})
         fetched_at = utc_now()
         deadline = time.monotonic() + self.config.timeout
         try:
             with self.client.stream("GET", url, headers=headers) as response:
-                status = response.status_code
-                if status in RETRY_STATUSES:
-                    retry_after = parse_retry_after(response.headers.get("retry-after"), self.config.max_retry_after)
-                    if retry_after:
-                        self.pacer.defer(host_of(str(response.url)), retry_after)
-                    raise RetryableFetch(url, f"HTTP {status}", status, retry_after)
-                page_headers = {k.lower(): v for k, v in response.headers.items() if k.lower() not in TRANSFER_HEADERS}
-                content_type = page_headers.get("content-type", "").split(";")[0].strip().lower()
-                if accept is not None and status == 200 and not accept(content_type):
-                    body = b""
-                    page_headers["x-archiver-body"] = "skipped"
-                else:
-                    body = self._read_capped(url, response, deadline, max_bytes)
-                return FetchedPage(
-                    url=url,
-                    final_url=str(response.url),
-                    status=status,
-                    headers=page_headers,
-                    body=body,
-                    fetched_at=fetched_at,
-                    redirects=tuple(str(r.url) for r in response.history),
-                )
-        except httpx.TimeoutException:
-            raise RetryableFetch(url, f"timeout (no answer within {self.config.timeout:g}s)") from None
-        except httpx.RemoteProtocolError as exc:
-            raise RetryableFetch(url, f"connection broken: {exc or 'no detail'}") from None
-        except httpx.NetworkError as exc:
-            raise RetryableFetch(url, f"connection failed: {exc or type(exc).__name__}") from None
-        except httpx.TooManyRedirects:
-            raise FetchError(url, "too many redirects") from None
+                self._raise_for_retry_status(url, response)
+                return self._page(url, response, fetched_at, deadline, accept, max_bytes)
         except httpx.HTTPError as exc:
-            raise FetchError(url, f"{type(exc).__name__}: {exc}") from None
+            raise self._failure(url, exc) from None
+
+    def _raise_for_retry_status(self, url: str, response: httpx.Response) -> None:
+        """A status worth another attempt (RETRY_STATUSES) as RetryableFetch; a Retry-After
+        with it holds back every request to the host, not only this one."""
+        status = response.status_code
+        if status not in RETRY_STATUSES:
+            return
+        retry_after = parse_retry_after(response.headers.get("retry-after"), self.config.max_retry_after)
+        if retry_after:
+            self.pacer.defer(authority_of(str(response.url)), retry_after)
+        raise RetryableFetch(url, f"HTTP {status}", status, retry_after)
+
+    def _page(self, url: str, response: httpx.Response, fetched_at: datetime, deadline: float,
+              accept: Callable[[str], bool] | None, max_bytes: int | None) -> FetchedPage:
+        headers = {k.lower(): v for k, v in response.headers.items() if k.lower() not in TRANSFER_HEADERS}
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        if accept is not None and response.status_code == 200 and not accept(content_type):
+            body = b""
+            headers["x-archiver-body"] = "skipped"
+        else:
+            body = self._read_capped(url, response, deadline, max_bytes)
+        return FetchedPage(
+            url=url,
+            final_url=str(response.url),
+            status=response.status_code,
+            headers=headers,
+            body=body,
+            fetched_at=fetched_at,
+            redirects=tuple(str(r.url) for r in response.history),
+        )
+
+    def _failure(self, url: str, exc: httpx.HTTPError) -> FetchError:
+        """The FetchError an httpx error stands for: timeouts and network trouble are retryable."""
+        if isinstance(exc, httpx.TimeoutException):
+            return RetryableFetch(url, f"timeout (no answer within {self.config.timeout:g}s)")
+        if isinstance(exc, httpx.RemoteProtocolError):
+            return RetryableFetch(url, f"connection broken: {exc or 'no detail'}")
+        if isinstance(exc, httpx.NetworkError):
+            return RetryableFetch(url, f"connection failed: {exc or type(exc).__name__}")
+        if isinstance(exc, httpx.TooManyRedirects):
+            return FetchError(url, "too many redirects")
+        return FetchError(url, f"{type(exc).__name__}: {exc}")
 
     def _read_capped(self, url: str, response: httpx.Response, deadline: float, max_bytes: int | None) -> bytes:
         limit = self.config.max_body_bytes
@@ -301,6 +298,16 @@ class Fetcher:
             if time.monotonic() > deadline:
                 raise RetryableFetch(url, f"timeout (body not complete within {self.config.timeout:g}s)")
         return b"".join(chunks)
+
+
+def _conditional_headers(validators: dict[str, str]) -> dict[str, str]:
+    """Request headers that let the server answer 304 for a page we already hold."""
+    headers = {}
+    if "etag" in validators:
+        headers["If-None-Match"] = validators["etag"]
+    if "last-modified" in validators:
+        headers["If-Modified-Since"] = validators["last-modified"]
+    return headers
 
 
 def accept_types(types: Iterable[str]) -> Callable[[str], bool]:

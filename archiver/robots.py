@@ -19,8 +19,9 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
-from .errors import FetchError
-from .fetch import Fetcher, RetryableFetch
+from .errors import FetchError, RetryableFetch
+from .fetch import Fetcher
+from .urls import authority_of, origin_of
 
 log = logging.getLogger("archiver.robots")
 
@@ -58,11 +59,9 @@ class RobotsPolicy:
     def check(self, url: str) -> Verdict:
         if not self.enabled:
             return Verdict(True)
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
+        if urlsplit(url).scheme not in ("http", "https"):
             return Verdict(True)
-        origin = f"{parts.scheme}://{parts.netloc.lower()}"
-        entry = self._entry(origin)
+        entry = self._entry(origin_of(url))
         if entry.unreachable:
             return Verdict(False, f"robots.txt unreachable ({entry.unreachable})",
                            retry_in=max(1.0, entry.expires - time.monotonic()))
@@ -119,5 +118,5 @@ class RobotsPolicy:
         if delay:
             if delay > MAX_CRAWL_DELAY:
                 log.warning("%s asks for Crawl-delay %ss; using %ss", url, delay, MAX_CRAWL_DELAY)
-            self.fetcher.pacer.set_delay(urlsplit(origin).netloc, min(float(delay), MAX_CRAWL_DELAY))
+            self.fetcher.pacer.set_delay(authority_of(origin), min(float(delay), MAX_CRAWL_DELAY))
         return _Entry(rules, None, now + CACHE_SECONDS)

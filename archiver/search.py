@@ -153,30 +153,46 @@ class _Parser:
         items = 0
         while self.peek() not in (None, "OR", "close"):
             if self.peek() == "AND":
-                if not items:
-                    raise self.fail("AND needs a search term on each side")
-                self.take()
-                if self.peek() in (None, "OR", "AND", "close"):
-                    raise self.fail("AND needs a search term on each side")
+                self.take_and(first=not items)
                 continue
-            negate = self.peek() in ("NOT", "neg")
-            if negate:
-                operator = self.take()[0]
-                if self.peek() in (None, "OR", "AND", "NOT", "close"):
-                    raise self.fail("NOT needs a search term after it, e.g. 'Raqqa NOT Aleppo'" if operator == "NOT"
-                                    else "'-' needs a search term right after it, e.g. 'Raqqa -Aleppo'")
-            term = self.parse_unary()
+            negate, term = self.parse_item()
             items += 1
             if term:
                 (excluded if negate else included).append(term)
         if not items:
-            if after:
-                raise self.fail(f"{after} needs a search term on each side")
-            if self.peek() == "OR":
-                raise self.fail("OR needs a search term on each side")
-            if self.peek() == "close":
-                raise self.fail("there is nothing to search for before a ')'")
-            return None
+            return self.nothing_to_search(after)
+        return self.conjunction(included, excluded)
+
+    def take_and(self, first: bool) -> None:
+        """An explicit AND: optional between items, an error at either end."""
+        if first:
+            raise self.fail("AND needs a search term on each side")
+        self.take()
+        if self.peek() in (None, "OR", "AND", "close"):
+            raise self.fail("AND needs a search term on each side")
+
+    def parse_item(self) -> tuple[bool, str | None]:
+        """(negated, term): a term, or NOT / '-' and the term it excludes."""
+        if self.peek() not in ("NOT", "neg"):
+            return False, self.parse_unary()
+        operator = self.take()[0]
+        if self.peek() in (None, "OR", "AND", "NOT", "close"):
+            raise self.fail("NOT needs a search term after it, e.g. 'Raqqa NOT Aleppo'" if operator == "NOT"
+                            else "'-' needs a search term right after it, e.g. 'Raqqa -Aleppo'")
+        return True, self.parse_unary()
+
+    def nothing_to_search(self, after: str | None) -> None:
+        """An AND group without a single item: an error where an operator or ')' wants one,
+        else an empty query (None)."""
+        if after:
+            raise self.fail(f"{after} needs a search term on each side")
+        if self.peek() == "OR":
+            raise self.fail("OR needs a search term on each side")
+        if self.peek() == "close":
+            raise self.fail("there is nothing to search for before a ')'")
+        return None
+
+    def conjunction(self, included: list[str], excluded: list[str]) -> str | None:
         if excluded and not included:
             raise self.fail("NOT (or '-') only excludes: add a word to search for, e.g. 'Raqqa NOT Aleppo'")
         if not included:

@@ -42,11 +42,20 @@ def absolute(base: str, href: str | None) -> str | None:
     return joined
 
 
+# Three views of where a URL points, e.g. for https://Example.org:8443/a:
 def host_of(url: str) -> str:
+    """The host name alone, lower case, no port: 'example.org'. Which site a link belongs to."""
     return (urlsplit(url).hostname or "").lower()
 
 
+def authority_of(url: str) -> str:
+    """Host and port as written, lower case: 'example.org:8443'. One server to be polite to:
+    two servers on one host answer on different ports."""
+    return urlsplit(url).netloc.lower()
+
+
 def origin_of(url: str) -> str:
+    """Scheme, host and port, lower case: 'https://example.org:8443'. Where robots.txt lives."""
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}".lower()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
 from click.testing import CliRunner
 
 from archiver.cli import cli
@@ -54,3 +55,19 @@ def test_redirects_are_recorded_hop_by_hop(tmp_path):
     with replaying({"alalam": cassette}), Fetcher(FetchConfig(per_host_delay=0)) as fetcher:
         again = fetcher.fetch("https://en.alalam.ir/news/1825441/old-slug")
     assert again.final_url == page.final_url and again.body == page.body and again.redirects == page.redirects
+
+
+def test_a_replay_miss_is_an_ordinary_fetch_error_that_no_request_made():
+    """The crawl can tell a page the recording lacks from a site's failure without knowing
+    about replay: a FetchError whose `attempted` is False, with the reason for the summary."""
+    from archiver.cassettes import Cassette, replaying
+    from archiver.config import FetchConfig
+    from archiver.errors import FetchError
+    from archiver.fetch import Fetcher
+
+    with replaying({"alalam": Cassette("alalam", "https://en.alalam.ir", ())}), \
+            Fetcher(FetchConfig(per_host_delay=0, max_retries=3)) as fetcher, pytest.raises(FetchError) as info:
+        fetcher.fetch("https://en.alalam.ir/news/1")
+    miss = info.value
+    assert (miss.url, miss.reason, miss.status, miss.attempted) == ("https://en.alalam.ir/news/1", "not in the cassette", None, False)
+    assert FetchError("https://en.alalam.ir/news/1", "HTTP 404", 404).attempted

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from hypothesis import given, strategies as st
 
-from archiver.urls import normalize_url
+from archiver.urls import authority_of, host_of, normalize_url, origin_of, same_site
 
 segment = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=1, max_size=12)
 paths = st.lists(segment, min_size=0, max_size=4).map(lambda parts: "/" + "/".join(parts))
@@ -30,3 +30,10 @@ def test_fragment_and_tracking_never_matter(path, query, noise, fragment):
 def test_examples():
     assert normalize_url("HTTP://Example.org:80/a/./b/../c?b=2&a=1#x") == "http://example.org/a/c?a=1&b=2"
     assert normalize_url("https://example.org/p?q=1&utm_source=x") == "https://example.org/p?q=1"
+
+
+def test_host_authority_and_origin():
+    url = "https://Example.ORG:8443/a?b=1"
+    assert (host_of(url), authority_of(url), origin_of(url)) == ("example.org", "example.org:8443", "https://example.org:8443")
+    assert (host_of("http://example.org/"), authority_of("http://example.org/")) == ("example.org", "example.org")
+    assert same_site("https://www.example.org/a", "https://example.org") and not same_site("https://example.org:8443/", "https://example.org")
