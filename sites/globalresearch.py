@@ -20,17 +20,17 @@ article text wherever they sit, inside the body element or after it.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from archiver.urls import normalize_url
 
+from . import fields as F
 from . import register
-from .base import (
-    Adapter, H, Image, PageContext, ParseError, ParsedArticle, Parser, RelatedItem, Tag,
-    dedupe, join_paragraphs, parse_iso, to_utc_iso,
-)
+from .base import LD, Adapter, Attr, H, Image, Meta, PageContext, PageTitle, ParseError, Parser, RelatedItem, to_utc_iso
+from .discovery import Feed, PaginatedListing
 
 MONTREAL = ZoneInfo("America/Toronto")  # the Centre's own zone, for "is this the same day"
 TITLE_SUFFIX = re.compile(r"\s*[|\u2013-]\s*Global Research(?: - Centre for Research on Globalization)?\s*$")
@@ -46,10 +46,11 @@ CREDIT_LINE = re.compile(r"^(?P<role>Voiceover|Voice-over|Narration|Video|Produc
 TAG_LABELS = {"Region": "region", "Theme": "theme", "In-depth Report": "report"}
 TAG_LINE = re.compile(r"^(?P<label>Region|Theme|In-depth Report)s?\s*:")
 RELATED_HEADING = re.compile(r"^Related(?: Articles| Posts| Stories)?:?$", re.I)
+AUTHOR_LINK = "a[href*='/author/']"
 
 # Lines that end the article: everything from the first of them on is page furniture.
 FOOTER = tuple(re.compile(p, re.I) for p in (
-    r"^If you(?:'re| are) able,? and if you like our content",
+    r"^If you(?:['’]re| are) able,? and if you like our content",
     r"^(?:Please )?support (?:the project|our work)\b.*(?:PayPal|patreon|donate)",
     r"^The original source of this article is\b",
     r"^Copyright\s*(?:©|\(c\)|&copy;)",
@@ -66,7 +67,7 @@ FOOTER = tuple(re.compile(p, re.I) for p in (
 # Lines that are never article text wherever they sit (prompts at the top, credits).
 NOISE = tuple(re.compile(p, re.I) for p in (
     r"^All Global Research articles can be read in \d+ languages",
-    r"^To receive Global Research'?s? Daily Newsletter",
+    r"^To receive Global Research['’]?s? Daily Newsletter",
     r"^Click the share button above",
     r"^Note to readers: please click the share buttons",
     r"^Visit and follow us on Instagram",
@@ -76,8 +77,6 @@ NOISE = tuple(re.compile(p, re.I) for p in (
 
 
 def parse_day(text: str | None) -> date | None:
-    if not text:
-        return None
     text = H.clean_space(text).replace(".", "").replace(",", "")
     for fmt in ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y"):
         try:
@@ -93,238 +92,188 @@ def is_header_line(line: str) -> bool:
     return short and bool(BYLINE.match(line) or SOURCE_LINE.match(line))
 
 
+def first_match(pattern: re.Pattern, lines: list[str]) -> re.Match | None:
+    return next((m for m in map(pattern.match, lines) if m), None)
+
+
+@dataclass(frozen=True)
+class Body:
+    """The article's lines, and what the body says besides: credit lines, the featured image."""
+
+    paragraphs: tuple[str, ...]
+    credits: dict[str, str]
+    featured: str | None
+
+
+def split_body(lines: list[str], title: str | None) -> Body:
+    """Header lines repeated above the text are dropped; featured-image and credit lines taken out."""
+    paragraphs: list[str] = []
+    credits: dict[str, str] = {}
+    featured = None
+    for line in lines:
+        if match := FEATURED.match(line):
+            featured = featured or match["what"].strip()
+        elif match := CREDIT_LINE.match(line):
+            credits.setdefault(match["role"].lower().replace("-", ""), match["name"].strip())
+        elif paragraphs or not (line == title or GR_DATE.match(line) or TAG_LINE.match(line) or is_header_line(line)):
+            paragraphs.append(line)
+    return Body(tuple(paragraphs), credits, featured)
+
+
+def image_credit(featured: str | None) -> tuple[str | None, str | None]:
+    """Caption and credit of a `Featured image: ...` line."""
+    if match := CREDIT_IN_PARENS.match(featured or ""):
+        return match["caption"] or None, match["credit"].strip()
+    return (None, featured) if featured and CREDIT_ONLY.match(featured) else (featured or None, None)
+
+
 class V1(Parser):
     """2017 theme [guess]: title, byline, dates and Region/Theme lines in the article header;
     the footer lines (appeal, source, copyright, prompts, disclaimer) inside the body div."""
 
     version = "1"
     valid_until = date(2020, 12, 31)  # when the theme changed is unknown; both versions read text anchors
-
+    id_links = ("shortlink",)
     scope = ("article[id^=post-]", "article.post", "div[itemscope][itemtype*=Article]", "#primary", "main")
-    title = ("h1.entry-title", "div.title > h2[itemprop=headline]", "[itemprop=headline]", "article h1")
+    title = ("h1.entry-title", "div.title > h2[itemprop=headline]", "[itemprop=headline]", "article h1",
+             Meta("og:title", "twitter:title"), PageTitle())
+    title_suffix = TITLE_SUFFIX
     body = ("div.entry-content", "div[itemprop=articleBody]", "div.post-content")
-    image = ("div.featured-image img", "img.wp-post-image", "img.attachment-single-post-thumbnail")
-    body_clutter = (
+    clutter = (
         "script", "style", "iframe", "form", "figcaption", ".wp-caption-text", ".sharedaddy",
         ".share-buttons", ".featured-image", "div.related-articles", "div.related-posts",
     )
-    tag_candidates = "div, p, li, span, dd, td"
+    boilerplate = NOISE
+    footer = FOOTER
+    image = ("div.featured-image img", "img.wp-post-image", "img.attachment-single-post-thumbnail")
+    labelled_in = "div, p, li, span, dd, td"  # elements that may hold a byline or a Region/Theme line
 
-    def parse(self, ctx: PageContext) -> ParsedArticle:
-        tree, adapter = ctx.tree, ctx.adapter
-        scope = H.first(tree, self.scope) or tree.body
-        key, slug = self._identity(ctx)
-        title = H.first_text(tree, self.title) or H.meta(tree, "og:title", "twitter:title")
-        if not title and (node := tree.css_first("title")) is not None:
-            title = TITLE_SUFFIX.sub("", H.clean_space(node.text())) or None
-        title = TITLE_SUFFIX.sub("", title) if title else None
-        lines = H.text_lines(scope)
-        gr_day = next((parse_day(m["date"]) for m in map(GR_DATE.match, lines) if m), None)
-        body = self._body_lines(ctx)
-        if body is None:
-            if gr_day is None:
-                raise ParseError(ctx.url, "no article body and no 'Global Research, <date>' line: not an article page")
-            ctx.warn("no article body element; text taken from the article block")
-        paragraphs, extra, featured = self._text(title, self._after_header(lines) if body is None else body, lines)
-        if not title and not paragraphs:
-            raise ParseError(ctx.url, "no headline and no article text: not an article page")
-        if not paragraphs:
-            ctx.warn("no article paragraphs found")
-        extra.update(self._source(ctx, scope, lines))
-        published = self._published(ctx, gr_day)
-        if published and gr_day is None:
-            ctx.warn("no 'Global Research, <date>' line; date from the page metadata")
-        updated = to_utc_iso(parse_iso(H.meta(tree, "article:modified_time") or H.ld_article(tree).get("dateModified")))
-        return ParsedArticle(
-            url=ctx.url,
-            canonical_url=adapter.article_url(key, slug),
-            key=key,
-            title=title,
-            text=join_paragraphs(paragraphs),
-            published=published,
-            updated=updated if updated != published else None,
-            authors=self._authors(ctx, scope),
-            image=self._image(ctx, featured),
-            extra=extra,
-            related=tuple(self._related(ctx, key)),
-            tags=tuple(self._tags(scope)),
-            warnings=tuple(dedupe(ctx.warnings)),
-            parser=f"{adapter.name}/{self.version}",
-        )
+    # -- the article block: its text lines and the `Global Research, <date>` line ------------
+    def read_scope(self, ctx: PageContext):
+        return H.first(ctx.tree, self.scope) or ctx.tree.body
 
-    # -- identity ---------------------------------------------------------------------------
-    def _identity(self, ctx: PageContext) -> tuple[str, str | None]:
-        adapter, tree = ctx.adapter, ctx.tree
-        canonical = ctx.absolute(H.link_href(tree, "canonical") or H.meta(tree, "og:url"))
-        shortlink = ctx.absolute(H.link_href(tree, "shortlink"))
-        from_url = adapter.article_key(ctx.url)
-        from_canonical = adapter.article_key(canonical) if canonical else None
-        from_short = adapter.article_key(shortlink) if shortlink else None
-        key = from_url or from_canonical or from_short
-        if not key:
-            raise ParseError(ctx.url, "no post id in the URL, canonical link or shortlink")
-        for other, where in ((from_canonical, "canonical link"), (from_short, "shortlink")):
-            if other and other != key:
-                ctx.warn(f"{where} names post {other}, the URL post {key}")
-        slug = (adapter.slug(canonical) if from_canonical == key else None) or adapter.slug(ctx.url)
-        return key, slug
+    def read_lines(self, ctx: PageContext) -> list[str]:
+        return H.text_lines(ctx.field("scope"))
 
-    # -- text -------------------------------------------------------------------------------
-    def _body_lines(self, ctx: PageContext) -> list[str] | None:
-        body = H.first(ctx.tree, self.body)
-        if body is None:
-            return None
-        copy = H.parse_html(body.html or "")
-        for node in copy.css(", ".join(self.body_clutter)):
-            node.decompose()
-        return H.text_lines(copy.body)
+    def read_day(self, ctx: PageContext) -> date | None:
+        match = first_match(GR_DATE, ctx.field("lines"))
+        return parse_day(match["date"]) if match else None
 
-    @staticmethod
-    def _after_header(lines: list[str]) -> list[str]:
-        """Without a body element the article block also holds navigation, the headline and the
-        header lines: the text starts after the last of `Global Research, <date>`, the source
-        line and the Region/Theme/Report lines."""
-        header = [i for i, line in enumerate(lines[:40]) if GR_DATE.match(line) or TAG_LINE.match(line)]
-        return lines[header[-1] + 1:] if header else lines
-
-    def _text(self, title: str | None, lines: list[str], scope_lines: list[str]) -> tuple[list[str], dict[str, str], str | None]:
-        paragraphs: list[str] = []
-        extra: dict[str, str] = {}
-        featured = None
-        for line in lines:
-            plain = line.replace("\u2019", "'")
-            if any(p.search(plain) for p in FOOTER):
-                if paragraphs:
-                    break
-                continue  # furniture above the article, not its end
-            if any(p.search(plain) for p in NOISE):
-                continue
-            if match := FEATURED.match(line):
-                featured = featured or match["what"].strip()
-                continue
-            if match := CREDIT_LINE.match(line):
-                extra.setdefault(match["role"].lower().replace("-", ""), match["name"].strip())
-                continue
-            if not paragraphs and (line == title or GR_DATE.match(line) or TAG_LINE.match(line) or is_header_line(line)):
-                continue  # header lines repeated inside the body
-            paragraphs.append(line)
-        # A featured-image line after the footer still describes the image.
-        if featured is None:
-            featured = next((m["what"].strip() for m in map(FEATURED.match, scope_lines) if m), None)
-        return paragraphs, extra, featured
-
-    # -- people, source, dates --------------------------------------------------------------
-    def _labelled(self, scope, pattern: re.Pattern):
+    def _labelled(self, ctx: PageContext, pattern: re.Pattern):
         """Elements whose whole text is one line matching PATTERN, in document order."""
-        for node in scope.css(self.tag_candidates):
+        for node in ctx.field("scope").css(self.labelled_in):
             raw = H.clean_space(node.text(deep=True))
             if raw and pattern.match(raw) and len(H.text_lines(node)) == 1:
                 yield node
 
-    def _authors(self, ctx: PageContext, scope) -> tuple[str, ...]:
-        bylines = [n for n in self._labelled(scope, BYLINE) if is_header_line(H.node_text(n))]
-        node = next((n for n in bylines if n.css_first("a[href*='/author/']") is not None), bylines[0] if bylines else None)
-        names: list[str] = []
-        if node is not None:
-            names = [H.clean_space(a.text()) for a in node.css("a[href*='/author/']")]
-            if not names:
-                text = re.sub(r"^By\s+", "", H.node_text(node))
-                names = re.split(r"\s*(?:,|\band\b|&)\s*", text)
-        if not names:
-            ld = H.ld_article(ctx.tree).get("author")
-            people = ld if isinstance(ld, list) else [ld]
-            names = [p.get("name", "") if isinstance(p, dict) else str(p or "") for p in people]
-        if not names and (value := H.meta(ctx.tree, "author")):
-            names = [value]
-        names = dedupe(H.clean_space(n) for n in names if n and H.clean_space(n))
+    # -- text ---------------------------------------------------------------------------------
+    def read_split_body(self, ctx: PageContext) -> Body:
+        lines = super().read_body(ctx)
+        if lines is None:
+            if ctx.field("day") is None:
+                raise ParseError(ctx.url, "no article body and no 'Global Research, <date>' line: not an article page")
+            ctx.warn("no article body element; text taken from the article block")
+            lines = F.clean_lines(after_header(ctx.field("lines")), self.boilerplate, self.footer)
+        return split_body(lines, ctx.field("title"))
+
+    def read_body(self, ctx: PageContext) -> list[str]:
+        paragraphs = list(ctx.field("split_body").paragraphs)
+        if ctx.field("title") and not paragraphs:
+            ctx.warn("no article paragraphs found")
+        return paragraphs
+
+    # -- dates, people, source ----------------------------------------------------------------
+    def read_dates(self, ctx: PageContext) -> tuple[str | None, str | None]:
+        """The Global Research date; the metadata's time when it falls on that day."""
+        day, stamp = ctx.field("day"), F.first_date(ctx.tree, self.published)
+        if day is None:
+            ctx.warn("no 'Global Research, <date>' line; date from the page metadata" if stamp else "no publication date")
+            published = to_utc_iso(stamp)
+        elif stamp is not None and day in (stamp.date(), stamp.astimezone(MONTREAL).date()):
+            published = to_utc_iso(stamp)
+        else:
+            if stamp is not None:
+                ctx.warn(f"published_time {stamp.isoformat()} is not the page's date {day.isoformat()}; page date kept")
+            published = to_utc_iso(datetime(day.year, day.month, day.day, tzinfo=timezone.utc))
+        updated = to_utc_iso(F.first_date(ctx.tree, self.updated))
+        return published, updated if updated != published else None
+
+    def read_authors(self, ctx: PageContext) -> tuple[str, ...]:
+        """The byline's author links, else its names split on commas and "and"; else the metadata."""
+        bylines = [n for n in self._labelled(ctx, BYLINE) if is_header_line(H.node_text(n))]
+        node = next((n for n in bylines if n.css_first(AUTHOR_LINK) is not None), bylines[0] if bylines else None)
+        names = [a.text() for a in node.css(AUTHOR_LINK)] if node is not None else []
+        if node is not None and not names:
+            names = re.split(r"\s*(?:,|\band\b|&)\s*", re.sub(r"^By\s+", "", H.node_text(node)))
+        names = tuple(F.dedupe(n for n in map(H.clean_space, names) if n))
+        names = names or F.authors(ctx.tree, (LD("author"), Meta("author")))
         if not names:
             ctx.warn("no byline")
-        return tuple(names)
+        return names
 
-    def _source(self, ctx: PageContext, scope, lines: list[str]) -> dict[str, str]:
-        """The original publication: the line after `Global Research, <date>`, else the
-        footer's `The original source of this article is ...`."""
-        out: dict[str, str] = {}
-        for i, line in enumerate(lines):
-            if GR_DATE.match(line) and i + 1 < len(lines):
-                match = SOURCE_LINE.match(lines[i + 1])
-                if match and not TAG_LINE.match(lines[i + 1]) and (day := parse_day(match["date"])):
-                    out["source"] = match["name"].strip()
-                    out["source_date"] = day.isoformat()
-                break
-        if "source" not in out:
-            match = next((m for m in map(ORIGINAL_SOURCE.match, lines) if m), None)
-            if match:
-                out["source"] = match["name"].strip()
+    def read_extra(self, ctx: PageContext) -> dict[str, str]:
+        """Credit lines, and the original publication: the line after `Global Research, <date>`,
+        else the footer's `The original source of this article is ...`, with its link."""
+        lines = ctx.field("lines")
+        out = dict(ctx.field("split_body").credits)
+        date_line = next((i for i, line in enumerate(lines) if GR_DATE.match(line)), None)
+        source = SOURCE_LINE.match(lines[date_line + 1]) if date_line is not None and date_line + 1 < len(lines) else None
+        if source and not TAG_LINE.match(source[0]) and (day := parse_day(source["date"])):
+            out.update(source=source["name"].strip(), source_date=day.isoformat())
+        elif source := first_match(ORIGINAL_SOURCE, lines):
+            out["source"] = source["name"].strip()
         if "source" in out:
-            for a in scope.css("a[href]"):
-                href = ctx.absolute(a.attributes.get("href"))
-                if href and H.clean_space(a.text()) == out["source"] and not ctx.adapter.owns(href):
-                    out["source_url"] = href
-                    break
+            links = ((ctx.absolute(a.attributes.get("href")), a) for a in ctx.field("scope").css("a[href]"))
+            url = next((u for u, a in links if u and H.clean_space(a.text()) == out["source"] and not ctx.adapter.owns(u)), None)
+            if url:
+                out["source_url"] = url
         return out
 
-    def _published(self, ctx: PageContext, gr_day: date | None) -> str | None:
-        """The Global Research date; the metadata's time when it falls on that day."""
-        tree = ctx.tree
-        stamp = parse_iso(H.meta(tree, "article:published_time") or H.ld_article(tree).get("datePublished"))
-        if stamp is not None and stamp.tzinfo is None:
-            stamp = stamp.replace(tzinfo=timezone.utc)
-        if gr_day is None:
-            if stamp is None:
-                ctx.warn("no publication date")
-            return to_utc_iso(stamp)
-        if stamp is not None:
-            if gr_day in (stamp.date(), stamp.astimezone(MONTREAL).date()):
-                return to_utc_iso(stamp)
-            ctx.warn(f"published_time {stamp.isoformat()} is not the page's date {gr_day.isoformat()}; page date kept")
-        return to_utc_iso(datetime(gr_day.year, gr_day.month, gr_day.day, tzinfo=timezone.utc))
-
-    # -- tags, image, related ---------------------------------------------------------------
-    def _tags(self, scope) -> list[Tag]:
+    # -- tags, image, related -----------------------------------------------------------------
+    def read_tags(self, ctx: PageContext) -> list:
         tags = []
-        for node in self._labelled(scope, TAG_LINE):
-            kind = TAG_LABELS[TAG_LINE.match(H.clean_space(node.text()))["label"]]
-            tags += [Tag(name, kind) for a in node.css("a[href]") if (name := H.clean_space(a.text()))]
-        return dedupe(tags)
+        for node in self._labelled(ctx, TAG_LINE):
+            tags += F.tags(node, "a[href]", TAG_LABELS[TAG_LINE.match(H.clean_space(node.text()))["label"]])
+        return F.dedupe(tags)
 
-    def _image(self, ctx: PageContext, featured: str | None) -> Image | None:
-        node = H.first(ctx.tree, self.image)
-        src = node.attributes.get("src") or node.attributes.get("data-src") if node is not None else None
-        url = ctx.absolute(src) or ctx.absolute(H.meta(ctx.tree, "og:image"))
-        caption = credit = None
-        if featured:
-            if match := CREDIT_IN_PARENS.match(featured):
-                caption, credit = match["caption"] or None, match["credit"].strip()
-            elif CREDIT_ONLY.match(featured):
-                credit = featured
-            else:
-                caption = featured
-        if url is None and caption is None and credit is None:
-            return None
-        return Image(url=url, caption=caption, credit=credit)
+    def read_image(self, ctx: PageContext) -> Image | None:
+        featured = ctx.field("split_body").featured
+        if featured is None and (match := first_match(FEATURED, ctx.field("lines"))):
+            featured = match["what"].strip()  # a featured-image line after the footer still describes the image
+        caption, credit = image_credit(featured)
+        url = ctx.absolute(F.first_value(ctx.tree, (*(Attr(s, "src", "data-src") for s in self.image), Meta("og:image"))))
+        return Image(url=url, caption=caption, credit=credit) if url or caption or credit else None
 
-    def _related(self, ctx: PageContext, own_key: str) -> list[RelatedItem]:
-        adapter = ctx.adapter
+    def read_related(self, ctx: PageContext) -> list[RelatedItem]:
+        """The links under a `Related Articles` heading; a picture link and a title link of one
+        post make one item."""
         items: dict[str, dict] = {}
-        for heading in ctx.tree.css("h2, h3, h4, div.title, span.title"):
-            if not RELATED_HEADING.match(H.clean_space(heading.text())) or heading.parent is None:
+        for a in related_links(ctx.tree):
+            url = ctx.absolute(a.attributes.get("href"))
+            key = ctx.adapter.article_key(url) if url else None
+            if not key or key == ctx.field("key"):
                 continue
-            for a in heading.parent.css("a[href]"):
-                url = ctx.absolute(a.attributes.get("href"))
-                key = adapter.article_key(url) if url else None
-                if not key or key == own_key:
-                    continue
-                item = items.setdefault(key, {"url": adapter.canonical_url(url), "title": None, "image": None})
-                item["title"] = item["title"] or H.clean_space(a.text()) or a.attributes.get("title")
-                img = a.css_first("img")
-                if img is not None and item["image"] is None:
-                    item["image"] = ctx.absolute(img.attributes.get("src") or img.attributes.get("data-src"))
-        return [
-            RelatedItem(key=key, url=v["url"], title=v["title"], image=v["image"],
-                        kind="video" if (v["title"] or "").startswith("Video:") else "article")
-            for key, v in items.items()
-        ]
+            item = items.setdefault(key, {"url": ctx.adapter.canonical_url(url), "title": None, "image": None})
+            item["title"] = item["title"] or H.clean_space(a.text()) or a.attributes.get("title")
+            img = a.css_first("img")
+            if img is not None and item["image"] is None:
+                item["image"] = ctx.absolute(img.attributes.get("src") or img.attributes.get("data-src"))
+        return [RelatedItem(key=key, kind="video" if (v["title"] or "").startswith("Video:") else "article", **v)
+                for key, v in items.items()]
+
+
+def related_links(tree):
+    for heading in tree.css("h2, h3, h4, div.title, span.title"):
+        if heading.parent is not None and RELATED_HEADING.match(H.clean_space(heading.text())):
+            yield from heading.parent.css("a[href]")
+
+
+def after_header(lines: list[str]) -> list[str]:
+    """Without a body element the article block also holds navigation, the headline and the
+    header lines: the text starts after the last of `Global Research, <date>`, the source
+    line and the Region/Theme/Report lines."""
+    header = [i for i, line in enumerate(lines[:40]) if GR_DATE.match(line) or TAG_LINE.match(line)]
+    return lines[header[-1] + 1:] if header else lines
 
 
 class V2(V1):
@@ -335,7 +284,8 @@ class V2(V1):
     version = "2"
     valid_until = None
     scope = ("div.post[itemscope]", "div[itemscope][itemtype*=Article]", "article[id^=post-]", "#main", "main")
-    title = ("div.title > h2[itemprop=headline]", "[itemprop=headline]", "h1.entry-title", "h1")
+    title = ("div.title > h2[itemprop=headline]", "[itemprop=headline]", "h1.entry-title", "h1",
+             Meta("og:title", "twitter:title"), PageTitle())
     body = ("div[itemprop=articleBody]", "div.entry-content", "div.post-content")
     image = ("img.attachment-single-post-thumbnail", "img.wp-post-image", "div.featured-image img")
 
@@ -343,19 +293,18 @@ class V2(V1):
 @register
 class GlobalResearch(Adapter):
     name = "globalresearch"
+    origin = "https://www.globalresearch.ca"
     domains = ("globalresearch.ca",)
     article_pattern = re.compile(r"^/(?:(?P<slug>[^/?#]+)/(?P<id>\d{7,8})/?|(?:index\.php)?\?(?:[^#]*&)?p=(?P<pid>\d{7,8}))(?:[?#&]|$)")
     listing_sections = ("region/middle-east",)
     listing_pattern = re.compile(
         r"^/(?:feed/?|(?:%s)/?(?:page/\d+/?)?)(?:\?|$)" % "|".join(map(re.escape, listing_sections))
     )
-    start_paths = ("/feed", "/region/middle-east/")
+    discovery = (Feed("/feed"), PaginatedListing("/region/middle-east/"))
     parsers = (V1, V2)
 
     def article_key(self, url: str) -> str | None:
-        if not self.owns(url):
-            return None
-        match = self.article_pattern.search(self._path(url))
+        match = self.article_pattern.search(self._path(url)) if self.owns(url) else None
         return (match["id"] or match["pid"]) if match else None
 
     def slug(self, url: str | None) -> str | None:
