@@ -129,3 +129,16 @@ def test_cookies_a_server_sets_are_sent_back():
         fetcher.fetch(server.url("/next"))
     cookies = [headers.get("cookie") for path, headers, _ in server.log]
     assert cookies == [None, None, "session=abc"]
+
+
+def test_pacing_is_per_host_and_port():
+    """Two servers on one host (a port each) are paced apart; one server is paced once."""
+    from archiver.fetch import HostPacer
+
+    sleeps: list[float] = []
+    pacer = HostPacer(10.0, sleep=sleeps.append)
+    pacer.wait("http://127.0.0.1:8001/a")
+    pacer.wait("http://127.0.0.1:8002/a")
+    assert sleeps == []
+    pacer.wait("http://127.0.0.1:8001/b")
+    assert len(sleeps) == 1 and 9.0 < sleeps[0] <= 10.0
