@@ -205,11 +205,7 @@ class _Parser:
     def parse_unary(self) -> str | None:
         kind, value = self.take()
         if kind == "column":
-            if value.lower() not in SEARCH_COLUMNS:
-                hint = f" (--{value.lower()} filters by {value.lower()})" if value.lower() in ("site", "since", "until") else ""
-                raise self.fail(f"there is no column {value!r} to search, only {' and '.join(c + ':' for c in SEARCH_COLUMNS)}{hint}")
-            inner = self.parse_unary()
-            return f"{value.lower()} : ({inner})" if inner else None
+            return self.parse_column(value)
         if kind == "open":
             inner = self.parse_or()
             if self.peek() != "close":
@@ -227,6 +223,14 @@ class _Parser:
                 return None
             return _quote(word, prefix)
         raise self.fail(f"unexpected {kind!r}")  # pragma: no cover - the grammar routes every token
+
+    def parse_column(self, column: str) -> str | None:
+        name = column.lower()
+        if name not in SEARCH_COLUMNS:
+            hint = f" (--{name} filters by {name})" if name in ("site", "since", "until") else ""
+            raise self.fail(f"there is no column {column!r} to search, only {' and '.join(c + ':' for c in SEARCH_COLUMNS)}{hint}")
+        inner = self.parse_unary()
+        return f"{name} : ({inner})" if inner else None
 
 
 def fts_query(text: str) -> str:
