@@ -18,12 +18,13 @@ from .errors import ConfigError
 DEFAULT_CONFIG_FILE = "config.toml"
 ENV_VAR = "ARCHIVER_CONFIG"
 
-# Default origins of the launch sites; `base_url` in config points an adapter elsewhere.
-SITE_DEFAULTS: dict[str, str] = {
-    "alalam": "https://en.alalam.ir",
-    "globalresearch": "https://www.globalresearch.ca",
-    "sputnik": "https://sputniknews.com",
-}
+
+def default_origin(name: str) -> str:
+    """The origin adapter NAME declares ('' for none); `base_url` in config points it elsewhere."""
+    from .sites import default_origin as declared  # late: the registry imports every adapter
+
+    return declared(name)
+
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -89,7 +90,7 @@ class Config:
     def site(self, name: str) -> SiteConfig:
         if name in self.sites:
             return self.sites[name]
-        return SiteConfig(base_url=SITE_DEFAULTS.get(name, ""))
+        return SiteConfig(base_url=default_origin(name))
 
     def with_db(self, db: str | None) -> "Config":
         return self if not db else replace(self, archive=replace(self.archive, db=db))
@@ -165,10 +166,8 @@ def parse_config(data: dict, source: str | None = None, known_sites: tuple[str, 
         if known_sites and name not in known_sites:
             raise ConfigError(f"unknown config key sites.{name}: no adapter named {name!r} (adapters: {', '.join(known_sites)})")
         site = _build(SiteConfig, f"sites.{name}", table)
-        if not site.base_url:
-            site = replace(site, base_url=SITE_DEFAULTS.get(name, ""))
-        site = replace(site, base_url=site.base_url.rstrip("/"))
-        if site.base_url or name in SITE_DEFAULTS:
+        site = replace(site, base_url=(site.base_url or default_origin(name)).rstrip("/"))
+        if site.base_url:
             _validate_site(name, site)
         sites[name] = site
     return Config(
