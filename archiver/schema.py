@@ -84,7 +84,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
 
 @migrations()
 def m002_near_duplicates(db: sqlite_utils.Database) -> None:
-    # MinHash signatures and LSH band keys of each article's text (see archiver/neardup.py).
+    # MinHash signatures and LSH band keys of each article's text (see archiver/dedup/sketch.py).
     # Bands are a WITHOUT ROWID table keyed (band, key, article_id): a candidate look-up is
     # one B-tree range per band, whatever the archive's size.
     db.execute(
@@ -145,13 +145,13 @@ def m005_fts_on_text_changes_only(db: sqlite_utils.Database) -> None:
 def m006_bands_without_article_index(db: sqlite_utils.Database) -> None:
     # Every new article inserts one row per band at random positions; a second index on
     # article_id doubled that write cost and grew with the archive. Detaching recomputes the
-    # keys from the stored signature instead (Store._delete_bands).
+    # keys from the stored signature instead (SqlDedupIndex.remove, archiver/store/dedup_index.py).
     db.execute("DROP INDEX IF EXISTS idx_dedup_bands_article")
 
 
 @migrations()
 def m007_shingle_fingerprints(db: sqlite_utils.Database) -> None:
     # The exact check of a near-duplicate candidate compares stored shingle fingerprints
-    # (neardup.py) instead of re-shingling the candidate's text. Rows written before this
+    # (archiver/dedup/sketch.py) instead of re-shingling the candidate's text. Rows written before this
     # migration have none; the store fills them in the first time such a row is checked.
     db["dedup_signatures"].add_column("fingerprints", bytes)

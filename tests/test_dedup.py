@@ -11,7 +11,7 @@ import pytest
 from archiver.config import DedupConfig
 from archiver.dedup import normalize_text, text_hash
 from archiver.models import ParsedArticle
-from archiver.neardup import Params, fingerprint_jaccard, fingerprints, jaccard, shingles, sketch
+from archiver.dedup.sketch import Params, fingerprint_jaccard, fingerprints, jaccard, shingles, sketch
 from archiver.store import Outcome, Store
 
 SAMPLES = Path(__file__).parent / "fixtures" / "dedup"

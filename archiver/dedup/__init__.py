@@ -1,4 +1,11 @@
-"""Text identity: the normalised form two copies of one story share."""
+"""Deduplication: what makes two pages one story.
+
+Here, text identity: the normalised form two copies of one story share, and body hashes.
+    sketch.py    shingles, MinHash signatures, LSH band keys, fingerprints (pure computation)
+    index.py     the DedupIndex protocol the decisions read and write; MemoryIndex
+    clusters.py  the near-duplicate decisions: which cluster an article joins, who is its root
+The store implements DedupIndex over its tables (archiver/store/dedup_index.py).
+"""
 
 from __future__ import annotations
 

@@ -68,9 +68,8 @@ class Articles(Part):
     def save(self, site: str, article: ParsedArticle, capture_id: int | None, fetched_at: str,
              raw_sha256: str | None, also_urls: Iterable[str] = (), prepared: TextSketch | None = None) -> SavedArticle:
         """Insert or update one article with its URLs, related list, tags, comments and cluster,
-        atomically. `prepared` (neardup.prepare with `index.params`) spares this thread the hashing."""
-        if prepared is not None and (prepared.text is not article.text or prepared.params != self.index.params):
-            prepared = None
+        atomically. `prepared` (dedup.sketch.prepare with `index.params`) spares this thread the hashing."""
+        prepared = self._usable(prepared, article.text)
         text_sha = prepared.text_sha if prepared else text_hash(article.text)
         with self.db.atomic():
             stored = self._stored(site, article)
@@ -88,6 +87,12 @@ class Articles(Part):
         if outcome is Outcome.INSERTED and duplicate_of is not None:
             outcome = Outcome.DUPLICATE
         return SavedArticle(article_id, outcome, duplicate_of)
+
+    def _usable(self, prepared: TextSketch | None, text: str) -> TextSketch | None:
+        """`prepared` if it was made for this very text with the index's parameters."""
+        if prepared is None or prepared.text is not text or prepared.params != self.index.params:
+            return None
+        return prepared
 
     def _stored(self, site: str, article: ParsedArticle) -> _Stored | None:
         row = self.db.execute(
