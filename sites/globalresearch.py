@@ -76,14 +76,9 @@ NOISE = tuple(re.compile(p, re.I) for p in (
 ))
 
 
-def parse_day(text: str | None) -> date | None:
-    text = H.clean_space(text).replace(".", "").replace(",", "")
-    for fmt in ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
+def parse_day(text: str) -> date | None:
+    moment = F.parse_date(text.replace(".", "").replace(",", ""), formats=("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y"))
+    return moment.date() if moment else None
 
 
 def is_header_line(line: str) -> bool:
@@ -118,6 +113,16 @@ def split_body(lines: list[str], title: str | None) -> Body:
         elif paragraphs or not (line == title or GR_DATE.match(line) or TAG_LINE.match(line) or is_header_line(line)):
             paragraphs.append(line)
     return Body(tuple(paragraphs), credits, featured)
+
+
+def source_of(lines: list[str]) -> dict[str, str]:
+    """The original publication: the line after `Global Research, <date>`, else the footer's
+    `The original source of this article is ...`."""
+    after = next((lines[i + 1] for i, line in enumerate(lines[:-1]) if GR_DATE.match(line)), "")
+    if (match := SOURCE_LINE.match(after)) and not TAG_LINE.match(after) and (day := parse_day(match["date"])):
+        return {"source": match["name"].strip(), "source_date": day.isoformat()}
+    match = first_match(ORIGINAL_SOURCE, lines)
+    return {"source": match["name"].strip()} if match else {}
 
 
 def image_credit(featured: str | None) -> tuple[str | None, str | None]:
@@ -188,14 +193,11 @@ class V1(Parser):
         day, stamp = ctx.field("day"), F.first_date(ctx.tree, self.published)
         if day is None:
             ctx.warn("no 'Global Research, <date>' line; date from the page metadata" if stamp else "no publication date")
-            published = to_utc_iso(stamp)
-        elif stamp is not None and day in (stamp.date(), stamp.astimezone(MONTREAL).date()):
-            published = to_utc_iso(stamp)
-        else:
+        elif stamp is None or day not in (stamp.date(), stamp.astimezone(MONTREAL).date()):
             if stamp is not None:
                 ctx.warn(f"published_time {stamp.isoformat()} is not the page's date {day.isoformat()}; page date kept")
-            published = to_utc_iso(datetime(day.year, day.month, day.day, tzinfo=timezone.utc))
-        updated = to_utc_iso(F.first_date(ctx.tree, self.updated))
+            stamp = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+        published, updated = to_utc_iso(stamp), to_utc_iso(F.first_date(ctx.tree, self.updated))
         return published, updated if updated != published else None
 
     def read_authors(self, ctx: PageContext) -> tuple[str, ...]:
@@ -212,21 +214,11 @@ class V1(Parser):
         return names
 
     def read_extra(self, ctx: PageContext) -> dict[str, str]:
-        """Credit lines, and the original publication: the line after `Global Research, <date>`,
-        else the footer's `The original source of this article is ...`, with its link."""
-        lines = ctx.field("lines")
-        out = dict(ctx.field("split_body").credits)
-        date_line = next((i for i, line in enumerate(lines) if GR_DATE.match(line)), None)
-        source = SOURCE_LINE.match(lines[date_line + 1]) if date_line is not None and date_line + 1 < len(lines) else None
-        if source and not TAG_LINE.match(source[0]) and (day := parse_day(source["date"])):
-            out.update(source=source["name"].strip(), source_date=day.isoformat())
-        elif source := first_match(ORIGINAL_SOURCE, lines):
-            out["source"] = source["name"].strip()
-        if "source" in out:
-            links = ((ctx.absolute(a.attributes.get("href")), a) for a in ctx.field("scope").css("a[href]"))
-            url = next((u for u, a in links if u and H.clean_space(a.text()) == out["source"] and not ctx.adapter.owns(u)), None)
-            if url:
-                out["source_url"] = url
+        """Credit lines, and the original publication with its link when the page has one."""
+        out = {**ctx.field("split_body").credits, **source_of(ctx.field("lines"))}
+        links = ((ctx.absolute(a.attributes.get("href")), H.clean_space(a.text())) for a in ctx.field("scope").css("a[href]"))
+        if url := next((u for u, text in links if u and text == out.get("source") and not ctx.adapter.owns(u)), None):
+            out["source_url"] = url
         return out
 
     # -- tags, image, related -----------------------------------------------------------------
@@ -295,17 +287,14 @@ class GlobalResearch(Adapter):
     name = "globalresearch"
     origin = "https://www.globalresearch.ca"
     domains = ("globalresearch.ca",)
-    article_pattern = re.compile(r"^/(?:(?P<slug>[^/?#]+)/(?P<id>\d{7,8})/?|(?:index\.php)?\?(?:[^#]*&)?p=(?P<pid>\d{7,8}))(?:[?#&]|$)")
+    # `/<slug>/<id>` or WordPress's `/?p=<id>` (also `/index.php?...&p=<id>`)
+    article_pattern = re.compile(r"^/(?:(?P<slug>[^/?#]+)/|(?:index\.php)?\?(?:[^#]*&)?p=)(?P<id>\d{7,8})/?(?:[?#&]|$)")
     listing_sections = ("region/middle-east",)
     listing_pattern = re.compile(
         r"^/(?:feed/?|(?:%s)/?(?:page/\d+/?)?)(?:\?|$)" % "|".join(map(re.escape, listing_sections))
     )
     discovery = (Feed("/feed"), PaginatedListing("/region/middle-east/"))
     parsers = (V1, V2)
-
-    def article_key(self, url: str) -> str | None:
-        match = self.article_pattern.search(self._path(url)) if self.owns(url) else None
-        return (match["id"] or match["pid"]) if match else None
 
     def slug(self, url: str | None) -> str | None:
         match = self.article_pattern.search(self._path(url)) if url and self.owns(url) else None
