@@ -27,6 +27,7 @@ from .models import FetchedPage
 from .adapters import make_adapter
 from .archive import HTML_TYPES
 from .runs import RunReport
+from .urls import host_of
 from .sites import adapter_names
 
 log = logging.getLogger("archiver.wayback")
@@ -92,7 +93,7 @@ def target_for(config: Config, site_or_url: str, since: str | None, until: str |
     common += [("to", until)] if until else []
     if site_or_url in adapter_names() and site_or_url != "generic":
         adapter = make_adapter(config, site_or_url)
-        host = urlsplit(adapter.base_url).hostname
+        host = host_of(adapter.base_url)
         # The whole host, cut down to article pages by the adapter's own URL pattern.
         params = [("url", f"{host}/"), ("matchType", "prefix"), *common, ("filter", "mimetype:text/html")]
         return Target(site_or_url, tuple(params), lambda url: adapter.article_key(url) is not None)
