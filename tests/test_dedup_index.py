@@ -4,9 +4,11 @@ store's SQL index giving the very same clusters."""
 from __future__ import annotations
 
 import inspect
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from archiver.config import DedupConfig
 from archiver.dedup import text_hash
@@ -127,3 +129,21 @@ def test_the_store_counts_its_clustering_work(db_path):
         store.save_article("sputnik", art("sputnik", "5", syndicated(RAQQA)), None, "2016-06-06", None)
         store.save_article("sputnik", art("sputnik", "5", syndicated(RAQQA)), None, "2016-06-07", None)  # unchanged
         assert store.clusters.stats.placed == 2 and store.clusters.stats.checks >= 1
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.permutations(range(len(sequence()))), st.lists(st.integers(min_value=1, max_value=28), min_size=30, max_size=30))
+def test_in_any_order_and_on_any_dates_both_indexes_agree(order, days):
+    steps = sequence()
+    archive = Archive()
+    ids: dict[tuple[str, str], int] = {}
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "archive.db") as store:
+        for n, i in enumerate(order):
+            site, key, text, _ = steps[i]
+            moment = f"2016-06-{days[n]:02d}T00:00:00+00:00"
+            saved = store.save_article(site, art(site, key, text), None, moment, None)
+            if saved.article_id not in ids.values() or store.article(saved.article_id)["last_seen"] == moment:
+                # The store ignores a capture older than the article's newest (it keeps the newer text).
+                ids[(site, key)], placed = archive.add(text, moment, article_id=ids.get((site, key)))
+                assert saved.duplicate_of == placed.root
+        assert store.dedup_index.clusters() == archive.index.clusters()
