@@ -81,3 +81,9 @@ class CassetteError(ArchiverError):
 
 class StoreError(ArchiverError):
     pass
+
+
+class QueryError(ArchiverError):
+    """A search the full-text index rejects (the store's word for it; the CLI exits 2)."""
+
+    exit_code = 2
