@@ -110,11 +110,14 @@ def feed_links(ctx: "PageContext", sources: Iterable[Source]) -> tuple[list[str]
     entries = feedparser.parse(ctx.page.body).entries
     urls = [u for entry in entries for u in _entry_urls(entry)]
     stamps = [datetime(*t[:6], tzinfo=timezone.utc) for e in entries if (t := e.get("published_parsed") or e.get("updated_parsed"))]
-    archives = []
-    for archive in (s.archive for s in sources if isinstance(s, Feed) and s.archive):
-        days = sorted({moment.astimezone(archive.timezone).date() for moment in stamps}, reverse=True)
-        archives += [ctx.adapter.base_url + archive.path(day) for day in days]
-    return [u for u in (ctx.absolute(u) for u in urls) if u], archives
+    archives = [s.archive for s in sources if isinstance(s, Feed) and s.archive]
+    days = [ctx.adapter.base_url + path for archive in archives for path in _days_covered(archive, stamps)]
+    return [u for u in (ctx.absolute(u) for u in urls) if u], days
+
+
+def _days_covered(archive: DailyArchive, stamps: list[datetime]) -> list[str]:
+    """The archive paths of the days (in the archive's zone) the STAMPS fall on, newest first."""
+    return [archive.path(day) for day in sorted({s.astimezone(archive.timezone).date() for s in stamps}, reverse=True)]
 
 
 def _entry_urls(entry) -> list[str]:
