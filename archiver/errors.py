@@ -3,6 +3,7 @@
     ArchiverError
     ├── ConfigError        a bad config file, key or value (CLI exit 2)
     ├── UsageError         a bad command-line request, e.g. malformed search syntax (exit 2)
+    ├── QueryError         a search the full-text index rejects (exit 2)
     ├── UnknownSiteError   a site name no adapter answers to (exit 2)
     ├── FetchError         a request that failed after its retries; carries `.url`, `.reason`
     │   ├── RetryableFetch one attempt failed in a way worth another (`Fetcher.fetch_once`)

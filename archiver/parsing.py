@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait as wait_for
 from typing import Callable
 
-from . import neardup
+from .dedup import sketch
 from .errors import ParseError
 from .html import decode_body
 from .models import FetchedPage, PageLinks, ParsedArticle
@@ -47,7 +47,7 @@ class Prepared:
     encoding: str | None
     links: PageLinks | Exception | None
     article: ParsedArticle | Exception | None  # None: not an article page (or not parsed yet)
-    dedup: neardup.Prepared | None
+    dedup: sketch.TextSketch | None
     cpu: float = 0.0  # CPU seconds the work took, so the crawl can tell what it costs
 
 
@@ -58,7 +58,7 @@ def _attempt(work: Callable[[], object]) -> object:
         return exc
 
 
-def prepare_page(adapter: Adapter, page: FetchedPage, dedup_params: neardup.Params | None) -> Prepared:
+def prepare_page(adapter: Adapter, page: FetchedPage, dedup_params: sketch.Params | None) -> Prepared:
     started = time.thread_time()
     _, encoding = decode_body(page.body, page.header("content-type"))
     links = _attempt(lambda: adapter.links(context_for(page, adapter)))
@@ -67,12 +67,12 @@ def prepare_page(adapter: Adapter, page: FetchedPage, dedup_params: neardup.Para
         article = _attempt(lambda: adapter.parse(page))
         if isinstance(article, ParsedArticle) and dedup_params is not None:
             # On failure the store computes it again, and raises there if it must.
-            dedup = _attempt(lambda: neardup.prepare(article.text, dedup_params))
-            dedup = dedup if isinstance(dedup, neardup.Prepared) else None
+            dedup = _attempt(lambda: sketch.prepare(article.text, dedup_params))
+            dedup = dedup if isinstance(dedup, sketch.TextSketch) else None
     return Prepared(page, encoding, links, article, dedup, time.thread_time() - started)
 
 
-def _prepare_remote(adapter: Adapter, page: FetchedPage, dedup_params: neardup.Params | None) -> tuple:
+def _prepare_remote(adapter: Adapter, page: FetchedPage, dedup_params: sketch.Params | None) -> tuple:
     """In a worker process. The page is not sent back: the fetch thread still holds it."""
     prepared = prepare_page(adapter, page, dedup_params)
     links = prepared.links if isinstance(prepared.links, PageLinks) else None
@@ -194,7 +194,7 @@ class ParsePool:
         self._requests[answers] = requests
         self._send_locks[requests] = threading.Lock()
 
-    def submit(self, adapter: Adapter, page: FetchedPage, dedup_params: neardup.Params | None, tag: object) -> bool:
+    def submit(self, adapter: Adapter, page: FetchedPage, dedup_params: sketch.Params | None, tag: object) -> bool:
         if self.broken or self._closed or not self._ready.is_set():
             return False
         if not self._room.acquire(blocking=False):

@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterable
 
-from . import neardup
+from .dedup import sketch
 from .adapters import make_adapter
 from .archive import PARSED_TYPES, Archived, Batch, Outcome, StoredCapture, archive_page
 from .cassettes import Recorder
@@ -88,7 +88,7 @@ class SiteCrawl:
         self.report = RunReport(self.site)
         self.attempted: set[str] = set()
         self.accept = PARSED_TYPES
-        self.dedup_params: neardup.Params | None = None  # the index's, for sketches made off this thread
+        self.dedup_params: sketch.Params | None = None  # the index's, for sketches made off this thread
         self._queue: deque[dict] = deque()
         self._submitted = 0  # fetches started this run; max_pages caps it
         self._done = 0

@@ -75,7 +75,7 @@ class Store:
 
     # -- near duplicates: the index and its rebuild ---------------------------------------
     def dedup_params(self) -> Params:
-        """The near-duplicate index's parameters, for neardup.prepare on another thread."""
+        """The near-duplicate index's parameters, for dedup.sketch.prepare on another thread."""
         return self.dedup_index.params
 
     def stored_dedup_params(self) -> Params | None:
