@@ -378,24 +378,43 @@ def _print_skipped(skipped: dict, quiet: bool) -> None:
 
 @cli.command("import-warc")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--scheduler", metavar="ADDRESS",
+              help="parse on a Dask cluster: tcp://HOST:PORT of its scheduler, or local for one on this machine")
+@click.option("--workers", type=click.IntRange(min=0), metavar="N",
+              help="worker processes (this machine's, or the local Dask cluster's); 0: parse in this process")
 @click.pass_obj
-def import_warc(obj: Context, files):
-    """Ingest WARC response records (from archiver or any other tool, gzipped or not) through
-    the site adapters, each on its own capture date; records already archived are skipped.
+def import_warc(obj: Context, files, scheduler, workers):
+    """Ingest WARC response records (from archiver or any other tool, gzipped or not; WACZ
+    files too) through the site adapters, each on its own capture date; records already
+    archived are skipped. Large imports are parsed in worker processes, or on Dask.
 
     \b
-    Example:
-      archiver import-warc archive.warc.gz other-crawl.warc
+    Examples:
+      archiver import-warc archive.warc.gz other-crawl.warc collection.wacz
+      archiver import-warc --scheduler local CC-NEWS-*.warc.gz
+      archiver import-warc --scheduler tcp://10.0.0.5:8786 /shared/warcs/*.warc.gz
     """
     from .ingest import import_warc as run_import
 
     quiet = obj.verbosity < 0
+    paths = [Path(f) for f in files]
+    if scheduler:
+        from .bulk import check_scheduler, dask_import
+
+        check_scheduler(scheduler)
     with obj.store() as store:
-        result = run_import(store, obj.config, [Path(f) for f in files])
+        if scheduler:
+            result = dask_import(store, obj.config, paths, scheduler, workers)
+        else:
+            result = run_import(store, obj.config, paths, workers)
     _print_summary(result.reports, quiet)
     _print_skipped(result.skipped, quiet)
     if not quiet:
         click.echo(f"{result.records} records read", err=True)
+    if result.failed_shards:
+        click.echo(f"error: {len(result.failed_shards)} shards failed (a rerun tries them again): "
+                   + "; ".join(result.failed_shards), err=True)
+        sys.exit(1)
     if result.reports and all(r.status == "failed" for r in result.reports):
         sys.exit(1)
 
