@@ -182,3 +182,133 @@ def test_export_then_import_into_an_empty_archive_rebuilds_the_same_articles(tmp
     assert conn_b.execute(seen).fetchall() == conn_a.execute(seen).fetchall()
     bodies = "SELECT sha256 FROM raw_pages ORDER BY sha256"
     assert conn_b.execute(bodies).fetchall() == conn_a.execute(bodies).fetchall()
+
+
+# -- robustness ----------------------------------------------------------------------------
+def _one_record_warc(path, records):
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for url, body, date, headers in records:
+            response(writer, url, body, date, headers=headers)
+    return path
+
+
+HTML = (("Content-Type", "text/html; charset=utf-8"),)
+
+
+def test_a_gzip_bomb_record_is_refused_while_decompressing_and_the_rest_imported(tmp_path, db_path):
+    import tracemalloc
+    import zlib
+
+    expanded = 200_000_000
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    bomb = b"".join(packer.compress(bytes(1_000_000)) for _ in range(expanded // 1_000_000)) + packer.flush()
+    assert len(bomb) < 250_000
+    warc = _one_record_warc(tmp_path / "bomb.warc.gz", [
+        ("https://en.alalam.ir/news/1", bomb, "2016-06-06T06:00:00Z", HTML + (("Content-Encoding", "gzip"),)),
+        (JUN05, (BODIES / "news-1825441.html").read_bytes(), "2016-06-06T06:00:04Z", HTML),
+    ])
+    tracemalloc.start()
+    try:
+        with Store(db_path) as store:
+            result = import_warc(store, Config(), [warc], workers=0)
+            assert store.find_article(JUN05)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # Read up to max_body_bytes (10 MB) in warcio's bounded steps, never the whole 200 MB.
+    assert peak < expanded / 4
+    (report,) = result.reports
+    assert report.counts["new"] == 1 and report.counts["failed"] == 1
+    assert report.errors == {"body too large": 1}
+
+
+def test_a_truncated_record_is_refused_and_a_later_complete_copy_is_imported(tmp_path, db_path):
+    bodies = [(BODIES / name).read_bytes() for name in ("news-1825441.html", "news-1800705.html")]
+    whole = _one_record_warc(tmp_path / "whole.warc.gz", [
+        (JUN05, bodies[0], "2016-06-06T06:00:04Z", HTML), (MAR20, bodies[1], "2016-03-21T08:30:00Z", HTML)])
+    data = whole.read_bytes()
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(data[:len(data) - 2000])  # the second record's body cut short
+
+    result = run("import-warc", str(cut), db=db_path)
+    assert result.exit_code == 0, result.output
+    with Store(db_path) as store:
+        assert store.find_article(JUN05) and store.find_article(MAR20) is None
+        (report,) = import_warc(store, Config(), [whole], workers=0).reports
+        assert report.counts["new"] == 1  # the complete copy; the first record is already in
+        mar20 = store.article(store.find_article(MAR20))
+        assert store.raw_body(mar20["captures"][0]["sha256"]) == bodies[1]
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT error FROM captures WHERE url = ? AND kind = 'failed'", [MAR20]).fetchone()[0].startswith(
+        "truncated record")
+
+
+def test_a_record_with_an_invalid_warc_date_is_skipped_with_its_reason(tmp_path, db_path):
+    warc = _one_record_warc(tmp_path / "dates.warc.gz", [
+        (MAR20, (BODIES / "news-1800705.html").read_bytes(), "the day before yesterday", HTML),
+        (JUN05, (BODIES / "news-1825441.html").read_bytes(), "2016-06-06T06:00:04Z", HTML),
+    ])
+    result = run("import-warc", str(warc), db=db_path)
+    assert result.exit_code == 0, result.output
+    assert "record with an invalid WARC-Date or status line 1" in result.output
+    assert [row[1] for row in _articles(db_path)] == ["1825441"]
+
+
+def _revisit_warc(path, refers_to_date, digest):
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        revisit = writer.create_revisit_record(
+            JUN05, digest=digest, refers_to_uri=JUN05, refers_to_date=refers_to_date or "",
+            http_headers=StatusAndHeaders("200 OK", list(HTML), protocol="HTTP/1.1"))
+        revisit.rec_headers.replace_header("WARC-Date", "2016-06-09T10:00:00Z")
+        if not refers_to_date:  # wget --warc-dedup names the date; other tools only the digest
+            revisit.rec_headers.remove_header("WARC-Refers-To-Date")
+        writer.write_record(revisit)
+    return path
+
+
+@pytest.mark.parametrize("refers_to_date", ["2016-06-06T06:00:04Z", None], ids=["by date", "by digest"])
+def test_a_revisit_resolves_against_a_capture_imported_by_an_earlier_run(tmp_path, db_path, refers_to_date):
+    with open(tmp_path / "first.warc.gz", "wb") as out:
+        first = response(WARCWriter(out, gzip=True), JUN05, (BODIES / "news-1825441.html").read_bytes(),
+                         "2016-06-06T06:00:04Z")
+    digest = first.rec_headers.get_header("WARC-Payload-Digest")  # warcio's sha1, base32
+    assert run("import-warc", str(tmp_path / "first.warc.gz"), db=db_path).exit_code == 0
+    later = _revisit_warc(tmp_path / "later.warc.gz", refers_to_date, digest)
+    result = run("import-warc", str(later), db=db_path)
+    assert result.exit_code == 0, result.output
+    assert "revisit of a record not in the archive" not in result.output
+    with Store(db_path) as store:
+        article = store.article(store.find_article(JUN05))
+    assert [c["fetched_at"] for c in article["captures"]] == ["2016-06-06T06:00:04+00:00", "2016-06-09T10:00:00+00:00"]
+    assert len({c["sha256"] for c in article["captures"]}) == 1
+
+
+def test_a_revisit_of_another_payload_is_not_resolved_to_the_wrong_body(tmp_path, db_path):
+    with open(tmp_path / "first.warc.gz", "wb") as out:
+        response(WARCWriter(out, gzip=True), JUN05, (BODIES / "news-1825441.html").read_bytes(), "2016-06-06T06:00:04Z")
+    assert run("import-warc", str(tmp_path / "first.warc.gz"), db=db_path).exit_code == 0
+    later = _revisit_warc(tmp_path / "later.warc.gz", None, "sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+    result = run("import-warc", str(later), db=db_path)
+    assert "revisit of a record not in the archive 1" in result.output
+
+
+def test_a_wacz_file_is_imported_from_its_archive_folder(tmp_path, db_path):
+    import zipfile
+
+    warc = other_tool_warc(tmp_path / "data.warc.gz", gzipped=True)
+    wacz = tmp_path / "collection.wacz"
+    with zipfile.ZipFile(wacz, "w") as out:
+        out.writestr("datapackage.json", '{"profile": "data-package", "resources": []}')
+        out.write(warc, "archive/data.warc.gz", compress_type=zipfile.ZIP_STORED)
+        out.writestr("indexes/index.cdx", "")
+    result = run("import-warc", str(wacz), db=db_path)
+    assert result.exit_code == 0, result.output
+    assert "is not a readable WARC file" not in result.output
+    assert [row[1] for row in _articles(db_path)] == ["1800705", "1825441"]
+    not_wacz = tmp_path / "photos.zip"
+    with zipfile.ZipFile(not_wacz, "w") as out:
+        out.writestr("a.txt", "hello")
+    result = run("import-warc", str(not_wacz), db=db_path)
+    assert result.exit_code == 2 and "not a WACZ file" in result.output
