@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import io
 import json
+from http import HTTPStatus
 from pathlib import Path
 from typing import IO
+from urllib.parse import urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from . import __version__
 from .errors import UsageError
 from .fetch import TRANSFER_HEADERS
 from .store import Store
-
-
-REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 304: "Not Modified", 404: "Not Found"}
 
 
 def export_jsonl(store: Store, out: IO[str]) -> int:
@@ -32,22 +32,52 @@ def export_jsonl(store: Store, out: IO[str]) -> int:
     return count
 
 
-def export_warc(store: Store, out: IO[bytes]) -> int:
+def export_warc(store: Store, out: IO[bytes], filename: str = "archive.warc.gz") -> int:
+    """A warcinfo record, then per capture a request and its response record, dated at the
+    capture. Returns the number of responses (captures) written."""
     writer = WARCWriter(out, gzip=True)
+    writer.write_record(writer.create_warcinfo_record(filename, {
+        "software": f"archiver/{__version__}",
+        "format": "WARC File Format 1.1",
+        "description": "raw captures exported by `archiver export --format warc`; bodies as stored "
+                       "(transfer and content encodings removed)",
+    }))
     count = 0
     for row in store.iter_captures(kind=None):
         page = store.page_from_capture(row)
+        date = _warc_date(page.fetched_at)
         headers = [(k, v) for k, v in page.headers.items() if k.lower() not in TRANSFER_HEADERS]
         headers.append(("Content-Length", str(len(page.body))))
-        http_headers = StatusAndHeaders(f"{page.status} {REASONS.get(page.status, 'OK')}", headers, protocol="HTTP/1.1")
-        record = writer.create_warc_record(
+        http_headers = StatusAndHeaders(status_line(page.status), headers, protocol="HTTP/1.1")
+        # warcio computes the block and payload digests (sha1) of what it writes.
+        response = writer.create_warc_record(
             page.url, "response", payload=io.BytesIO(page.body), http_headers=http_headers,
-            warc_headers_dict={"WARC-Date": _warc_date(page.fetched_at), "WARC-Payload-Digest": f"sha256:{row['sha256']}",
-                               "X-Archiver-Site": row["site"]},
+            warc_headers_dict={"WARC-Date": date, "X-Archiver-Site": row["site"]},
         )
-        writer.write_record(record)
+        request = writer.create_warc_record(
+            page.url, "request", payload=io.BytesIO(b""), http_headers=_request_line(page.url),
+            warc_headers_dict={"WARC-Date": date,
+                               "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID")},
+        )
+        writer.write_record(request)
+        writer.write_record(response)
         count += 1
     return count
+
+
+def status_line(status: int) -> str:
+    """`404 Not Found`: the standard reason phrase, none for a code HTTP does not name."""
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"{status} Unknown"
+
+
+def _request_line(url: str) -> StatusAndHeaders:
+    parts = urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return StatusAndHeaders(f"GET {target} HTTP/1.1", [("Host", parts.netloc), ("Accept", "*/*")],
+                            is_http_request=True)
 
 
 def _warc_date(iso: str) -> str:
@@ -60,5 +90,5 @@ def export(store: Store, fmt: str, out_path: Path) -> int:
             return export_jsonl(store, out)
     if fmt == "warc":
         with open(out_path, "wb") as out:
-            return export_warc(store, out)
+            return export_warc(store, out, out_path.name)
     raise UsageError(f"unknown export format {fmt!r}")

@@ -312,3 +312,35 @@ def test_a_wacz_file_is_imported_from_its_archive_folder(tmp_path, db_path):
         out.writestr("a.txt", "hello")
     result = run("import-warc", str(not_wacz), db=db_path)
     assert result.exit_code == 2 and "not a WACZ file" in result.output
+
+
+def test_export_writes_warcinfo_request_records_standard_status_phrases_and_capture_dates(tmp_path, db_path):
+    from warcio.archiveiterator import ArchiveIterator
+
+    source = tmp_path / "in.warc.gz"
+    with open(source, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        response(writer, JUN05, (BODIES / "news-1825441.html").read_bytes(), "2016-06-06T06:00:04Z")
+        response(writer, "https://en.alalam.ir/news/404404", b"<html>gone</html>", "2016-06-07T01:02:03Z",
+                 status="410 Gone")
+        response(writer, "https://en.alalam.ir/news/503503", b"<html>busy</html>", "2016-06-07T01:02:04Z",
+                 status="503 Service Unavailable")
+    assert run("import-warc", str(source), db=db_path).exit_code == 0
+    out = tmp_path / "out.warc.gz"
+    assert run("export", "--format", "warc", str(out), db=db_path).exit_code == 0
+
+    with open(out, "rb") as stream:
+        records = [(r.rec_type, r.rec_headers, r.http_headers) for r in ArchiveIterator(stream)]
+    assert records[0][0] == "warcinfo"
+    pairs = list(zip(records[1::2], records[2::2]))
+    assert len(pairs) == 3 and all(req[0] == "request" and resp[0] == "response" for req, resp in pairs)
+    for (_, req, req_http), (_, resp, resp_http) in pairs:
+        assert req.get_header("WARC-Concurrent-To") == resp.get_header("WARC-Record-ID")
+        assert req.get_header("WARC-Date") == resp.get_header("WARC-Date")
+        assert req_http.protocol == "GET" and req_http.get_header("Host") == "en.alalam.ir"
+        assert resp.get_header("WARC-Payload-Digest").startswith("sha1:")
+    responses = {resp.get_header("WARC-Target-URI"): (resp.get_header("WARC-Date"), http.statusline)
+                 for _, (_, resp, http) in pairs}
+    assert responses == {JUN05: ("2016-06-06T06:00:04Z", "200 OK"),
+                         "https://en.alalam.ir/news/404404": ("2016-06-07T01:02:03Z", "410 Gone"),
+                         "https://en.alalam.ir/news/503503": ("2016-06-07T01:02:04Z", "503 Service Unavailable")}
