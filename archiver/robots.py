@@ -55,6 +55,9 @@ class RobotsPolicy:
         self._entries: dict[str, _Entry] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
+        if enabled:
+            # The fetcher follows redirects itself and asks us about every hop.
+            fetcher.robots = self
 
     def check(self, url: str) -> Verdict:
         if not self.enabled:
@@ -88,7 +91,7 @@ class RobotsPolicy:
         ask a few times, briefly, before calling robots.txt unreachable."""
         for attempt in range(ROBOTS_ATTEMPTS):
             try:
-                return self.fetcher.fetch_once(url, max_bytes=MAX_ROBOTS_BYTES)
+                return self.fetcher.fetch_once(url, max_bytes=MAX_ROBOTS_BYTES, check_robots=False)
             except RetryableFetch as exc:
                 if attempt == ROBOTS_ATTEMPTS - 1:
                     raise

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from url_normalize import url_normalize
 from w3lib.url import canonicalize_url, url_query_cleaner
@@ -42,25 +42,41 @@ def absolute(base: str, href: str | None) -> str | None:
     return joined
 
 
+def _split(url: str) -> SplitResult:
+    """urlsplit, or an empty split for what is not a URL (e.g. 'http://[::1'): a malformed
+    URL points nowhere, and the fetch of it says so."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return SplitResult("", "", "", "", "")
+
+
 # Three views of where a URL points, e.g. for https://Example.org:8443/a:
 def host_of(url: str) -> str:
     """The host name alone, lower case, no port: 'example.org'. Which site a link belongs to."""
-    return (urlsplit(url).hostname or "").lower()
+    return (_split(url).hostname or "").lower()
 
 
 def authority_of(url: str) -> str:
     """Host and port as written, lower case: 'example.org:8443'. One server to be polite to:
     two servers on one host answer on different ports."""
-    return urlsplit(url).netloc.lower()
+    return _split(url).netloc.lower()
 
 
 def origin_of(url: str) -> str:
     """Scheme, host and port, lower case: 'https://example.org:8443'. Where robots.txt lives."""
-    parts = urlsplit(url)
+    parts = _split(url)
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 def same_site(url: str, origin: str) -> bool:
     a, b = host_of(url), host_of(origin)
     strip = lambda h: h[4:] if h.startswith("www.") else h  # noqa: E731
-    return strip(a) == strip(b) and (urlsplit(url).port == urlsplit(origin).port)
+    return bool(a) and strip(a) == strip(b) and _port(url) == _port(origin)
+
+
+def _port(url: str) -> int | None:
+    try:
+        return _split(url).port
+    except ValueError:  # out of range
+        return -1
