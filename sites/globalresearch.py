@@ -87,6 +87,12 @@ def is_header_line(line: str) -> bool:
     return short and bool(BYLINE.match(line) or SOURCE_LINE.match(line))
 
 
+def split_names(byline: str) -> tuple[str, ...]:
+    """`By A, B and C` without author links."""
+    names = re.split(r"\s*(?:,|\band\b|&)\s*", re.sub(r"^By\s+", "", byline))
+    return tuple(F.dedupe(n for n in map(H.clean_space, names) if n))
+
+
 def first_match(pattern: re.Pattern, lines: list[str]) -> re.Match | None:
     return next((m for m in map(pattern.match, lines) if m), None)
 
@@ -130,6 +136,21 @@ def image_credit(featured: str | None) -> tuple[str | None, str | None]:
     if match := CREDIT_IN_PARENS.match(featured or ""):
         return match["caption"] or None, match["credit"].strip()
     return (None, featured) if featured and CREDIT_ONLY.match(featured) else (featured or None, None)
+
+
+def related_links(tree):
+    """The links under a `Related Articles` heading, whatever box holds them."""
+    for heading in tree.css("h2, h3, h4, div.title, span.title"):
+        if heading.parent is not None and RELATED_HEADING.match(H.clean_space(heading.text())):
+            yield from heading.parent.css("a[href]")
+
+
+def after_header(lines: list[str]) -> list[str]:
+    """Without a body element the article block also holds navigation, the headline and the
+    header lines: the text starts after the last of `Global Research, <date>`, the source
+    line and the Region/Theme/Report lines."""
+    header = [i for i, line in enumerate(lines[:40]) if GR_DATE.match(line) or TAG_LINE.match(line)]
+    return lines[header[-1] + 1:] if header else lines
 
 
 class V1(Parser):
@@ -204,10 +225,7 @@ class V1(Parser):
         """The byline's author links, else its names split on commas and "and"; else the metadata."""
         bylines = [n for n in self._labelled(ctx, BYLINE) if is_header_line(H.node_text(n))]
         node = next((n for n in bylines if n.css_first(AUTHOR_LINK) is not None), bylines[0] if bylines else None)
-        names = [a.text() for a in node.css(AUTHOR_LINK)] if node is not None else []
-        if node is not None and not names:
-            names = re.split(r"\s*(?:,|\band\b|&)\s*", re.sub(r"^By\s+", "", H.node_text(node)))
-        names = tuple(F.dedupe(n for n in map(H.clean_space, names) if n))
+        names = () if node is None else F.authors(node, (AUTHOR_LINK,)) or split_names(H.node_text(node))
         names = names or F.authors(ctx.tree, (LD("author"), Meta("author")))
         if not names:
             ctx.warn("no byline")
@@ -252,20 +270,6 @@ class V1(Parser):
                 item["image"] = ctx.absolute(img.attributes.get("src") or img.attributes.get("data-src"))
         return [RelatedItem(key=key, kind="video" if (v["title"] or "").startswith("Video:") else "article", **v)
                 for key, v in items.items()]
-
-
-def related_links(tree):
-    for heading in tree.css("h2, h3, h4, div.title, span.title"):
-        if heading.parent is not None and RELATED_HEADING.match(H.clean_space(heading.text())):
-            yield from heading.parent.css("a[href]")
-
-
-def after_header(lines: list[str]) -> list[str]:
-    """Without a body element the article block also holds navigation, the headline and the
-    header lines: the text starts after the last of `Global Research, <date>`, the source
-    line and the Region/Theme/Report lines."""
-    header = [i for i, line in enumerate(lines[:40]) if GR_DATE.match(line) or TAG_LINE.match(line)]
-    return lines[header[-1] + 1:] if header else lines
 
 
 class V2(V1):
