@@ -88,9 +88,10 @@ def _is_paragraph(line: str) -> bool:
 
 
 # -- the var_dump ---------------------------------------------------------------------------
-@dataclass
+@dataclass(frozen=True)
 class VarDump:
-    """The leaked related list: where it sits in the text stream and what it holds."""
+    """The leaked related list: where it sits in the text stream and what it holds (the lists
+    are filled while find_var_dump reads it, and not after)."""
 
     line: int  # index of the line where `string(N) "` starts
     prefix: str  # text on that line before the marker
