@@ -30,6 +30,7 @@ log = logging.getLogger("archiver.archive")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml")
 PARSED_TYPES = accept_types(HTML_TYPES + FEED_TYPES)  # what is parsed; other bodies are only recorded
+GONE = (404, 410)
 
 
 class Outcome(str, Enum):
@@ -118,7 +119,13 @@ def _capture_without_parse(store, adapter: Adapter, page: FetchedPage, run_id: i
         reason = f"HTTP {page.status}"
         with store.transaction():
             capture = store.save_capture(site, page, "error", run_id, error=reason)
-        return Archived(url, Outcome.FAILED, reason, capture_id=capture.capture_id, http_error=True)
+            article_id = store.article_id_for_url(url)
+            if article_id and page.status in GONE:
+                # Only a page that says it is gone removes an article; a 5xx, a timeout or a
+                # refused connection says nothing about it.
+                store.versions.mark_removed(article_id, page.fetched_at, capture.capture_id)
+        return Archived(url, Outcome.FAILED, reason, article_id=article_id, capture_id=capture.capture_id,
+                        http_error=True)
     content_type = page.content_type
     if page.header("x-archiver-body") == "skipped" or not accept(content_type):
         with store.transaction():
@@ -131,6 +138,7 @@ def _capture_without_parse(store, adapter: Adapter, page: FetchedPage, run_id: i
 def _link_unchanged(store, capture: StoredCapture, article_id: int, fetched_at: str) -> None:
     store.link_capture(capture.capture_id, article_id, capture.sha256)
     store.widen_seen(article_id, fetched_at)
+    store.versions.mark_present(article_id, fetched_at, capture.capture_id)
 
 
 def _links(adapter: Adapter, page: FetchedPage, prepared: Prepared | None) -> PageLinks | None:

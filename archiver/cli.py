@@ -136,8 +136,9 @@ def _terminate_gracefully():
 @click.option("--due", is_flag=True, help="only sites whose `every` has elapsed since their last successful run")
 @click.option("--replay", type=click.Path(exists=True, file_okay=False), help="serve HTTP from recorded cassettes, no network")
 @click.option("--record", type=click.Path(file_okay=False), help="also write every fetched page into cassettes under DIR")
+@click.option("--revisit", is_flag=True, help="re-check every stored article of the sites for edits now")
 @click.pass_obj
-def crawl(obj: Context, sites, max_pages, due, replay, record):
+def crawl(obj: Context, sites, max_pages, due, replay, record, revisit):
     """Discover, fetch, parse, deduplicate and store articles.
 
     \b
@@ -145,6 +146,7 @@ def crawl(obj: Context, sites, max_pages, due, replay, record):
       archiver crawl --replay cassettes/          # the bundled recordings, offline
       archiver crawl alalam --max-pages 50        # live, one site
       archiver crawl --due                        # from cron: only sites that are due
+      archiver crawl sputnik --revisit            # re-check every stored Sputnik article for edits
     """
     from .cassettes import Recorder
     from .fetch import Fetcher
@@ -180,7 +182,7 @@ def crawl(obj: Context, sites, max_pages, due, replay, record):
         recorder = Recorder(Path(record)) if record else None
         fetcher = stack.enter_context(Fetcher(config.fetch))
         update = stack.enter_context(reporter(interactive=not quiet and sys.stderr.isatty()))
-        reports = run_crawl(store, config, chosen, fetcher, max_pages, update, recorder, base_urls)
+        reports = run_crawl(store, config, chosen, fetcher, max_pages, update, recorder, base_urls, revisit_all=revisit)
     _print_summary(reports, quiet)
     if reports and all(r.status == "failed" for r in reports):
         sys.exit(1)
@@ -291,6 +293,34 @@ def show(obj: Context, id_or_url, fmt):
 
 
 @cli.command()
+@click.argument("id_or_url")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def history(obj: Context, id_or_url, fmt):
+    """An article's text versions over time and what changed: headline, words removed and
+    added, the share of the text changed, and when the page went away or came back.
+
+    \b
+    Example:
+      archiver history https://sputniknews.com/middleeast/201702261051032012-aleppo-raqqa-border/
+      archiver history 3 --format json
+    """
+    from .history import history as article_history, history_text
+
+    with obj.store(readonly=True) as store:
+        article_id = store.find_article(id_or_url)
+        if article_id is None:
+            raise UsageError(f"no article with id or URL {id_or_url!r}")
+        article = store.articles.row(article_id)
+        story = article_history(store.versions.of_article(article_id), store.versions.events_of(article_id))
+    if fmt == "json":
+        click.echo(json.dumps({"id": article_id, "url": article["url"], "removed_at": article.get("removed_at"), **story},
+                              ensure_ascii=False, indent=2))
+    else:
+        click.echo(history_text(article, story))
+
+
+@cli.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_obj
 def stats(obj: Context, fmt):
@@ -302,6 +332,9 @@ def stats(obj: Context, fmt):
     """
     with obj.store(readonly=True) as store:
         data = store.stats()
+        edits = store.versions.counts()
+    for row in data["sites"]:
+        row.update(edits.get(row["site"], {"edited": 0, "removed": 0}))
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -310,6 +343,7 @@ def stats(obj: Context, fmt):
         click.echo(f"{row['site']:<16} articles {row['articles']:>6}  duplicates {row['duplicates'] or 0:>5} "
                    f"({row['duplicate_rate']:.1%}; exact {row['exact_duplicates'] or 0}, near {row['near_duplicates'] or 0}, "
                    f"of other sites {row['copies_of_other_sites'] or 0})  captures {row['captures']:>6}  related {row['related_items']:>6}  "
+                   f"edited {row['edited']}  removed {row['removed']}  "
                    f"published {(row['oldest'] or '?')[:10]} .. {(row['newest'] or '?')[:10]}")
     for run in data["last_runs"]:
         click.echo(f"last run {run['site']:<14} {run['started']}  {run['status']:<8} fetched {run['fetched']} new {run['new']} failed {run['failed']}")

@@ -38,6 +38,10 @@ def parse_duration(text: str) -> float:
     return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
 
 
+# NewsDiffs-like: often while an article is young or just edited, then ever more rarely.
+DEFAULT_REVISIT = ("1h", "6h", "1d", "3d", "7d", "30d")
+
+
 @dataclass(frozen=True)
 class ArchiveConfig:
     db: str = field(default="archive.db", metadata={"help": "SQLite file"})
@@ -73,6 +77,10 @@ class SiteConfig:
     base_url: str = field(default="", metadata={"help": "origin every URL the adapter builds or follows uses"})
     every: str = field(default="6h", metadata={"help": "schedule used by `crawl --due`"})
     max_pages: int = field(default=200, metadata={"help": "pages fetched per run", "min": 0})
+    adapter: str = field(default="", metadata={
+        "help": 'the adapter reading the site: "generic" (the default for a name no adapter has) or the site\'s own'})
+    revisit: tuple = field(default=DEFAULT_REVISIT, metadata={
+        "help": "ages (since an article last changed) at which stored articles are re-checked for edits; [] = never"})
 
     @property
     def every_seconds(self) -> float:
@@ -92,6 +100,12 @@ class Config:
             return self.sites[name]
         return SiteConfig(base_url=default_origin(name))
 
+    def adapter_name(self, name: str) -> str:
+        """The adapter that reads site NAME: the one configured, else its own, else "generic"."""
+        from .sites import adapter_names  # late: the registry imports every adapter
+
+        return self.site(name).adapter or (name if name in adapter_names() else "generic")
+
     def with_db(self, db: str | None) -> "Config":
         return self if not db else replace(self, archive=replace(self.archive, db=db))
 
@@ -103,6 +117,7 @@ _VALUE_RULES: dict[type, tuple[tuple[type, ...], str]] = {
     int: ((int,), "an integer"),
     float: ((int, float), "a number"),
     str: ((str,), "a string"),
+    tuple: ((list, tuple), "a list"),
 }
 _TYPE_NAMES = {t.__name__: t for t in _VALUE_RULES}
 
@@ -121,6 +136,8 @@ def _typed(name: str, value: Any, expected: type) -> Any:
     accepted, described = _VALUE_RULES[expected]
     if isinstance(value, bool) != (expected is bool) or not isinstance(value, accepted):
         raise ConfigError(f"config key {name} must be {described}, not {value!r}")
+    if expected is tuple:
+        return tuple(value)
     return float(value) if expected is float else value
 
 
@@ -151,6 +168,24 @@ def _validate_site(name: str, site: SiteConfig) -> None:
         site.every_seconds
     except ValueError as exc:
         raise ConfigError(f"config key sites.{name}.every: {exc}") from None
+    for age in site.revisit:
+        try:
+            if parse_duration(age) <= 0:
+                raise ValueError(f"{age!r} is not a positive duration")
+        except ValueError as exc:
+            raise ConfigError(f"config key sites.{name}.revisit: {exc}") from None
+
+
+def _check_adapter(name: str, site: SiteConfig, known_sites: tuple[str, ...]) -> None:
+    """A site is read by its own adapter or by the generic one, which needs a base_url to start
+    from (so a misspelt adapter name without one is still an error, not a site of nothing)."""
+    if site.adapter not in ("", "generic", name):
+        raise ConfigError(f"config key sites.{name}.adapter must be \"generic\" or {name!r}, not {site.adapter!r}")
+    if site.adapter == name and name not in known_sites:
+        raise ConfigError(f"config key sites.{name}.adapter: no adapter named {name!r} (adapters: {', '.join(known_sites)})")
+    if (site.adapter == "generic" or name not in known_sites) and not site.base_url:
+        unknown = "" if name in known_sites else f"no adapter is named {name!r} (adapters: {', '.join(known_sites)}), so "
+        raise ConfigError(f"config key sites.{name}.base_url is needed: {unknown}the generic adapter follows the site from it")
 
 
 def parse_config(data: dict, source: str | None = None, known_sites: tuple[str, ...] = ()) -> Config:
@@ -163,9 +198,9 @@ def parse_config(data: dict, source: str | None = None, known_sites: tuple[str, 
     if not isinstance(site_tables, dict):
         raise ConfigError("config key sites must be a table of [sites.NAME] tables")
     for name, table in site_tables.items():
-        if known_sites and name not in known_sites:
-            raise ConfigError(f"unknown config key sites.{name}: no adapter named {name!r} (adapters: {', '.join(known_sites)})")
         site = _build(SiteConfig, f"sites.{name}", table)
+        if known_sites:
+            _check_adapter(name, site, known_sites)
         site = replace(site, base_url=(site.base_url or default_origin(name)).rstrip("/"))
         if site.base_url:
             _validate_site(name, site)

@@ -37,6 +37,7 @@ from .errors import FetchError
 from .fetch import Fetcher, is_retryable
 from .models import FetchedPage, PageLinks, utc_now
 from .parsing import ParsePool, Prepared, default_workers, portable, prepare_page
+from .revisit import next_check, parse_schedule
 from .robots import RobotsPolicy, Verdict
 from .runs import COUNT_KEYS, RunReport
 from .sites.base import Adapter
@@ -76,7 +77,8 @@ class SiteCrawl:
 
     def __init__(self, store: Store, adapter: Adapter, fetcher: Fetcher, max_pages: int,
                  progress: Progress | None = None, recorder: Recorder | None = None,
-                 robots: RobotsPolicy | None = None):
+                 robots: RobotsPolicy | None = None, revisit: tuple[timedelta, ...] = (),
+                 revisit_all: bool = False):
         self.store = store
         self.adapter = adapter
         self.site = adapter.name
@@ -85,6 +87,8 @@ class SiteCrawl:
         self.progress = progress
         self.recorder = recorder
         self.robots = robots
+        self.revisit = revisit  # the site's schedule (archiver.revisit); () = articles are never re-checked
+        self.revisit_all = revisit_all
         self.report = RunReport(self.site)
         self.attempted: set[str] = set()
         self.accept = PARSED_TYPES
@@ -113,6 +117,21 @@ class SiteCrawl:
         self._starts = set(starts)
         self.store.frontier_add(self.site, starts, "listing")
         self.store.frontier_requeue(self.site, starts)
+        self._queue_revisits()
+
+    def _queue_revisits(self) -> None:
+        """Stored articles due for a re-check join the frontier, most overdue first: up to half
+        of the run's pages, so discovery goes on; all of them (within max_pages) with --revisit."""
+        versions = self.store.versions
+        if self.revisit_all:
+            urls = versions.every_url(self.site, self.max_pages)
+        elif self.revisit:
+            urls = versions.due(self.site, utc_now(), max(1, self.max_pages // 2))
+        else:
+            return
+        if urls:
+            log.info("%s: %d stored article(s) to re-check for edits", self.site, len(urls))
+            self.store.frontier.revisit(self.site, urls)
 
     def finish(self, interrupted: bool = False) -> None:
         if self.progress:
@@ -223,6 +242,17 @@ class SiteCrawl:
                                     is_article=self.adapter.article_key(entry["url"]) is not None,
                                     prepared=prepared, accept=self.accept, discover=True)
             self._record(entry, archived)
+            if archived.article_id is not None:
+                self._checked(archived.article_id, page.fetched_at)
+
+    def _checked(self, article_id: int, at: str) -> None:
+        """The article was just looked at: when it is next due (its schedule counts from its
+        last change, so an edit makes it young again)."""
+        versions = self.store.versions
+        first_seen, _ = versions.check_state(article_id)
+        changed = versions.last_change(article_id) or first_seen
+        due = next_check(self.revisit, datetime.fromisoformat(changed), datetime.fromisoformat(at))
+        versions.checked(article_id, at, due.isoformat() if due else None)
 
     def _record(self, entry: dict, archived: Archived) -> None:
         """Count the page, queue what it links to, and settle its frontier entry."""
@@ -242,8 +272,9 @@ class SiteCrawl:
         new_articles = self.store.frontier_add(self.site, links.articles, "article", depth)
         listings = [u for u in links.listings if u != entry["url"]]
         if entry["kind"] == "listing" and listings:
-            # Pagination goes on only while pages still bring something new.
-            if new_articles:
+            # Pagination goes on only while pages still bring something new; what a start
+            # page links (sections, archives) is always followed.
+            if new_articles or entry["url"] in self._starts:
                 self.store.frontier_add(self.site, listings, "listing", depth)
                 self.store.frontier_requeue(self.site, [u for u in listings if u not in self.attempted])
         elif listings:
@@ -481,15 +512,18 @@ class _Dispatch:
 
 def crawl(store: Store, config: Config, sites: Iterable[str], fetcher: Fetcher, max_pages: int | None = None,
           progress: Progress | None = None, recorder: Recorder | None = None,
-          base_urls: dict[str, str] | None = None, robots: RobotsPolicy | None = None) -> list[RunReport]:
-    """Crawl SITES together (sharing `fetch.concurrency` workers); one report per site."""
+          base_urls: dict[str, str] | None = None, robots: RobotsPolicy | None = None,
+          revisit_all: bool = False) -> list[RunReport]:
+    """Crawl SITES together (sharing `fetch.concurrency` workers); one report per site.
+    REVISIT_ALL re-checks every stored article of the sites now (within max_pages)."""
     if robots is None and config.fetch.respect_robots:
         robots = RobotsPolicy(fetcher)
     crawls = []
     for site in sites:
         adapter = make_adapter(config, site, (base_urls or {}).get(site))
         limit = max_pages if max_pages is not None else config.site(site).max_pages
-        crawls.append(SiteCrawl(store, adapter, fetcher, limit, progress, recorder, robots))
+        crawls.append(SiteCrawl(store, adapter, fetcher, limit, progress, recorder, robots,
+                                revisit=parse_schedule(config.site(site).revisit), revisit_all=revisit_all))
     return CrawlScheduler(crawls, config.fetch.concurrency).run()
 
 

@@ -155,3 +155,38 @@ def m007_shingle_fingerprints(db: sqlite_utils.Database) -> None:
     # (archiver/dedup/sketch.py) instead of re-shingling the candidate's text. Rows written before this
     # migration have none; the store fills them in the first time such a row is checked.
     db["dedup_signatures"].add_column("fingerprints", bytes)
+
+
+@migrations()
+def m008_article_versions(db: sqlite_utils.Database) -> None:
+    # Every distinct extracted (title, text) of an article, oldest first, with the capture that
+    # first showed it; what the article listed then (related keys, tags) rides along, so a
+    # changed related list is kept too. `trivial`: only white space or punctuation changed.
+    db["article_versions"].create(
+        {
+            "id": int, "article_id": int, "fetched_at": str, "capture_id": int, "title": str, "text": str,
+            "text_sha256": str, "parser": str, "trivial": int, "related": str, "tags": str,
+        },
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id"), ("capture_id", "captures", "id")],
+    )
+    db["article_versions"].create_index(["article_id", "fetched_at"])
+    db["article_versions"].create_index(["capture_id"])
+    # When a page that was live answered 404/410 (removed), and when it came back (restored).
+    db["article_events"].create(
+        {"id": int, "article_id": int, "at": str, "event": str, "capture_id": int}, pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["article_events"].create_index(["article_id", "at"])
+    # Revisits: when the article was last checked, when it is next due (NULL: never again).
+    db["articles"].add_column("removed_at", str)
+    db["articles"].add_column("last_checked", str)
+    db["articles"].add_column("revisit_due", str)
+    db["articles"].create_index(["site", "revisit_due"])
+    # An archive from before versions: its current text is its first known version.
+    db.execute(
+        "INSERT INTO article_versions (article_id, fetched_at, capture_id, title, text, text_sha256, parser, trivial, related, tags) "
+        "SELECT a.id, a.first_seen, (SELECT min(c.id) FROM captures c WHERE c.article_id = a.id), a.title, a.text, "
+        "a.text_sha256, a.parser, 0, NULL, NULL FROM articles a"
+    )
+    db.execute("UPDATE articles SET last_checked = last_seen")

@@ -6,6 +6,7 @@
     store.captures      every fetch of a URL                                         captures.py
     store.articles      articles, their URLs, the one save of an article             articles.py
     store.related       related lists, tags, comments                                related.py
+    store.versions      an article's text versions, removals, revisit schedule       versions.py
     store.frontier      URLs to fetch per site                                       frontier.py
     store.runs          crawl runs                                                   runs.py
     store.search_index  full-text search and the archive's counts                    search.py
@@ -35,6 +36,7 @@ from .frontier import Frontier
 from .related import Related
 from .runs import Runs
 from .search import SEARCH_ORDERS, SearchIndex
+from .versions import Versions
 
 __all__ = ["Outcome", "SavedArticle", "SavedCapture", "Store"]
 
@@ -51,7 +53,8 @@ class Store:
         self.related = Related(self.db)
         self.dedup_index = SqlDedupIndex(self.db, self.dedup_config)
         self.clusters = Clusterer(self.dedup_index)
-        self.articles = Articles(self.db, self.captures, self.related, self.dedup_index, self.clusters)
+        self.versions = Versions(self.db)
+        self.articles = Articles(self.db, self.captures, self.related, self.dedup_index, self.clusters, self.versions)
         self.frontier = Frontier(self.db)
         self.runs = Runs(self.db)
         self.search_index = SearchIndex(self.db, self.dedup_index)

@@ -17,6 +17,7 @@ from .base import Part, from_json, to_json
 from .captures import Captures
 from .dedup_index import SqlDedupIndex
 from .related import Related
+from .versions import Versions
 
 
 class Outcome(str, Enum):
@@ -61,9 +62,11 @@ def article_fields(site: str, article: ParsedArticle, text_sha: str | None, raw_
 
 
 class Articles(Part):
-    def __init__(self, db, captures: Captures, related: Related, index: SqlDedupIndex, clusters: Clusterer):
+    def __init__(self, db, captures: Captures, related: Related, index: SqlDedupIndex, clusters: Clusterer,
+                 versions: Versions):
         super().__init__(db)
         self.captures, self.related, self.index, self.clusters = captures, related, index, clusters
+        self.versions = versions
 
     def save(self, site: str, article: ParsedArticle, capture_id: int | None, fetched_at: str,
              raw_sha256: str | None, also_urls: Iterable[str] = (), prepared: TextSketch | None = None) -> SavedArticle:
@@ -74,10 +77,16 @@ class Articles(Part):
         with self.db.atomic():
             stored = self._stored(site, article)
             if stored and fetched_at < (stored.last_seen or ""):
-                # An older capture (import, reparse out of order) never overwrites newer text.
+                # An older capture (import, reparse out of order) never overwrites newer text,
+                # but what it showed then is a version of its own.
                 self._link(capture_id, stored.id, also_urls, fetched_at)
+                self.versions.record(stored.id, article, fetched_at, capture_id, text_sha)
                 return SavedArticle(stored.id, Outcome.UNCHANGED, stored.duplicate_of)
             article_id, outcome = self._write(stored, article_fields(site, article, text_sha, raw_sha256), fetched_at)
+            if self.versions.record(article_id, article, fetched_at, capture_id, text_sha) == "added" \
+                    and outcome is Outcome.UNCHANGED:
+                outcome = Outcome.UPDATED  # the headline changed, the text did not
+            self.versions.mark_present(article_id, fetched_at, capture_id)
             duplicate_of = stored.duplicate_of if stored else None
             if outcome is not Outcome.UNCHANGED or not self.index.contains(article_id):
                 sketched = prepared or prepare(article.text, self.index.params, text_sha)

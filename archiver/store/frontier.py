@@ -42,6 +42,20 @@ class Frontier(Part):
                 ).rowcount
         return count
 
+    def revisit(self, site: str, urls: Iterable[str]) -> int:
+        """Queue stored articles for a re-check now, whatever became of them before (done,
+        failed as gone, waiting to retry): a page that was edited, removed or restored is found
+        that way. A retry keeps its count of attempts, so a dead URL is still given up."""
+        urls = list(urls)
+        now = utc_now()
+        with self.db.atomic():
+            self.add(site, urls, "article")
+            return self.db.conn.executemany(
+                "UPDATE frontier SET attempts = CASE state WHEN 'retry' THEN attempts ELSE 0 END, "
+                "state = 'pending', next_attempt = ? WHERE url = ? AND site = ? AND state IN ('done', 'failed', 'retry')",
+                [(now, url, site) for url in urls],
+            ).rowcount
+
     def next(self, site: str, now: str, limit: int) -> list[dict]:
         """Due entries, listings first, then shallowest, oldest."""
         return list(self.db.query(
