@@ -253,13 +253,18 @@ def fts_query(text: str) -> str:
 
 
 def run_search(store: Store, query: str, site: str | None = None, since: str | None = None, until: str | None = None,
-               limit: int = 20, all_duplicates: bool = False, sort: str = "relevance") -> list[dict]:
+               limit: int = 20, all_duplicates: bool = False, sort: str = "relevance", offset: int = 0) -> list[dict]:
+    """One page of results: LIMIT rows after the first OFFSET, one row per story unless
+    ALL_DUPLICATES, best match first or by publication date."""
     if limit < 1:
         raise UsageError("--limit must be at least 1")
+    if offset < 0:
+        raise UsageError("--offset must be 0 or more")
     if sort not in SORTS:
         raise UsageError(f"cannot sort by {sort!r}; use one of {', '.join(SORTS)}")
-    rows = store.search(fts_query(query), site=site, since=date_bound(since, False), until=date_bound(until, True),
-                        limit=limit, all_duplicates=all_duplicates, order=sort)
+    rows = store.search_index.search(fts_query(query), site=site, since=date_bound(since, False),
+                                     until=date_bound(until, True), limit=limit, all_duplicates=all_duplicates,
+                                     order=sort, offset=offset)
     for row in rows:
         # Paragraph breaks inside a snippet only get in the way on one line of output.
         row["snippet"] = re.sub(r"\s+", " ", row["snippet"] or "").strip()

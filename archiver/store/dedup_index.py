@@ -6,6 +6,7 @@ The decisions themselves are archiver/dedup/clusters.py's; this is where they ar
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Iterable
 
@@ -147,12 +148,14 @@ class SqlDedupIndex(Part):
         ))
 
     def cluster_sizes(self, roots: set[int]) -> dict[int, int]:
+        """cluster root -> articles in its cluster, for any number of roots (one JSON
+        parameter, never one SQL variable per root: SQLite caps those)."""
         if not roots:
             return {}
-        marks = ",".join("?" * len(roots))
+        listed = json.dumps(sorted(roots))
         return dict(self.db.execute(
-            f"SELECT coalesce(duplicate_of, id), count(*) FROM articles WHERE id IN ({marks}) OR duplicate_of IN ({marks}) GROUP BY 1",
-            [*roots, *roots],
+            "SELECT coalesce(duplicate_of, id), count(*) FROM articles WHERE id IN (SELECT value FROM json_each(?)) "
+            "OR duplicate_of IN (SELECT value FROM json_each(?)) GROUP BY 1", [listed, listed],
         ).fetchall())
 
     def clusters(self) -> dict[int, tuple[int | None, str | None, float | None]]:

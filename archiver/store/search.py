@@ -1,20 +1,57 @@
 """Full-text search over articles_fts, one row per cluster unless all copies are wanted, and
-the archive's counts."""
+the archive's counts.
+
+A search costs about what FTS5's own top-N query costs (`ORDER BY rank LIMIT n`, measured by
+benchmarks/search_benchmark.py): the engine ranks the matches with the table's configured
+rank function (RANK_FUNCTION), the SQL asks only for a window
+of the best with headroom for copies that collapse into one row, and `articles` is read,
+snippets made and copies counted for the rows shown only. Date orders read the matching
+rowids without ranking them and walk the publication-date index instead.
+"""
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
 
 from ..errors import QueryError
 from .base import Part
 from .dedup_index import SqlDedupIndex
 
-SEARCH_ORDERS = {
-    "relevance": "score DESC, a.id",
-    "newest": "a.published IS NULL, a.published DESC, score DESC, a.id",
-    "oldest": "a.published IS NULL, a.published, score DESC, a.id",
-}
+# A match in the title weighs five times one in the text. The table's rank option holds it
+# (m009), so `ORDER BY rank` in Datasette or anyone's SQL ranks the same way; the searches
+# here also name it, so an archive opened read-only before m009 ranks the same too.
+TITLE_WEIGHT = 5.0
+RANK_FUNCTION = f"bm25({TITLE_WEIGHT}, 1.0)"
+SEARCH_ORDERS = ("relevance", "newest", "oldest")
+# A date order with at most this share of the archive matching sorts the matches themselves;
+# above it, walking the date index finds a page of matches sooner.
+SORT_MATCHES_BELOW = 0.01
+
+
+@dataclass(frozen=True)
+class Filters:
+    site: str | None = None
+    since: str | None = None  # ISO UTC, inclusive
+    until: str | None = None  # ISO UTC, exclusive
+
+    def sql(self, table: str = "a") -> tuple[str, list[Any]]:
+        """' AND ...' conditions on the articles table aliased TABLE, and their parameters."""
+        where, params = [], []
+        for condition, value in (("site = ?", self.site), ("published >= ?", self.since), ("published < ?", self.until)):
+            if value:
+                where.append(f" AND {table}.{condition}")
+                params.append(value)
+        return "".join(where), params
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: int
+    cluster: int
+    rank: float | None  # FTS5's rank (lower is better); None until asked for
 
 
 class SearchIndex(Part):
@@ -23,24 +60,116 @@ class SearchIndex(Part):
         self.index = index
 
     def search(self, match: str, site: str | None = None, since: str | None = None, until: str | None = None,
-               limit: int = 20, all_duplicates: bool = False, order: str = "relevance") -> list[dict]:
-        """Articles matching an FTS5 query; a query FTS5 rejects is a QueryError."""
+               limit: int = 20, all_duplicates: bool = False, order: str = "relevance", offset: int = 0) -> list[dict]:
+        """Articles matching an FTS5 query, the page LIMIT rows long after skipping OFFSET; a
+        query FTS5 rejects is a QueryError."""
+        filters = Filters(site, since, until)
+        wanted = offset + limit
         try:
-            rows = list(self.db.query(*_search_sql(match, site, since, until, order)))
+            if order == "relevance":
+                hits = self._by_rank(match, filters, wanted, all_duplicates)
+            else:
+                hits = self._by_date(match, filters, wanted, all_duplicates, newest=order == "newest")
+            return self._rows(match, hits[offset:wanted])
         except sqlite3.OperationalError as exc:
             raise QueryError(f"cannot search for {match!r}: {exc}") from None
-        copies = self.index.cluster_sizes({r["cluster"] for r in rows})
-        out: list[dict] = []
+
+    # -- finding the page's hits ---------------------------------------------------------
+    def _by_rank(self, match: str, filters: Filters, wanted: int, all_duplicates: bool) -> list[Hit]:
+        conditions, params = filters.sql()
+        # CROSS JOIN keeps articles_fts the outer loop: its rows come in rank order and each
+        # articles row is read only until the window is full, never for every match.
+        sql = ("SELECT f.rowid, coalesce(a.duplicate_of, a.id), f.rank FROM articles_fts f CROSS JOIN articles a "
+               f"ON a.id = f.rowid WHERE articles_fts MATCH ? AND f.rank MATCH ?{conditions} ORDER BY f.rank LIMIT ?")
+
+        def window(size: int) -> list[Hit]:
+            rows = self.db.execute(sql, [match, RANK_FUNCTION, *params, size]).fetchall()
+            return sorted((Hit(*row) for row in rows), key=lambda h: (h.rank, h.id))
+
+        return _collapsed_page(window, wanted, all_duplicates)
+
+    def _by_date(self, match: str, filters: Filters, wanted: int, all_duplicates: bool, newest: bool) -> list[Hit]:
+        matching = {row[0] for row in self.db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", [match])}
+        if not matching:
+            return []
+        archived = self.db.execute("SELECT max(id) FROM articles").fetchone()[0] or 1
+        if len(matching) <= SORT_MATCHES_BELOW * archived:
+            return self._sorted_matches(match, filters, wanted, all_duplicates, newest)
+        return self._walk_dates(matching, filters, wanted, all_duplicates, newest)
+
+    def _sorted_matches(self, match: str, filters: Filters, wanted: int, all_duplicates: bool, newest: bool) -> list[Hit]:
+        conditions, params = filters.sql()
+        direction = "DESC" if newest else ""
+        sql = ("SELECT a.id, coalesce(a.duplicate_of, a.id), NULL FROM articles_fts f CROSS JOIN articles a "
+               f"ON a.id = f.rowid WHERE articles_fts MATCH ?{conditions} "
+               f"ORDER BY a.published IS NULL, a.published {direction}, a.id {direction} LIMIT ?")
+        return _collapsed_page(lambda size: [Hit(*row) for row in self.db.execute(sql, [match, *params, size])],
+                               wanted, all_duplicates)
+
+    def _walk_dates(self, matching: set[int], filters: Filters, wanted: int, all_duplicates: bool,
+                    newest: bool) -> list[Hit]:
+        """Many matches: the publication-date index in order, keeping the matching ids, until
+        the page is full. Site and clusters are read for those candidates only."""
+        hits: list[Hit] = []
         seen: set[int] = set()
-        for row in rows:
-            if not all_duplicates:
-                if row["cluster"] in seen:
-                    continue
-                seen.add(row["cluster"])
-            row["copies"] = copies.get(row["cluster"], 1)
+        batch: list[int] = []
+        for article_id in self._ids_by_date(filters, newest):
+            if article_id in matching:
+                batch.append(article_id)
+            if len(batch) >= 64:
+                hits += _new_clusters(self._candidates(batch, filters), seen, all_duplicates)
+                batch = []
+                if len(hits) >= wanted:
+                    break
+        hits += _new_clusters(self._candidates(batch, filters), seen, all_duplicates)
+        return hits[:wanted]
+
+    def _ids_by_date(self, filters: Filters, newest: bool) -> Iterator[int]:
+        direction = "DESC" if newest else ""
+        bounds = Filters(since=filters.since, until=filters.until).sql("articles")
+        dated = (f"SELECT id FROM articles WHERE published IS NOT NULL{bounds[0]} "
+                 f"ORDER BY published {direction}, id {direction}")
+        for row in self.db.execute(dated, bounds[1]):
+            yield row[0]
+        if not (filters.since or filters.until):  # undated articles come last either way
+            for row in self.db.execute(f"SELECT id FROM articles WHERE published IS NULL ORDER BY id {direction}"):
+                yield row[0]
+
+    def _candidates(self, ids: list[int], filters: Filters) -> list[Hit]:
+        if not ids:
+            return []
+        conditions, params = filters.sql()
+        rows = dict(self.db.execute(
+            "SELECT a.id, coalesce(a.duplicate_of, a.id) FROM articles a "
+            f"WHERE a.id IN (SELECT value FROM json_each(?)){conditions}", [json.dumps(ids), *params]
+        ).fetchall())
+        return [Hit(i, rows[i], None) for i in ids if i in rows]
+
+    # -- the rows shown ------------------------------------------------------------------
+    def _rows(self, match: str, hits: list[Hit]) -> list[dict]:
+        if not hits:
+            return []
+        rank = "f.rank" if any(h.rank is None for h in hits) else "NULL"  # date orders rank the page only
+        ids = [h.id for h in hits]
+        # One pass of the query over the page's rowid range, snippets only for the page's rows:
+        # `rowid IN (...)` alone would run the query once per row (a prefix merges its terms'
+        # lists each time), and the `+` keeps SQLite from handing FTS5 the IN list.
+        details = {row["id"]: row for row in self.db.query(
+            "SELECT a.id, a.site, a.url, a.title, a.published, a.duplicate_of, "
+            f"snippet(articles_fts, 1, '<mark>', '</mark>', '…', 24) AS snippet, {rank} AS rank "
+            "FROM articles_fts f CROSS JOIN articles a ON a.id = f.rowid "
+            "WHERE articles_fts MATCH ? AND f.rank MATCH ? AND f.rowid BETWEEN ? AND ? "
+            "AND +f.rowid IN (SELECT value FROM json_each(?))",
+            [match, RANK_FUNCTION, min(ids), max(ids), json.dumps(ids)],
+        )}
+        copies = self.index.cluster_sizes({h.cluster for h in hits})
+        out = []
+        for hit in hits:
+            row = details[hit.id]
+            rank = hit.rank if hit.rank is not None else row.pop("rank")
+            row.pop("rank", None)
+            row.update(score=-rank, cluster=hit.cluster, copies=copies.get(hit.cluster, 1))
             out.append(row)
-            if len(out) >= limit:
-                break
         return out
 
     def stats(self) -> dict:
@@ -64,20 +193,25 @@ class SearchIndex(Part):
         return {"totals": totals, "sites": sites, "last_runs": runs}
 
 
-def _search_sql(match: str, site: str | None, since: str | None, until: str | None, order: str) -> tuple[str, list[Any]]:
-    where = ["articles_fts MATCH ?"]
-    params: list[Any] = [match]
-    for condition, value in (("a.site = ?", site), ("a.published >= ?", since), ("a.published < ?", until)):
-        if value:
-            where.append(condition)
-            params.append(value)
-    sql = (
-        "SELECT a.id, a.site, a.url, a.title, a.published, a.duplicate_of, "
-        "snippet(articles_fts, 1, '<mark>', '</mark>', '…', 24) AS snippet, "
-        # Rounded before ordering so the output is sorted by exactly the score it shows.
-        "round(-bm25(articles_fts, 5.0, 1.0), 6) AS score, "
-        "coalesce(a.duplicate_of, a.id) AS cluster "
-        "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-        f"WHERE {' AND '.join(where)} ORDER BY {SEARCH_ORDERS[order]}"
-    )
-    return sql, params
+def _new_clusters(hits: list[Hit], seen: set[int], all_duplicates: bool) -> list[Hit]:
+    """HITS without the clusters already in SEEN (which grows), unless every copy is wanted."""
+    if all_duplicates:
+        return hits
+    fresh = []
+    for hit in hits:
+        if hit.cluster not in seen:
+            seen.add(hit.cluster)
+            fresh.append(hit)
+    return fresh
+
+
+def _collapsed_page(window: Callable[[int], list[Hit]], wanted: int, all_duplicates: bool) -> list[Hit]:
+    """The first WANTED hits, one per cluster unless every copy is wanted. WINDOW(n) gives the
+    best n hits; it starts with headroom for copies and grows only when copies ate it."""
+    size = wanted if all_duplicates else wanted * 2 + 10
+    while True:
+        rows = window(size)
+        hits = _new_clusters(rows, set(), all_duplicates)
+        if len(hits) >= wanted or len(rows) < size:
+            return hits[:wanted]
+        size *= 4

@@ -1,0 +1,5 @@
+"""`python -m archiver`: the same command line as the `archiver` script."""
+
+from .cli import main
+
+main()
