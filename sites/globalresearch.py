@@ -192,6 +192,12 @@ class V1(Parser):
             if raw and pattern.match(raw) and len(H.text_lines(node)) == 1:
                 yield node
 
+    def read_canonical_url(self, ctx: PageContext) -> str:
+        """The page's canonical link, with the fetched URL's slug when the link is a `?p=` shortlink."""
+        found, adapter = super().read_canonical_url(ctx), ctx.adapter
+        from_url = adapter.canonical_url(ctx.url)
+        return from_url if adapter.article_key(from_url) == ctx.field("key") and adapter.better_url(from_url, found) else found
+
     # -- text ---------------------------------------------------------------------------------
     def read_split_body(self, ctx: PageContext) -> Body:
         lines = super().read_body(ctx)
