@@ -58,10 +58,12 @@ def _attempt(work: Callable[[], object]) -> object:
         return exc
 
 
-def prepare_page(adapter: Adapter, page: FetchedPage, dedup_params: sketch.Params | None) -> Prepared:
+def prepare_page(adapter: Adapter, page: FetchedPage, dedup_params: sketch.Params | None,
+                 discover: bool = True) -> Prepared:
+    """DISCOVER: find the page's links too (a crawl queues them; an import may not want them)."""
     started = time.thread_time()
     _, encoding = decode_body(page.body, page.header("content-type"))
-    links = _attempt(lambda: adapter.links(context_for(page, adapter)))
+    links = _attempt(lambda: adapter.links(context_for(page, adapter))) if discover else None
     article = dedup = None
     if adapter.article_key(page.url) is not None:
         article = _attempt(lambda: adapter.parse(page))

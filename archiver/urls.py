@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import SplitResult, urljoin, urlsplit
 
 from url_normalize import url_normalize
@@ -16,6 +17,7 @@ TRACKING_PARAMS = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)  # pure, and a page's links repeat (nav, related boxes): normalised once
 def normalize_url(url: str) -> str:
     """Scheme and host case, default ports, dot segments, percent-encoding, sorted query
     without tracking parameters, no fragment. Idempotent."""

@@ -21,7 +21,7 @@ from selectolax.lexbor import LexborHTMLParser
 from archiver import html as H
 from archiver.errors import ParseError
 from archiver.models import FetchedPage, Image, PageLinks, ParsedArticle, RelatedItem, Tag
-from archiver.urls import absolute, normalize_url, same_site
+from archiver.urls import absolute, host_of, normalize_url, same_site
 
 from . import discovery as D
 from . import fields as F
@@ -213,7 +213,7 @@ class Adapter:
         return [self.base_url + path for path in paths]
 
     def owns(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
+        host = host_of(url)
         return same_site(url, self.base_url) or any(host == d or host.endswith("." + d) for d in self.domains)
 
     def _path(self, url: str) -> str:
