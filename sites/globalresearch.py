@@ -171,6 +171,7 @@ class V1(Parser):
     )
     boilerplate = NOISE
     footer = FOOTER
+    no_text_warning = "no article paragraphs found"
     image = ("div.featured-image img", "img.wp-post-image", "img.attachment-single-post-thumbnail")
     labelled_in = "div, p, li, span, dd, td"  # elements that may hold a byline or a Region/Theme line
 
@@ -209,10 +210,7 @@ class V1(Parser):
         return split_body(lines, ctx.field("title"))
 
     def read_body(self, ctx: PageContext) -> list[str]:
-        paragraphs = list(ctx.field("split_body").paragraphs)
-        if ctx.field("title") and not paragraphs:
-            ctx.warn("no article paragraphs found")
-        return paragraphs
+        return list(ctx.field("split_body").paragraphs)
 
     # -- dates, people, source ----------------------------------------------------------------
     def read_dates(self, ctx: PageContext) -> tuple[str | None, str | None]:
