@@ -2,7 +2,8 @@
 
 Two texts are copies of one story when the Jaccard similarity of their word-shingle sets
 reaches `threshold`. Checking every archived article would cost O(archive); instead each
-signature is cut into `b` bands of `r` rows (datasketch picks b and r for the threshold), and
+signature is cut into `b` bands of `r` rows (b and r chosen for the threshold as datasketch's
+MinHashLSH chooses them), and
 each band is hashed to one 64-bit key. The store keeps the keys in an indexed table, so a new
 article's candidates are the articles sharing at least one (band, key) row: a fixed number
 of index look-ups whatever the archive's size. Candidates are then confirmed on the exact
@@ -15,6 +16,11 @@ large archive of look-alike reports sends more candidates to the check. That two
 shingles of two 500-shingle texts share a fingerprint has odds of about 1 in 10,000, and it
 would move the score by 0.001: exact for every decision the check makes.
 
+Signatures and band choices are bit for bit those of datasketch (MinHash with
+scheme="affine32", seed 1, its SHA-1 hash; MinHashLSH's parameter choice), computed here with
+numpy alone: datasketch imports scipy, which cost every command half a second to start
+(tests/test_dedup.py compares both).
+
 This module is pure computation; the cluster decisions are in clusters.py, and the tables
 behind them are the store's (or an in-memory index's, see index.py).
 """
@@ -23,12 +29,11 @@ from __future__ import annotations
 
 import hashlib
 import math
+import struct
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
-from datasketch.hashfunc import sha1_hash32
 
 from ..config import DedupConfig
 from . import normalize_text, text_hash
@@ -100,8 +105,27 @@ class Params:
 
     @cached_property
     def bands(self) -> tuple[int, int]:
-        lsh = MinHashLSH(threshold=self.threshold, num_perm=self.num_perm, weights=LSH_WEIGHTS)
-        return lsh.b, lsh.r
+        return lsh_bands(self.threshold, self.num_perm, LSH_WEIGHTS)
+
+
+def lsh_bands(threshold: float, num_perm: int, weights: tuple[float, float]) -> tuple[int, int]:
+    """(b, r) with b * r <= num_perm minimising the weighted false positive and false negative
+    probabilities, as datasketch's MinHashLSH picks them: the first minimum with b, then r,
+    ascending. The probabilities are integrals of polynomials of degree b * r, which
+    Gauss-Legendre quadrature with num_perm / 2 + 1 nodes computes exactly (datasketch asks
+    scipy's adaptive quad for the same numbers)."""
+    nodes, node_weights = np.polynomial.legendre.leggauss(num_perm // 2 + 1)
+    pairs = [(b, r) for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)]
+    b, r = (np.array(column, dtype=float)[:, None] for column in zip(*pairs))
+
+    def integral(low: float, high: float, candidate: np.ndarray) -> np.ndarray:
+        s = (high - low) / 2 * nodes + (high + low) / 2
+        return (high - low) / 2 * (candidate(s) @ node_weights)
+
+    false_positive = integral(0.0, threshold, lambda s: 1 - (1 - s ** r) ** b)
+    false_negative = integral(threshold, 1.0, lambda s: (1 - s ** r) ** b)
+    error = false_positive * weights[0] + false_negative * weights[1]
+    return pairs[int(np.argmin(error))]
 
 
 @dataclass(frozen=True)
@@ -124,9 +148,11 @@ def from_blob(blob: bytes) -> np.ndarray:
 
 
 def _hashed(grams: set[str]) -> list[int]:
-    # datasketch's own default hash for the affine32 scheme: the signatures stay those that
-    # MinHash.update_batch on the encoded shingles gives, and the hashes double as fingerprints.
-    return [sha1_hash32(g.encode("utf-8")) for g in grams]
+    # datasketch's own default hash (sha1_hash32: the first 4 bytes of SHA-1, little-endian):
+    # the signatures stay those that MinHash.update_batch on the encoded shingles gives, and
+    # the hashes double as fingerprints.
+    first_word = struct.Struct("<I").unpack_from
+    return [first_word(hashlib.sha1(g.encode("utf-8")).digest())[0] for g in grams]
 
 
 def fingerprints(text: str, size: int) -> np.ndarray:
@@ -139,23 +165,30 @@ def sketch(text: str, params: Params) -> Sketch | None:
     grams = shingles(text, params.shingle_size)
     if not grams:
         return None
-    hashed = _hashed(grams)
-    minhash = MinHash(num_perm=params.num_perm, seed=SEED, scheme=SCHEME, hashfunc=_prehashed,
-                      permutations=_permutations(params.num_perm))
-    minhash.update_batch(hashed)
-    signature = np.asarray(minhash.hashvalues, dtype=np.uint32)
-    return Sketch(len(grams), np.unique(np.asarray(hashed, dtype=np.uint32)), signature,
-                  tuple(band_keys(signature, params)))
+    hashed = np.asarray(_hashed(grams), dtype=np.uint32)
+    a, b = _permutations(params.num_perm)
+    # datasketch's affine32 MinHash: the MurmurHash3 finalizer, then h -> a * h + b modulo 2^32
+    # (uint32 arithmetic wraps), the minimum per permutation.
+    signature = (_fmix32(hashed)[:, None] * a + b).min(axis=0)
+    return Sketch(len(grams), np.unique(hashed), signature, tuple(band_keys(signature, params)))
 
 
-def _prehashed(value: int) -> int:
-    return value
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))
 
 
 @lru_cache(maxsize=4)
-def _permutations(num_perm: int):
-    # Drawing the permutations costs more than hashing a whole article: draw them once.
-    return MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME).permutations
+def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's affine32 permutations for SEED: odd multipliers, then offsets, drawn in
+    that order from numpy's legacy RandomState. Drawn once: it costs more than a whole article."""
+    generator = np.random.RandomState(SEED)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 def band_keys(signature: np.ndarray, params: Params) -> list[tuple[int, int]]:
