@@ -5,9 +5,11 @@ for RSS and Atom, lxml for sitemaps, the HTML tree for the rest)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone, tzinfo
 from typing import TYPE_CHECKING, Iterable, Union
+from urllib.parse import urlsplit
 
 from archiver import html as H
 
@@ -138,7 +140,8 @@ def sitemap_links(ctx: "PageContext") -> tuple[list[str], list[str]]:
         return [], []
     if root is None:
         return [], []
-    locs = [H.clean_space(node.text) for node in root.iter("{*}loc")]
+    # Only an entry's own <loc>: image and video extensions nest <image:loc> and the like.
+    locs = [H.clean_space(entry.findtext("{*}loc")) for entry in root.iterchildren("{*}url", "{*}sitemap")]
     locs = [u for u in (ctx.absolute(u) for u in locs if u) if u]
     return ([], locs) if etree.QName(root).localname == "sitemapindex" else (locs, [])
 
@@ -150,3 +153,76 @@ def is_sitemap(ctx: "PageContext") -> bool:
 
 def start_paths(sources: Iterable[Source]) -> tuple[str, ...]:
     return tuple(p for s in sources if (p := s.start_path()))
+
+
+# -- any site: where its articles are listed, and which links are articles ------------------
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+
+
+def feed_hrefs(ctx: "PageContext") -> list[str]:
+    """The feeds a page announces in its head (<link rel="alternate" type="application/rss+xml">)."""
+    found = [node.attributes.get("href") for node in ctx.tree.css('link[rel~="alternate"][href]')
+             if (node.attributes.get("type") or "").lower() in FEED_TYPES[:2]]
+    return [u for u in (ctx.absolute(h) for h in found if h) if u]
+
+
+def robots_sitemaps(robots_txt: str) -> list[str]:
+    """The `Sitemap:` lines of a robots.txt (they may name sitemaps anywhere on the site)."""
+    from protego import Protego
+
+    return list(Protego.parse(robots_txt).sitemaps)
+
+
+# A date in the path (/2024/03/05/, /2024/03/, /20240305/ or -20240305-) or a long numeric id:
+# most news CMSs put one in an article's URL and never in a listing's.
+_DATED = re.compile(r"/(?:19|20)\d\d/(?:0?[1-9]|1[0-2])/(?:(?:0?[1-9]|[12]\d|3[01])/)?[^/]*[a-z][^/]*"
+                    r"|[/_-](?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])[/_.-]", re.IGNORECASE)
+_LONG_ID = re.compile(r"(?<!\d)\d{5,}(?!\d)")
+_PAGINATION = re.compile(r"/(?:page|seite|pagina)/\d+/?$|[?&](?:page|paged)=\d+$", re.IGNORECASE)
+# Navigation that is not worth following for articles (each article already lists them).
+_NOT_A_LISTING = re.compile(r"[/_-](?:tags?|topics?|auth?ors?|users?|profiles?|search|suche|login|register|"
+                            r"wp-[a-z]+|cdn-cgi|xmlrpc|comments?|share|print|amp|embed|trackback)(?:/|\.|$|\?)",
+                            re.IGNORECASE)
+_ARTICLE_SLUG_WORDS = 4  # a last path segment of at least this many words reads as a story title
+
+
+def _segments(path: str) -> list[str]:
+    return [s for s in path.split("/") if s]
+
+
+def slug_words(path: str) -> int:
+    """How many words the last path segment (file extension aside) has: "cat-rescued-from-tree" 4."""
+    last = (_segments(path) or [""])[-1]
+    return len([w for w in re.split(r"[-_+]+", re.sub(r"\.[a-z0-9]{2,6}$", "", last, flags=re.I)) if w])
+
+
+def _excluded(url: str) -> bool:
+    """Not a content page at all: feeds, files, admin and login pages, adult or video spam."""
+    from courlan.filters import is_not_crawlable, type_filter
+
+    return not type_filter(url, strict=True, with_nav=True) or is_not_crawlable(url)
+
+
+def looks_like_article(url: str) -> bool:
+    """Whether URL has the shape of an article on a news site no adapter describes: a path
+    with a date or a long numeric id, or a last segment that reads like a headline, and none
+    of the navigation, feed, file or account pages courlan knows."""
+    from courlan.filters import is_navigation_page
+
+    parts = urlsplit(url)
+    if _excluded(url) or is_navigation_page(url) or _PAGINATION.search(url) or _NOT_A_LISTING.search(parts.path):
+        return False
+    return bool(_DATED.search(parts.path) or _LONG_ID.search(f"{parts.path}?{parts.query}")
+                or slug_words(parts.path) >= _ARTICLE_SLUG_WORDS)
+
+
+def looks_like_listing(url: str) -> bool:
+    """Whether URL is a page worth reading for links on such a site: the home page, a section
+    or category (two path segments at most), their next pages, a feed or a sitemap."""
+    parts = urlsplit(url)
+    path = _PAGINATION.sub("/", parts.path)
+    if _NOT_A_LISTING.search(path) or (parts.query and not _PAGINATION.search(url)):
+        return False
+    if re.search(r"(?:/feed/?|/rss/?|\.rss|\.xml)$", path, re.IGNORECASE):
+        return True
+    return not _excluded(url) and len(_segments(path)) <= 2 and not looks_like_article(url)

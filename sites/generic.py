@@ -1,30 +1,39 @@
-"""Any site without its own adapter: trafilatura main-text extraction with its metadata."""
+"""Any news site without an adapter of its own.
+
+Two uses. `archiver fetch URL` archives the pages it is given (every URL is an article). A
+site configured with `adapter = "generic"` and a `base_url` is followed like the launch sites:
+its robots.txt sitemaps, /sitemap.xml (indexes and news sitemaps), the feeds its pages announce,
+its home and section pages; article pages are told by their URL's shape (a date, a long id,
+a headline-like slug; courlan's filters for the rest), and a page that says it is no article
+(og:type website, no JSON-LD article) is not stored as one.
+
+The body is trafilatura's reading (archiver.maintext); every other field comes from what the
+page states (sites.metadata), trafilatura's guesses only when it states nothing.
+"""
 
 from __future__ import annotations
 
-import re
+from dataclasses import replace
 
+from archiver.errors import ParseError
+from archiver.models import PageLinks, ParsedArticle
 from archiver.urls import normalize_url
 
+from . import metadata as M
 from . import register
-from .base import Adapter, Image, PageContext, ParseError, Parser, Tag, parse_iso, to_utc_iso
+from .base import Adapter, D, H, Image, PageContext, Parser, Tag
 
 
-# Byline strings extractors pick up that name nobody: placeholders, or a date run into the byline.
-NOT_AN_AUTHOR = re.compile(
-    r"^(no author|anonymous|admin|unknown|staff|editor)$|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d",
-    re.IGNORECASE,
-)
+class GenericV2(Parser):
+    """Metadata from the page's own statements (dates to the minute with their zone, or the
+    day alone; the article's headline; people as authors), body by trafilatura. Not bound to
+    a date: it reads any site of any era, so a reparse gives every capture the newest reading."""
 
+    version = "2"
 
-def real_authors(names: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(n for n in names if not NOT_AN_AUTHOR.search(n.strip()))
-
-
-class GenericV1(Parser):
-    """Every field from trafilatura's reading of the page, extracted once per page."""
-
-    version = "1"
+    def parse(self, ctx: PageContext) -> ParsedArticle:
+        # Named after the code that read it, whichever configured site it was read for.
+        return replace(super().parse(ctx), parser=f"generic/{self.version}")
 
     def read_main(self, ctx: PageContext):
         # Imported here: trafilatura takes ~0.3 s to import, and every command lists the adapters.
@@ -35,7 +44,12 @@ class GenericV1(Parser):
             raise ParseError(ctx.url, "no main text found")
         return main
 
+    def read_ld(self, ctx: PageContext) -> dict:
+        return H.ld_article(ctx.tree)
+
     def read_key(self, ctx: PageContext) -> str:
+        if ctx.adapter.follows_site and (reason := M.says_not_article(ctx.tree, ctx.field("ld"))):
+            raise ParseError(ctx.url, reason)
         return ctx.field("canonical_url")
 
     def read_canonical_url(self, ctx: PageContext) -> str:
@@ -43,25 +57,36 @@ class GenericV1(Parser):
         return canonical if canonical.startswith("file:") else normalize_url(canonical)
 
     def read_title(self, ctx: PageContext) -> str | None:
-        return ctx.field("main").title
+        return M.headline(ctx.tree, ctx.field("ld"), ctx.url) or ctx.field("main").title
 
     def read_body(self, ctx: PageContext) -> list[str]:
-        return [ctx.field("main").text]
+        lines = ctx.field("main").text.split("\n\n")
+        stated = (ctx.field("title"), ctx.field("main").title, ctx.field("ld").get("headline"))
+        # The headline is the first block of many article containers; it is the title already.
+        if lines and any(M.same_line(lines[0], t) for t in stated if isinstance(t, str)):
+            lines = lines[1:]
+        return lines
 
     def read_lead(self, ctx: PageContext) -> str | None:
         return ctx.field("main").description
 
-    def read_text(self, ctx: PageContext) -> str:
-        return ctx.field("main").text
-
-    def read_dates(self, ctx: PageContext) -> tuple[str | None, None]:
-        published = parse_iso(ctx.field("main").published)
+    def read_dates(self, ctx: PageContext) -> tuple[str | None, str | None]:
+        ld = ctx.field("ld")
+        published = M.published(ctx.tree, ld) or M.read_stamp(ctx.field("main").published, "htmldate")
+        updated = M.updated(ctx.tree, ld)
         if not published:
             ctx.warn("no publication date found")
-        return to_utc_iso(published), None
+        for name, stamp in (("published", published), ("updated", updated)):
+            if stamp is not None:
+                ctx.extra[f"{name}_precision"] = stamp.precision
+        return (published.iso() if published else None), (updated.iso() if updated else None)
 
     def read_authors(self, ctx: PageContext) -> tuple[str, ...]:
-        return real_authors(ctx.field("main").authors)
+        site = M.site_names(ctx.tree, ctx.field("ld"), ctx.url)
+        return M.authors(ctx.tree, ctx.field("ld"), site, fallback=ctx.field("main").authors)
+
+    def read_section(self, ctx: PageContext) -> str | None:
+        return M.section(ctx.tree, ctx.field("ld"))
 
     def read_image(self, ctx: PageContext) -> Image | None:
         image = ctx.field("main").image
@@ -71,21 +96,54 @@ class GenericV1(Parser):
         return tuple(Tag(name=t, kind="keyword") for t in ctx.field("main").tags)
 
     def read_extra(self, ctx: PageContext) -> dict[str, str]:
-        sitename = ctx.field("main").sitename
-        return {"sitename": sitename} if sitename else {}
+        found = {"sitename": ctx.field("main").sitename, "language": M.language(ctx.tree)}
+        return {name: value for name, value in found.items() if value}
 
 
 @register
 class Generic(Adapter):
     name = "generic"
     origin = ""  # any site: the URL given is the origin
-    parsers = (GenericV1,)
+    parsers = (GenericV2,)
+
+    def __init__(self, base_url: str | None = None, site: str | None = None):
+        super().__init__(base_url)
+        self.follows_site = site is not None
+        if site is not None:
+            self.name = site  # a configured site's pages and articles are filed under its own name
+
+    @classmethod
+    def for_site(cls, site: str, base_url: str) -> "Generic":
+        """The adapter following SITE at BASE_URL by configuration alone."""
+        return cls(base_url, site)
 
     def owns(self, url: str) -> bool:
-        return True
+        return super().owns(url) if self.follows_site else True
 
     def article_key(self, url: str) -> str | None:
-        return url if url.startswith("file:") else normalize_url(url)
+        if url.startswith("file:"):
+            return url
+        if self.follows_site and not (self.owns(url) and D.looks_like_article(url)):
+            return None
+        return normalize_url(url)
 
     def canonical_url(self, url: str) -> str:
-        return self.article_key(url)
+        return url if url.startswith("file:") else normalize_url(url)
+
+    def is_listing(self, url: str) -> bool:
+        return self.follows_site and self.owns(url) and D.looks_like_listing(url)
+
+    # -- following a site ------------------------------------------------------------------
+    def start_urls(self) -> list[str]:
+        return [self.base_url + "/", self.base_url + "/sitemap.xml"]
+
+    def sitemaps_from_robots(self, robots_txt: str) -> list[str]:
+        """The site's sitemaps its robots.txt names (moved onto base_url), to start from too."""
+        return [self.rebase(u) for u in D.robots_sitemaps(robots_txt) if self.owns(u)]
+
+    def links(self, ctx: PageContext) -> PageLinks:
+        found = super().links(ctx)
+        if not self.follows_site or D.is_xml(ctx):
+            return found
+        feeds = [self.rebase(u) for u in D.feed_hrefs(ctx) if self.owns(u)]
+        return PageLinks(articles=found.articles, listings=tuple(dict.fromkeys([*found.listings, *feeds])))

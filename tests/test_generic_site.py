@@ -1,0 +1,234 @@
+"""A news site no adapter describes, followed by configuration alone (`adapter = "generic"`,
+`base_url`): a WordPress-like site on 127.0.0.1 with a robots.txt (a Disallow, a Sitemap line),
+a sitemap index, a news sitemap, a feed announced by the home page, a paginated category, and
+the usual non-article pages (tags, authors, login, uploads, an "about" page with a long slug)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from archiver.config import parse_config
+from archiver.fetch import Fetcher
+from archiver.models import FetchedPage
+from archiver.pipeline import SiteCrawl
+from archiver.robots import RobotsPolicy
+from archiver.sites import adapter_names
+from archiver.sites.generic import Generic
+from archiver.sites.metadata import authors, headline, published, read_stamp, without_site_name
+from archiver.store import Store
+from archiver import html as H
+
+from .localserver import LocalServer, Reply
+
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+XML = {"Content-Type": "application/xml; charset=utf-8"}
+RSS = {"Content-Type": "application/rss+xml; charset=utf-8"}
+TEXT = {"Content-Type": "text/plain; charset=utf-8"}
+
+# path -> (headline, author, published) ; where each is listed is decided below
+ARTICLES = {
+    "/2024/03/05/river-rises-after-three-days-of-rain/": ("River rises after three days of rain", "Mark Jansen", "2024-03-05T07:57:00-05:00"),
+    "/2024/03/04/council-approves-new-bridge/": ("Council approves new bridge", "Julia Marta Ruiz", "2024-03-04T18:07:56+09:00"),
+    "/2024/03/03/schools-reopen-on-monday/": ("Schools reopen on Monday", "Jan Novak", "2024-03-03T10:00:00+00:00"),
+    "/2024/03/02/harbour-festival-draws-record-crowds/": ("Harbour festival draws record crowds", "Mary Clare Jalonick", "2024-03-02"),
+    "/mayor-answers-questions-on-the-budget/": ("Mayor answers questions on the budget", "Maya Lind", "2024-03-01T12:00:00Z"),
+    "/news/local/train-line-closed-for-works-1234567.html": ("Train line closed for works", "Martin Berg", "2024-02-28T08:30:00+01:00"),
+    "/2024/02/20/old-mill-becomes-a-museum/": ("Old mill becomes a museum", "Janie Cole", "2024-02-20T09:00:00+00:00"),
+}
+IN_SITEMAP = list(ARTICLES)[1:4]
+IN_NEWS_SITEMAP = list(ARTICLES)[:2]
+IN_FEED = [list(ARTICLES)[0], list(ARTICLES)[5]]
+ON_PAGE_1 = [list(ARTICLES)[2], list(ARTICLES)[4]]  # the slug-only one is listed nowhere else
+ON_PAGE_2 = [list(ARTICLES)[6]]  # only the category's second page lists it (the crawl goes on to
+# a listing's next page while it brings new articles)
+DISALLOWED = "/private/2024/03/05/leaked-draft-of-the-budget-plan/"
+NOT_ARTICLES = ["/about-our-newsroom-and-its-people/", "/tag/weather/", "/author/mark-jansen/", "/wp-login.php",
+                "/wp-content/uploads/2024/03/flood-map-of-the-city.pdf", "/contact/", "/feed/", "/category/local/"]
+
+
+def article_page(base: str, path: str) -> bytes:
+    title, author, when = ARTICLES[path]
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": title, "datePublished": when,
+          "author": {"@type": "Person", "name": author}, "publisher": {"@type": "Organization", "name": "Riverside Post"}}
+    paragraphs = "".join(f"<p>{title}: paragraph {i} of the story, with enough words to read as the article's own text.</p>"
+                         for i in range(1, 7))
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>{title} | Riverside Post</title><meta property="og:type" content="article">
+<meta property="og:title" content="{title} | Riverside Post"><meta property="og:site_name" content="Riverside Post">
+<link rel="canonical" href="{base}{path}"><script type="application/ld+json">{json.dumps(ld)}</script></head>
+<body><header class="site"><h1 class="logo"><a href="/">Riverside Post</a></h1>{nav()}</header>
+<main><article><header><h1 class="entry-title">{title}</h1><p class="byline">By <a rel="author" href="/author/x/">{author}</a></p></header>
+<div class="entry-content">{paragraphs}</div>
+<footer><a href="/tag/weather/">weather</a> <a href="/category/local/">Local</a></footer></article></main>
+<footer>© 2024 Riverside Post</footer></body></html>""".encode()
+
+
+def nav() -> str:
+    return ('<nav><a href="/">Home</a> <a href="/category/local/">Local</a> <a href="/about-our-newsroom-and-its-people/">'
+            'About us</a> <a href="/contact/">Contact</a> <a href="/wp-login.php">Log in</a> <a href="/tag/weather/">Weather</a>'
+            ' <a href="/author/mark-jansen/">Mark</a> <a href="/wp-content/uploads/2024/03/flood-map-of-the-city.pdf">Map</a>'
+            f' <a href="{DISALLOWED}">Leak</a> <a href="/wp-admin/">Admin</a></nav>')
+
+
+def listing(title: str, links: list[str], more: str = "") -> bytes:
+    items = "".join(f'<li><a href="{p}">{ARTICLES.get(p, ("x",))[0]}</a></li>' for p in links)
+    return f"""<!doctype html><html><head><title>{title} | Riverside Post</title><meta property="og:type" content="website">
+<link rel="alternate" type="application/rss+xml" title="Feed" href="/feed/">{more}</head>
+<body><header>{nav()}</header><main><h1>{title}</h1><ul>{items}</ul></main></body></html>""".encode()
+
+
+def urlset(base: str, paths: list[str], news: bool = False) -> bytes:
+    def entry(p: str) -> str:
+        extra = (f"<news:news><news:publication><news:name>Riverside Post</news:name></news:publication>"
+                 f"<news:publication_date>{ARTICLES[p][2]}</news:publication_date><news:title>{ARTICLES[p][0]}</news:title></news:news>") if news else ""
+        return f"<url><loc>{base}{p}</loc><image:image><image:loc>{base}/wp-content/uploads/pic.jpg</image:loc></image:image>{extra}</url>"
+    return ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9" xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">'
+            + "".join(entry(p) for p in paths) + "</urlset>").encode()
+
+
+def site_routes(base: str) -> dict[str, Reply]:
+    index = ('<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+             f"<sitemap><loc>{base}/post-sitemap.xml</loc></sitemap><sitemap><loc>{base}/page-sitemap.xml</loc></sitemap>"
+             "</sitemapindex>").encode()
+    items = "".join(f"<item><title>{ARTICLES[p][0]}</title><link>{base}{p}</link><guid>{base}/?p={i}</guid></item>"
+                    for i, p in enumerate(IN_FEED))
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Riverside Post</title>{items}</channel></rss>'.encode()
+    about = listing("About our newsroom and its people", []).replace(b"<main>", b"<main><p>We are a small newsroom.</p>")
+    routes = {
+        "/robots.txt": Reply(body=f"User-agent: *\nDisallow: /private/\nDisallow: /wp-admin/\nSitemap: {base}/news-sitemap.xml\n".encode(), headers=TEXT),
+        "/sitemap.xml": Reply(body=index, headers=XML),
+        "/post-sitemap.xml": Reply(body=urlset(base, IN_SITEMAP), headers=XML),
+        "/page-sitemap.xml": Reply(body=urlset(base, ["/about-our-newsroom-and-its-people/", "/contact/"]), headers=XML),
+        "/news-sitemap.xml": Reply(body=urlset(base, IN_NEWS_SITEMAP, news=True), headers=XML),
+        "/feed/": Reply(body=feed, headers=RSS),
+        "/": Reply(body=listing("Riverside Post", [list(ARTICLES)[0]]), headers=HTML),
+        "/category/local/": Reply(body=listing("Local", ON_PAGE_1, '<link rel="next" href="/category/local/page/2/">'), headers=HTML),
+        "/category/local/page/2/": Reply(body=listing("Local, page 2", ON_PAGE_2), headers=HTML),
+        "/about-our-newsroom-and-its-people/": Reply(body=about, headers=HTML),
+        "/tag/weather/": Reply(body=listing("Weather", list(ARTICLES)), headers=HTML),
+        "/author/mark-jansen/": Reply(body=listing("Mark Jansen", list(ARTICLES)), headers=HTML),
+        DISALLOWED: Reply(body=b"<html><body><h1>secret</h1></body></html>", headers=HTML),
+    }
+    routes.update({p: Reply(body=article_page(base, p), headers=HTML) for p in ARTICLES})
+    return routes
+
+
+def crawl_site(db, server, sitemaps_from_robots: bool) -> Generic:
+    config = parse_config({"fetch": {"per_host_delay": 0.0, "timeout": 5, "max_retries": 0, "concurrency": 4},
+                           "sites": {"riverside": {"adapter": "generic", "base_url": server.origin}}},
+                          known_sites=adapter_names())
+    adapter = Generic.for_site("riverside", config.site("riverside").base_url)
+    with Store(db) as store, Fetcher(config.fetch) as fetcher:
+        robots = RobotsPolicy(fetcher)
+        if sitemaps_from_robots:  # until the crawl reads robots.txt sitemaps itself (REQUESTS.md)
+            store.frontier_add("riverside", adapter.sitemaps_from_robots(server.routes["/robots.txt"].body.decode()), "listing")
+        SiteCrawl(store, adapter, fetcher, 200, robots=robots).run()
+    return adapter
+
+
+def stored(db, sql):
+    with sqlite3.connect(db) as conn:
+        return [tuple(r) for r in conn.execute(sql)]
+
+
+def test_a_site_configured_by_base_url_alone_gives_every_article_and_nothing_else(tmp_path):
+    with LocalServer({}) as server:
+        server.routes = site_routes(server.origin)
+        crawl_site(tmp_path / "a.db", server, sitemaps_from_robots=True)
+        hits = dict(server.hits)
+    rows = stored(tmp_path / "a.db", "SELECT site, url, title, authors, published FROM articles ORDER BY url")
+    assert {url.removeprefix(server.origin) for _, url, *_ in rows} == set(ARTICLES)
+    assert {site for site, *_ in rows} == {"riverside"}
+    assert DISALLOWED not in hits and "/wp-admin/" not in hits
+    # Neither tags nor authors are read for links (articles list them; they list nothing new).
+    assert "/tag/weather/" not in hits and "/author/mark-jansen/" not in hits
+    by_url = {url.removeprefix(server.origin): (title, json.loads(names), when) for _, url, title, names, when in rows}
+    for path, (title, author, when) in ARTICLES.items():
+        expected_when = read_stamp(when).iso()
+        assert by_url[path] == (title, [author], expected_when), path
+
+
+def test_an_about_page_with_a_headline_like_slug_is_not_an_article(tmp_path):
+    with LocalServer({}) as server:
+        server.routes = site_routes(server.origin)
+        crawl_site(tmp_path / "a.db", server, sitemaps_from_robots=False)
+    failed = stored(tmp_path / "a.db", "SELECT url, error FROM captures WHERE error LIKE 'parse:%'")
+    assert [(u.removeprefix(server.origin), e) for u, e in failed] == [
+        ("/about-our-newsroom-and-its-people/", "parse: the page says it is no article (og:type website)")]
+
+
+def test_robots_txt_names_sitemaps_to_start_from():
+    adapter = Generic.for_site("riverside", "http://127.0.0.1:9")
+    robots = "User-agent: *\nDisallow: /x/\nSitemap: https://riverside.example/news.xml\nSitemap: https://elsewhere.example/s.xml\n"
+    adapter.base_url = "https://riverside.example"
+    assert adapter.sitemaps_from_robots(robots) == ["https://riverside.example/news.xml"]
+
+
+@pytest.mark.parametrize("url,article,listing", [
+    ("https://n.example/2024/03/05/river-rises/", True, False),
+    ("https://n.example/news/world-12345678", True, False),
+    ("https://n.example/mayor-opens-the-new-bridge/", True, False),
+    ("https://n.example/2024/03/05/", False, False),
+    ("https://n.example/category/world/page/2/", False, True),
+    ("https://n.example/world/", False, True),
+    ("https://n.example/tag/cats/", False, False),
+    ("https://n.example/author/jane-doe/", False, False),
+    ("https://n.example/contact/", False, False),
+    ("https://n.example/wp-content/uploads/2024/03/a-long-report-on-things.pdf", False, False),
+    ("https://n.example/feed/", False, True),
+    ("https://other.example/2024/03/05/river-rises/", False, False),
+])
+def test_article_and_listing_urls_are_told_by_their_shape(url, article, listing):
+    adapter = Generic.for_site("n", "https://n.example")
+    assert (adapter.article_key(url) is not None, adapter.is_listing(url)) == (article, listing)
+
+
+def test_fetching_given_urls_still_takes_every_url_as_an_article():
+    adapter = Generic("https://n.example")
+    assert adapter.article_key("https://n.example/about/") == "https://n.example/about/"
+    assert adapter.name == "generic"
+
+
+def test_dates_keep_the_precision_the_page_states():
+    assert read_stamp("2020-02-24T12:57:13+0000").iso() == "2020-02-24T12:57:13+00:00"
+    assert read_stamp("2020-02-18T18:07:56+09:00").iso() == "2020-02-18T09:07:56+00:00"
+    day = read_stamp("2020-03-05")
+    assert (day.iso(), day.precision) == ("2020-03-05", "day")
+    naive = read_stamp("2020-03-05T23:30:00")  # which zone is unknown: the day only
+    assert (naive.iso(), naive.precision) == ("2020-03-05", "day")
+    tree = H.parse_html('<html><head><meta itemprop="datePublished" content="2020-03-05T10:00:00+01:00"></head>'
+                        '<body><article><header><time datetime="2020-03-05">5 March</time></header></article></body></html>')
+    assert published(tree, {}).iso() == "2020-03-05T09:00:00+00:00"  # a later time of the same day refines it
+
+
+def test_authors_are_refused_by_whole_tokens_only():
+    tree = H.parse_html('<p class="byline">By Mark Smith, Julia Jones and Jan Novak | March 3, 2020, 7:57 AM</p>')
+    assert authors(tree, {}) == ("Mark Smith", "Julia Jones", "Jan Novak")
+    tree = H.parse_html('<p class="byline">CBS News February 24, 2020, 7:57 AM</p>')
+    assert authors(tree, {}, ["CBS News"]) == ()
+    assert authors(H.parse_html(""), {"author": [{"@type": "Person", "name": "Mary Clare Jalonick"}, {"@type": "Organization", "name": "AP"}]}) == ("Mary Clare Jalonick",)
+
+
+def test_the_headline_is_the_article_h1_not_the_logo_nor_the_seo_title():
+    page = ('<html><head><title>Big story here | Daily Planet</title><meta property="og:site_name" content="Daily Planet"></head>'
+            '<body><h1>Daily Planet</h1><article><h1>Big story here</h1></article></body></html>')
+    assert headline(H.parse_html(page), {}) == "Big story here"
+    page = '<html><head><title>Big story here | Daily Planet</title></head><body><h1><a>Daily Planet</a></h1></body></html>'
+    assert headline(H.parse_html(page), {}, "https://www.dailyplanet.example/x") == "Big story here"
+    assert without_site_name("Taxes - what changes in 2024 - Daily Planet", ["Daily Planet"]) == "Taxes - what changes in 2024"
+
+
+def test_the_headline_is_not_repeated_as_the_first_line_of_the_text():
+    body = ('<html><head><title>Storm hits the coast - Daily Planet</title></head><body><article><h1>Storm hits the coast!</h1>'
+            + "".join(f"<p>Paragraph {i} about the storm and the coast, long enough to count as text.</p>" for i in range(8))
+            + "</article></body></html>").encode()
+    page = FetchedPage(url="https://dp.example/storm-hits-the-coast-now", final_url=None, status=200,
+                       headers={"content-type": "text/html"}, body=body, fetched_at=datetime.now(timezone.utc).isoformat())
+    article = Generic("https://dp.example").parse(page)
+    assert article.title == "Storm hits the coast!" and not article.text.startswith("Storm hits")
+    assert article.parser == "generic/2"
