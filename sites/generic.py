@@ -72,7 +72,7 @@ class GenericV2(Parser):
 
     def read_dates(self, ctx: PageContext) -> tuple[str | None, str | None]:
         ld = ctx.field("ld")
-        published = M.published(ctx.tree, ld) or M.read_stamp(ctx.field("main").published, "htmldate")
+        published = M.published(ctx.tree, ld, ctx.url) or M.read_stamp(ctx.field("main").published, "htmldate")
         updated = M.updated(ctx.tree, ld)
         if not published:
             ctx.warn("no publication date found")

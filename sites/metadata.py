@@ -116,9 +116,34 @@ def best_stamp(candidates: Iterable[tuple[str, str]]) -> Stamp | None:
     return first_day
 
 
-def published(tree, ld: dict) -> Stamp | None:
-    return best_stamp([*_ld_values(ld, PUBLISHED_LD), *_meta_values(tree, PUBLISHED_METAS),
-                       *_time_values(tree, PUBLISHED_TIMES), *_meta_values(tree, PUBLISHED_OTHER_METAS)])
+_URL_DAY = re.compile(r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])/"
+                     r"|[/_-]((?:19|20)\d\d)-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])[/_.-]")
+
+
+def url_day(url: str | None) -> date | None:
+    """The day an article's URL names (/2020/02/24/slug, /news/20200224-slug)."""
+    match = _URL_DAY.search(urlsplit(url).path + "/") if url else None
+    if not match:
+        return None
+    year, month, day = (int(g) for g in match.groups() if g)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def published(tree, ld: dict, url: str | None = None) -> Stamp | None:
+    """The publication date the page states; its URL's day, when it names one, says which
+    calendar day a moment given in another zone (often UTC) was, and outweighs a statement
+    that disagrees by more than that (a modification date in datePublished, a widget's date)."""
+    stamp = best_stamp([*_ld_values(ld, PUBLISHED_LD), *_meta_values(tree, PUBLISHED_METAS),
+                        *_time_values(tree, PUBLISHED_TIMES), *_meta_values(tree, PUBLISHED_OTHER_METAS)])
+    named = url_day(url)
+    if stamp is None or named is None or stamp.day == named:
+        return stamp
+    if stamp.moment is not None and abs((stamp.moment.astimezone(timezone.utc).date() - named).days) <= 1:
+        return Stamp(named, stamp.moment, stamp.source)
+    return Stamp(named, None, "URL")
 
 
 def updated(tree, ld: dict) -> Stamp | None:
