@@ -10,13 +10,16 @@ import sys
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
 from .config import Config, load_config
 from .errors import ArchiverError, UsageError
-from .store import Store
+
+if TYPE_CHECKING:  # the store (sqlite-utils, numpy) loads only for a command that opens it
+    from .store import Store
 
 log = logging.getLogger("archiver")
 
@@ -37,11 +40,65 @@ class Context:
         return self._config
 
     def store(self, readonly: bool = False) -> Store:
+        from .store import Store
+
         return Store(self.config.archive.db, readonly=readonly, dedup=self.config.dedup)
+
+    @contextmanager
+    def writer(self):
+        """The store for a command that writes, once no other archiver writer (a crawl, an
+        import...) runs on it: such commands queue behind each other instead of failing with
+        "database is locked". Runs left 'running' by a killed writer are closed then."""
+        from .lock import CrawlLock
+
+        db = self.config.archive.db
+
+        def waiting(holder: str) -> None:
+            if self.verbosity >= 0:
+                pid, _, since = holder.partition(" ")
+                click.echo(f"another archiver run is writing to {db} (pid {pid}, since {since or '?'}); "
+                           "waiting for it to finish", err=True)
+
+        with CrawlLock(db) as lock:
+            lock.wait(waiting)
+            with self.store() as store:
+                store.runs.close_all_stale()
+                yield store
+
+
+# Options of the whole program a user may also give after the command's name
+# (`archiver search Raqqa --db other.db`); they are moved in front of it before parsing.
+GLOBAL_VALUE_OPTIONS = ("--db", "--config")
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """ARGS with every GLOBAL_VALUE_OPTIONS option (`--db X` or `--db=X`) moved to the front;
+    nothing after a `--` moves."""
+    front: list[str] = []
+    rest: list[str] = []
+    position = 0
+    while position < len(args):
+        arg = args[position]
+        if arg == "--":
+            rest += args[position:]
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_VALUE_OPTIONS and ("=" in arg or position + 1 < len(args)):
+            taken = 1 if "=" in arg else 2
+            front += args[position:position + taken]
+            position += taken
+            continue
+        rest.append(arg)
+        position += 1
+    return front + rest
 
 
 class ArchiverGroup(click.Group):
-    """Turns ArchiverError into one clear sentence and its exit code."""
+    """Turns ArchiverError into one clear sentence and its exit code; takes the global
+    --db/--config wherever they stand."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_global_options(list(args)))
 
     def invoke(self, ctx: click.Context):
         try:
@@ -72,7 +129,8 @@ def _setup_logging(verbosity: int) -> None:
 
 @click.group(cls=ArchiverGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="config file (default: $ARCHIVER_CONFIG, else ./config.toml)")
-@click.option("--db", type=click.Path(dir_okay=False), help="database file, overriding [archive] db")
+@click.option("--db", type=click.Path(dir_okay=False), envvar="ARCHIVER_DB", show_envvar=True,
+              help="database file, overriding [archive] db (before or after the command)")
 @click.option("-v", "--verbose", count=True, help="more log output (-vv for debug)")
 @click.option("-q", "--quiet", is_flag=True, help="only errors")
 @click.version_option(__version__, prog_name="archiver")
@@ -214,7 +272,7 @@ def fetch(obj: Context, urls):
     from .fetch import Fetcher
     from .ingest import fetch_urls
 
-    with obj.store() as store, Fetcher(obj.config.fetch) as fetcher:
+    with obj.writer() as store, Fetcher(obj.config.fetch) as fetcher:
         results = fetch_urls(store, obj.config, urls, fetcher)
     for r in results:
         detail = f" (article {r['article_id']})" if r.get("article_id") else ""
@@ -229,13 +287,16 @@ def fetch(obj: Context, urls):
 @click.option("--site", help="only this site")
 @click.option("--since", help="published on or after (YYYY, YYYY-MM, YYYY-MM-DD or ISO)")
 @click.option("--until", help="published on or before (same forms; the whole day/month/year)")
-@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--limit", type=int, default=20, show_default=True, help="results per page")
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True,
+              help="results to skip: --offset 20 --limit 20 is the second page")
 @click.option("--all-duplicates", is_flag=True, help="show every copy, not one row per story")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True,
               help="best match first, or by publication date")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), default="table", show_default=True,
+              help="jsonl: one JSON object a line")
 @click.pass_obj
-def search(obj: Context, query, site, since, until, limit, all_duplicates, sort, fmt):
+def search(obj: Context, query, site, since, until, limit, offset, all_duplicates, sort, fmt):
     """Full-text search over titles and article text (FTS5, best match first).
 
     All words must match; "quotes" match a phrase; raqq* matches a prefix; AND, OR, NOT
@@ -247,13 +308,16 @@ def search(obj: Context, query, site, since, until, limit, all_duplicates, sort,
       archiver search Raqqa
       archiver search '"Tabqa airbase" OR Khanasser' --since 2016 --format json
       archiver search 'title:Raqqa -Homs' --sort newest
+      archiver search Raqqa --offset 20 --format jsonl   # the second page, a line each
     """
-    from .search import run_search, to_csv, to_json, to_table, to_text
+    from .search import run_search, to_csv, to_json, to_jsonl, to_table, to_text
 
     with obj.store(readonly=True) as store:
-        rows = run_search(store, " ".join(query), site, since, until, limit, all_duplicates, sort)
+        rows = run_search(store, " ".join(query), site, since, until, limit, all_duplicates, sort, offset)
     if fmt == "json":
         click.echo(to_json(rows))
+    elif fmt == "jsonl":
+        click.echo(to_jsonl(rows), nl=False)
     elif fmt == "csv":
         click.echo(to_csv(rows), nl=False)
     elif not rows:
@@ -272,6 +336,7 @@ def search(obj: Context, query, site, since, until, limit, all_duplicates, sort,
 @click.pass_obj
 def show(obj: Context, id_or_url, fmt):
     """One article (archive id, URL, or SITE:KEY): metadata, text, related items, tags, captures, copies.
+    Any form of an archived URL finds it (tracking parameters, http or https, ...).
 
     \b
     Example:
@@ -279,7 +344,7 @@ def show(obj: Context, id_or_url, fmt):
       archiver show https://en.alalam.ir/news/1825428 --format json
     """
     with obj.store(readonly=True) as store:
-        article_id = store.find_article(id_or_url)
+        article_id = _find_article(obj, store, id_or_url)
         if article_id is None:
             raise UsageError(f"no article with id or URL {id_or_url!r}")
         article = store.article(article_id)
@@ -318,6 +383,24 @@ def history(obj: Context, id_or_url, fmt):
                               ensure_ascii=False, indent=2))
     else:
         click.echo(history_text(article, story))
+
+
+def _find_article(obj: Context, store: Store, id_or_url: str) -> int | None:
+    """By id, URL or SITE:KEY as given; else a URL as the crawl normalises it; else the
+    article its site's adapter reads from the URL (another slug, another host spelling)."""
+    found = store.find_article(id_or_url)
+    if found is not None or not id_or_url.lower().startswith(("http://", "https://")):
+        return found
+    from .urls import normalize_url
+
+    found = store.find_article(normalize_url(id_or_url))
+    if found is not None:
+        return found
+    from .adapters import adapter_for_url
+
+    adapter = adapter_for_url(obj.config, id_or_url)
+    key = adapter.article_key(id_or_url) if adapter.name != "generic" else None
+    return store.find_article(f"{adapter.name}:{key}") if key else None
 
 
 @cli.command()
@@ -381,7 +464,7 @@ def reparse(obj: Context, sites):
     """
     from .reparse import reparse as run_reparse
 
-    with obj.store() as store:
+    with obj.writer() as store:
         counts = run_reparse(store, obj.config, sites or None)
     click.echo(", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing to reparse")
 
@@ -436,7 +519,7 @@ def import_warc(obj: Context, files, scheduler, workers):
         from .bulk import check_scheduler, dask_import
 
         check_scheduler(scheduler)
-    with obj.store() as store:
+    with obj.writer() as store:
         if scheduler:
             result = dask_import(store, obj.config, paths, scheduler, workers)
         else:
@@ -475,7 +558,7 @@ def wayback(obj: Context, site_or_url, since, until, limit):
     from .wayback import backfill
 
     quiet = obj.verbosity < 0
-    with obj.store() as store, Fetcher(obj.config.fetch) as fetcher, \
+    with obj.writer() as store, Fetcher(obj.config.fetch) as fetcher, \
             reporter(interactive=not quiet and sys.stderr.isatty()) as update:
         result = backfill(store, obj.config, site_or_url, fetcher, since, until, limit, update)
     _print_summary(result.reports, quiet)
@@ -517,7 +600,7 @@ def dedup(obj: Context, rebuild, fmt):
       archiver dedup
       archiver dedup --rebuild
     """
-    with obj.store(readonly=not rebuild) as store:
+    with (obj.writer() if rebuild else obj.store(readonly=True)) as store:
         status = store.rebuild_dedup() if rebuild else store.dedup_status()
     if fmt == "json":
         click.echo(json.dumps(status, indent=2))
