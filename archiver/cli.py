@@ -44,27 +44,6 @@ class Context:
 
         return Store(self.config.archive.db, readonly=readonly, dedup=self.config.dedup)
 
-    @contextmanager
-    def writer(self):
-        """The store for a command that writes, once no other archiver writer (a crawl, an
-        import...) runs on it: such commands queue behind each other instead of failing with
-        "database is locked". Runs left 'running' by a killed writer are closed then."""
-        from .lock import CrawlLock
-
-        db = self.config.archive.db
-
-        def waiting(holder: str) -> None:
-            if self.verbosity >= 0:
-                pid, _, since = holder.partition(" ")
-                click.echo(f"another archiver run is writing to {db} (pid {pid}, since {since or '?'}); "
-                           "waiting for it to finish", err=True)
-
-        with CrawlLock(db) as lock:
-            lock.wait(waiting)
-            with self.store() as store:
-                store.runs.close_all_stale()
-                yield store
-
 
 # Options of the whole program a user may also give after the command's name
 # (`archiver search Raqqa --db other.db`); they are moved in front of it before parsing.
@@ -272,7 +251,7 @@ def fetch(obj: Context, urls):
     from .fetch import Fetcher
     from .ingest import fetch_urls
 
-    with obj.writer() as store, Fetcher(obj.config.fetch) as fetcher:
+    with obj.store() as store, Fetcher(obj.config.fetch) as fetcher:
         results = fetch_urls(store, obj.config, urls, fetcher)
     for r in results:
         detail = f" (article {r['article_id']})" if r.get("article_id") else ""
@@ -464,7 +443,7 @@ def reparse(obj: Context, sites):
     """
     from .reparse import reparse as run_reparse
 
-    with obj.writer() as store:
+    with obj.store() as store:
         counts = run_reparse(store, obj.config, sites or None)
     click.echo(", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing to reparse")
 
@@ -519,7 +498,7 @@ def import_warc(obj: Context, files, scheduler, workers):
         from .bulk import check_scheduler, dask_import
 
         check_scheduler(scheduler)
-    with obj.writer() as store:
+    with obj.store() as store:
         if scheduler:
             result = dask_import(store, obj.config, paths, scheduler, workers)
         else:
@@ -558,7 +537,7 @@ def wayback(obj: Context, site_or_url, since, until, limit):
     from .wayback import backfill
 
     quiet = obj.verbosity < 0
-    with obj.writer() as store, Fetcher(obj.config.fetch) as fetcher, \
+    with obj.store() as store, Fetcher(obj.config.fetch) as fetcher, \
             reporter(interactive=not quiet and sys.stderr.isatty()) as update:
         result = backfill(store, obj.config, site_or_url, fetcher, since, until, limit, update)
     _print_summary(result.reports, quiet)
@@ -600,7 +579,7 @@ def dedup(obj: Context, rebuild, fmt):
       archiver dedup
       archiver dedup --rebuild
     """
-    with (obj.writer() if rebuild else obj.store(readonly=True)) as store:
+    with obj.store(readonly=not rebuild) as store:
         status = store.rebuild_dedup() if rebuild else store.dedup_status()
     if fmt == "json":
         click.echo(json.dumps(status, indent=2))

@@ -271,15 +271,30 @@ def run_search(store: Store, query: str, site: str | None = None, since: str | N
     return [{k: row.get(k) for k in RESULT_FIELDS} for row in rows]
 
 
+def shown_score(score: float | None) -> float | None:
+    """A score as output: four significant digits. Results are ordered by the exact score;
+    its last bits are float noise to a reader (0.21537800000000001)."""
+    return None if score is None else float(f"{score:.4g}")
+
+
+def _for_output(rows: list[dict]) -> list[dict]:
+    return [{**row, "score": shown_score(row.get("score"))} for row in rows]
+
+
 def to_json(rows: list[dict]) -> str:
-    return json.dumps(rows, ensure_ascii=False, indent=2)
+    return json.dumps(_for_output(rows), ensure_ascii=False, indent=2)
+
+
+def to_jsonl(rows: list[dict]) -> str:
+    """One JSON object a line (nothing for no results), for jq and streaming readers."""
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in _for_output(rows))
 
 
 def to_csv(rows: list[dict]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=RESULT_FIELDS, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(_for_output(rows))
     return buffer.getvalue()
 
 
@@ -318,7 +333,7 @@ def to_table(rows: list[dict], width: int = 100, color: bool = True) -> str:
         cell.append("\n")
         cell.append_text(_marked(row["snippet"], "bold black on yellow" if color else None))
         cell.append("\n" + (row["url"] or ""), style="dim blue")
-        table.add_row(str(row["id"]), row["site"], (row["published"] or "?")[:10], cell, f"{row['score']:.2f}")
+        table.add_row(str(row["id"]), row["site"], (row["published"] or "?")[:10], cell, f"{shown_score(row['score']):.3g}")
     buffer = StringIO()
     Console(file=buffer, width=width, force_terminal=color, color_system="standard" if color else None,
             highlight=False).print(table)

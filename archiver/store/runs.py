@@ -26,15 +26,6 @@ class Runs(Part):
                 [utc_now(), site],
             ).rowcount
 
-    def close_all_stale(self) -> int:
-        """Every run left 'running' (a writer killed mid-run: a crawl, an import); only for a
-        caller holding the writers' lock, when no run can really be running."""
-        with self.db.atomic():
-            return self.db.execute(
-                "UPDATE crawl_runs SET status = 'interrupted', finished = coalesce(finished, ?) WHERE status = 'running'",
-                [utc_now()],
-            ).rowcount
-
     def last(self, site: str) -> dict | None:
         return self.first("SELECT * FROM crawl_runs WHERE site = ? ORDER BY started DESC, id DESC LIMIT 1", [site])
 
