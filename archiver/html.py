@@ -5,13 +5,33 @@ from __future__ import annotations
 import codecs
 import json
 import re
+from dataclasses import dataclass
 from typing import Iterable, Iterator
 
+from charset_normalizer import from_bytes
+from charset_normalizer.md import mess_ratio
 from selectolax.lexbor import LexborHTMLParser as HTMLParser, LexborNode as Node
+from w3lib.encoding import html_body_declared_encoding, resolve_encoding
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
-_LATIN = {"iso-8859-1", "latin-1", "latin1", "cp1252", "windows-1252", "us-ascii", "ascii"}
+# A single-byte decoding this messy (charset_normalizer's measure) is the wrong charset.
+_GARBLED = 0.2
+_DETECT_BYTES = 64 * 1024  # the detector reads this much of a body, enough to tell
+# A body whose text is this share control or undecodable characters is not text.
+_BINARY_SHARE = 0.05
+_BINARY = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
+_COMPRESSED = ((b"\x1f\x8b", "gzip"), (b"\x28\xb5\x2f\xfd", "zstd"), (b"PK\x03\x04", "zip"))
+
+# Nesting deeper than this is flattened before parsing: the HTML tree builder's work grows
+# with the square of the depth (100k nested <div>s: 25 s), and no real page nests so deep.
+MAX_DEPTH = 512
+_NESTING_CHECK_FROM = 3000  # fewer tags than this cannot nest deep enough to cost
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*>")
+# Elements that never enclose others, or that the next sibling closes on its own.
+_NOT_NESTING = frozenset(
+    "area base br col embed hr img input link meta param source track wbr "
+    "p li dt dd option optgroup tr td th thead tbody tfoot colgroup caption rb rt rp head body html".split()
+)
 
 BLOCK_TAGS = frozenset(
     "address article aside blockquote body center dd details dialog dir div dl dt fieldset figcaption "
@@ -22,10 +42,12 @@ SKIP_TAGS = frozenset("script style noscript template svg iframe head button sel
 
 
 def _codec(name: str | None) -> str | None:
+    """The Python codec for an encoding label, WHATWG's way: latin-1 and ASCII labels mean
+    windows-1252, as browsers read them."""
     if not name:
         return None
     try:
-        return codecs.lookup(name.strip().strip("\"'")).name
+        return codecs.lookup(resolve_encoding(name.strip().strip("\"'")) or "").name
     except LookupError:
         return None
 
@@ -35,34 +57,135 @@ def header_charset(content_type: str | None) -> str | None:
     return _codec(match.group(1)) if match else None
 
 
+@dataclass(frozen=True)
+class Sniffed:
+    """The encoding a body is read in, and why (e.g. "header", "meta", "detected")."""
+
+    encoding: str
+    source: str
+
+
 def decode_body(body: bytes, content_type: str | None = None) -> tuple[str, str]:
-    """Text and the encoding used: BOM, then the declared charset (header, then meta), then
-    UTF-8, then Windows-1252. A declaration the bytes contradict loses to what decodes."""
+    """Text and the encoding used (see sniff_encoding)."""
+    encoding = sniff_encoding(body, content_type).encoding
+    return body.decode(encoding, errors="replace"), encoding
+
+
+def sniff_encoding(body: bytes, content_type: str | None = None) -> Sniffed:
+    """Which encoding BODY is in: a byte order mark (or UTF-16's zero bytes without one), then
+    the declared charset (header, then meta) unless the bytes contradict it, then valid UTF-8,
+    Windows-1252 if it reads as text, a detector, and Windows-1252 at last. A declaration contradicts the bytes when they do not decode in
+    it, when a Latin label covers valid multi-byte UTF-8 (servers often mislabel UTF-8, never
+    the reverse) or when a single-byte decoding comes out as mojibake the detector can fix."""
     for bom, name in _BOMS:
         if body.startswith(bom):
-            return body[len(bom):].decode(name, errors="replace"), name
-    meta = _META_CHARSET.search(body[:4096])
-    declared = [c for c in (header_charset(content_type), _codec(meta.group(1).decode("ascii", "ignore")) if meta else None) if c]
-    is_ascii = body.isascii()
-    for name in declared:
-        if name in {_codec(n) for n in _LATIN} and not is_ascii:
-            # Servers often label UTF-8 as Latin-1; valid multi-byte UTF-8 is never an accident.
-            try:
-                return body.decode("utf-8"), "utf-8"
-            except UnicodeDecodeError:
-                pass
-        try:
-            return body.decode(name), name
-        except (UnicodeDecodeError, LookupError):
+            return Sniffed(name, "byte order mark")
+    if unmarked := _utf16_without_bom(body):
+        # Before any label: ASCII in UTF-16 is valid UTF-8 (and Latin-1) too, NULs and all.
+        return Sniffed(unmarked, "UTF-16 without a byte order mark")
+    garbled = None
+    for source, name in (("header", header_charset(content_type)), ("meta", _codec(html_body_declared_encoding(body)))):
+        if not name:
             continue
+        if name == "cp1252" and not body.isascii() and _decodes(body, "utf-8"):
+            return Sniffed("utf-8", f"UTF-8 bytes under a {source} Latin label")
+        if _decodes(body, name):
+            if not _garbled(body, name):
+                return Sniffed(name, source)
+            garbled = garbled or Sniffed(name, f"{source} (the detector found nothing better)")
+    if _decodes(body, "utf-8"):
+        return Sniffed("utf-8", "valid UTF-8")
+    if _decodes(body, "cp1252") and not _messy(body, "cp1252"):
+        # What browsers assume of an undeclared legacy page; the detector's guess among the
+        # Latin charsets on a few accented words is worse.
+        return Sniffed("cp1252", "undeclared, reads as Windows-1252")
+    if detected := _detect(body):
+        return Sniffed(detected, "detected")
+    return garbled or Sniffed("cp1252", "fallback")
+
+
+def _decodes(body: bytes, name: str) -> bool:
     try:
-        return body.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return body.decode("cp1252", errors="replace"), "cp1252"
+        body.decode(name)
+        return True
+    except (UnicodeDecodeError, LookupError):
+        return False
+
+
+def _garbled(body: bytes, name: str) -> bool:
+    """A single-byte charset (every byte is some letter) that turns the text into mojibake
+    the detector can do better than."""
+    return _messy(body, name) and _detect(body) not in (None, name)
+
+
+def _messy(body: bytes, name: str) -> bool:
+    sample = body[:_DETECT_BYTES]
+    if codecs.lookup(name).name.startswith("utf") or sum(b > 0x7F for b in sample) < 16:
+        return False
+    return mess_ratio(sample.decode(name, errors="replace"), maximum_threshold=1.0) > _GARBLED
+
+
+def _utf16_without_bom(body: bytes) -> str | None:
+    """UTF-16 without a BOM shows itself in markup: every other byte of ASCII is zero."""
+    sample = body[:4096]
+    half = len(sample) // 2
+    if half < 8:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    for name, zeros, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros > half * 0.3 and others < half * 0.05 and _decodes(body[: len(body) // 2 * 2], name):
+            return name
+    return None
+
+
+def _detect(body: bytes) -> str | None:
+    best = from_bytes(body[:_DETECT_BYTES]).best()
+    if best is None:
+        return None
+    if "cp1252" in best.could_be_from_charset:
+        return "cp1252"
+    return _codec(best.encoding)
+
+
+def unreadable(body: bytes, text: str) -> str | None:
+    """Why a body served as HTML is no page at all (compressed or binary data), or None. Such
+    a body is a parse failure, never an article of garbage."""
+    for magic, kind in _COMPRESSED:
+        if body.startswith(magic):
+            return f"the body is {kind}-compressed data, not HTML (compressed twice?)"
+    sample = text[:_DETECT_BYTES]
+    visible = len(sample) - sum(sample.count(c) for c in " \t\n\r")
+    binary = len(_BINARY.findall(sample))
+    if visible and binary / visible > _BINARY_SHARE:
+        return f"the body is binary data, not text ({binary / visible:.0%} control or undecodable characters)"
+    return None
+
+
+def limit_nesting(text: str, max_depth: int = MAX_DEPTH) -> str:
+    """TEXT with the tags nested deeper than MAX_DEPTH taken out (their text stays)."""
+    if text.count("<") < _NESTING_CHECK_FROM:
+        return text
+    depth, cuts = 0, []
+    for match in _TAG.finditer(text):
+        if match.group(2).lower() in _NOT_NESTING or match.group(0).endswith("/>"):
+            continue
+        closing = bool(match.group(1))
+        depth += 0 if closing else 1
+        if depth > max_depth:
+            cuts.append(match.span())
+        depth -= 1 if closing and depth else 0
+    if not cuts:
+        return text
+    kept, at = [], 0
+    for begin, end in cuts:
+        kept.append(text[at:begin])
+        at = end
+    kept.append(text[at:])
+    return "".join(kept)
 
 
 def parse_html(text: str) -> HTMLParser:
-    return HTMLParser(text)
+    return HTMLParser(limit_nesting(text))
 
 
 def clean_space(text: str | None) -> str:
@@ -72,8 +195,17 @@ def clean_space(text: str | None) -> str:
 
 
 def _walk(node: Node, out: list[str]) -> None:
-    child = node.child
-    while child is not None:
+    """NODE's text in document order, a newline around each block; iterative, so any depth
+    of nesting is safe."""
+    stack: list[Node | str | None] = [node.child]
+    while stack:
+        child = stack.pop()
+        if isinstance(child, str):
+            out.append(child)
+            continue
+        if child is None:
+            continue
+        stack.append(child.next)
         tag = child.tag
         if tag == "-text":
             out.append(child.text_content or "")
@@ -83,11 +215,9 @@ def _walk(node: Node, out: list[str]) -> None:
             pass
         elif tag in BLOCK_TAGS:
             out.append("\n")
-            _walk(child, out)
-            out.append("\n")
+            stack += ["\n", child.child]
         else:
-            _walk(child, out)
-        child = child.next
+            stack.append(child.child)
 
 
 def text_lines(node: Node | None) -> list[str]:

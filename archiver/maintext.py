@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from trafilatura import bare_extraction, extract_metadata
 from trafilatura.utils import decode_file, load_html
 
+from .html import limit_nesting
+
 __all__ = ["MainText", "extract_main_text"]
 
 
@@ -133,6 +135,7 @@ def extract_main_text(html: str, url: str | None = None) -> MainText:
         html = decode_file(html)
     if not isinstance(html, str) or not html.strip():
         html = ""
+    html = limit_nesting(html)  # bounded work on pathological nesting, as for the adapters' trees
     meta = _metadata(html, url) if html else None
     title = (meta.title or None) if meta is not None else None
     text = _paragraphs(_body_text(html, url), title) if html else ""
