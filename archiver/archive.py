@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Callable
 
+from .dedup import text_hash
 from .errors import ParseError
 from .fetch import accept_types
 from .html import decode_body
@@ -175,6 +176,7 @@ def _save_article(store, adapter: Adapter, page: FetchedPage, stored: StoredCapt
         log.exception("%s: %s", url, reason)
         store.note_capture_error(stored.capture_id, reason)
         return Archived(url, Outcome.FAILED, reason, capture_id=stored.capture_id, links=links)
+    _same_parser_as_before(store, adapter, article, url, page.fetched_at)
     urls = dict.fromkeys(u for u in (url, page.final_url, *page.redirects) if u)
     saved = store.save_article(adapter.name, article, stored.capture_id, page.fetched_at, stored.sha256,
                                also_urls=list(urls), prepared=prepared.dedup if prepared else None)
@@ -183,6 +185,27 @@ def _save_article(store, adapter: Adapter, page: FetchedPage, stored: StoredCapt
         log.info("%s: %s", url, warning)
     return Archived(url, Outcome(saved.outcome.value), article_id=saved.article_id, capture_id=stored.capture_id,
                     links=links)
+
+
+def _same_parser_as_before(store, adapter: Adapter, article: ParsedArticle, url: str, fetched_at: str) -> None:
+    """Versions compare texts made by one parser. When the version in effect was extracted by
+    another parser version (the site changed layout between the two captures), its capture is
+    read again by this article's parser: if that gives these very words, the change was the
+    parser's, not the article's, and the old version is rewritten in the new parser's words."""
+    article_id = store.article_id_for_url(url)
+    previous = store.versions.in_effect(article_id, fetched_at) if article_id else None
+    if previous is None or previous["parser"] in (None, article.parser) \
+            or (previous["title"], previous["text"]) == (article.title, article.text):
+        return
+    parser = next((p for p in adapter.parsers if f"{adapter.name}/{p.version}" == article.parser), None)
+    if parser is None:
+        return
+    try:
+        again = adapter.parse(store.page_from_capture(previous), parser=parser)
+    except Exception:  # the old bytes may not suit the new parser: then they stay as they were read
+        return
+    if (again.title, again.text) == (article.title, article.text):
+        store.versions.record(article_id, again, previous["fetched_at"], previous["capture_id"], text_hash(again.text))
 
 
 class Batch:

@@ -92,6 +92,7 @@ class Parser:
     id_metas: ClassVar[tuple[str, ...]] = ()  # metas naming the article id, after URL, canonical, og:url
     id_links: ClassVar[tuple[str, ...]] = ()  # <link rel> naming it too (e.g. "shortlink")
     not_article: ClassVar[str | None] = None  # the ParseError reason when no source names an id
+    scope: ClassVar[tuple[str, ...]] = ()  # the article block (text-anchored fields look there); default <body>
     title: ClassVar[Chain] = ("h1", Meta("og:title", "twitter:title"), PageTitle())
     title_suffix: ClassVar[re.Pattern | None] = None  # the site's name, stripped from any title
     authors: ClassVar[Chain] = ()
@@ -143,6 +144,14 @@ class Parser:
             raise ParseError(ctx.url, "no title and no text: not an article page")
 
     # -- the hooks, one per field ----------------------------------------------------------
+    def read_scope(self, ctx: PageContext):
+        """The article block: the first `scope` match, else the page's <body>."""
+        return (H.first(ctx.tree, self.scope) if self.scope else None) or ctx.tree.body
+
+    def read_lines(self, ctx: PageContext) -> list[str]:
+        """The article block's text lines, for fields anchored on text rather than markup."""
+        return H.text_lines(ctx.field("scope"))
+
     def read_key(self, ctx: PageContext) -> str:
         return F.identity(ctx, self.id_metas, self.id_links, self.not_article)
 
@@ -287,11 +296,13 @@ class Adapter:
                 return parser()
         return ordered[-1]()
 
-    def parse(self, page: FetchedPage) -> ParsedArticle:
+    def parse(self, page: FetchedPage, parser: type[Parser] | None = None) -> ParsedArticle:
+        """PAGE as an article, read by the parser of its capture date (or the PARSER given:
+        a capture compared with a later one is read again by the later one's parser)."""
         ctx = context_for(page, self)
         if ctx.tree.body is None and not ctx.text.strip():
             raise ParseError(page.url, "empty page")
-        parser = self.parser_for(page)
+        parser = parser() if parser is not None else self.parser_for(page)
         ctx.parser = parser
         return parser.parse(ctx)
 

@@ -7,11 +7,13 @@ import itertools
 import json
 import sqlite3
 import time
-from datetime import datetime, timedelta, timezone
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
 
 from click.testing import CliRunner
 from hypothesis import given, strategies as st
 
+from archiver.archive import archive_page
 from archiver.cli import cli
 from archiver.config import parse_config
 from archiver.fetch import Fetcher
@@ -21,7 +23,13 @@ from archiver.sites import adapter_names
 from archiver.store import Store
 
 from .localserver import LocalServer, Reply
-from .tinysite import register
+from .tinysite import TinyNews, TinyNewsV1, article_html, page, register
+
+BASE = "http://tiny.test"
+
+
+def replace_class(cls, **attributes):
+    return type(cls.__name__, (cls,), attributes)
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 # The home page links the listing only, so articles are fetched again only when revisited
@@ -175,3 +183,34 @@ def test_schedule_due_exactly_when_a_mark_passed_since_the_last_check(minutes, c
     assert due is None or (due > checked and due in marks and all(not checked < m < due for m in marks))
     # old and stable: checked past the last mark, never due again
     assert next_check(schedule, T0, marks[-1]) is None
+
+
+class _HeadlineInText(TinyNewsV1):
+    """A later layout era whose parser also keeps the headline as the text's first line."""
+
+    version = "2"
+
+    def parse(self, ctx):
+        article = super().parse(ctx)
+        return replace(article, text=f"{article.title}\n\n{article.text}", parser="tinynews/2")
+
+
+class _TwoEras(TinyNews):
+    parsers = (replace_class(TinyNewsV1, valid_until=date(2024, 3, 15)), _HeadlineInText)
+
+
+def test_a_parser_change_between_two_captures_is_not_an_edit_but_a_real_edit_is(db_path):
+    adapter = _TwoEras(BASE)
+    url = f"{BASE}/news/3"
+    with Store(db_path) as store:
+        archive_page(store, adapter, page(url, article_html(3)))  # 2024-03-01: era 1
+        later = replace(page(url, article_html(3) + b"<!-- served later -->"), fetched_at="2024-03-20T00:00:00+00:00")
+        archive_page(store, adapter, later)  # era 2, the same words
+        (article,) = rows(db_path, "SELECT id FROM articles")
+        versions = store.versions.of_article(article["id"])
+        assert [(v["parser"], v["fetched_at"][:10]) for v in versions] == [("tinynews/2", "2024-03-01")]
+
+        edited = article_html(3).replace(b"</article>", b"<p>Update: the ferry resumed service.</p></article>")
+        archive_page(store, adapter, replace(page(url, edited), fetched_at="2024-03-25T00:00:00+00:00"))
+        versions = store.versions.of_article(article["id"])
+    assert len(versions) == 2 and versions[1]["text"].endswith("Update: the ferry resumed service.")

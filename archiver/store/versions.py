@@ -59,6 +59,15 @@ class Versions(Part):
         return self.first("SELECT title, text FROM article_versions WHERE article_id = ? AND id != ? AND "
                           "fetched_at <= ? ORDER BY fetched_at DESC, id DESC LIMIT 1", [article_id, before, moment])
 
+    def in_effect(self, article_id: int, moment: str) -> dict | None:
+        """The version in effect at MOMENT with the capture that started it (its row, for
+        reading its bytes again), or None."""
+        return self.first(
+            "SELECT v.id, v.parser, v.title, v.text, c.id AS capture_id, c.url, c.final_url, c.status, c.headers, "
+            "c.sha256, c.fetched_at FROM article_versions v JOIN captures c ON c.id = v.capture_id "
+            "WHERE v.article_id = ? AND v.fetched_at <= ? AND c.sha256 IS NOT NULL ORDER BY v.fetched_at DESC, v.id DESC LIMIT 1",
+            [article_id, moment])
+
     def of_article(self, article_id: int) -> list[dict]:
         """Every version, oldest first, with its capture's URL and status."""
         if not self._kept():
