@@ -74,25 +74,15 @@ def decode_body(body: bytes, content_type: str | None = None) -> tuple[str, str]
 def sniff_encoding(body: bytes, content_type: str | None = None) -> Sniffed:
     """Which encoding BODY is in: a byte order mark (or UTF-16's zero bytes without one), then
     the declared charset (header, then meta) unless the bytes contradict it, then valid UTF-8,
-    Windows-1252 if it reads as text, a detector, and Windows-1252 at last. A declaration contradicts the bytes when they do not decode in
-    it, when a Latin label covers valid multi-byte UTF-8 (servers often mislabel UTF-8, never
-    the reverse) or when a single-byte decoding comes out as mojibake the detector can fix."""
+    Windows-1252 if it reads as text, a detector, and Windows-1252 at last."""
     for bom, name in _BOMS:
         if body.startswith(bom):
             return Sniffed(name, "byte order mark")
     if unmarked := _utf16_without_bom(body):
         # Before any label: ASCII in UTF-16 is valid UTF-8 (and Latin-1) too, NULs and all.
         return Sniffed(unmarked, "UTF-16 without a byte order mark")
-    garbled = None
-    for source, name in (("header", header_charset(content_type)), ("meta", _codec(html_body_declared_encoding(body)))):
-        if not name:
-            continue
-        if name == "cp1252" and not body.isascii() and _decodes(body, "utf-8"):
-            return Sniffed("utf-8", f"UTF-8 bytes under a {source} Latin label")
-        if _decodes(body, name):
-            if not _garbled(body, name):
-                return Sniffed(name, source)
-            garbled = garbled or Sniffed(name, f"{source} (the detector found nothing better)")
+    if declared := _declared(body, content_type):
+        return declared
     if _decodes(body, "utf-8"):
         return Sniffed("utf-8", "valid UTF-8")
     if _decodes(body, "cp1252") and not _messy(body, "cp1252"):
@@ -101,7 +91,22 @@ def sniff_encoding(body: bytes, content_type: str | None = None) -> Sniffed:
         return Sniffed("cp1252", "undeclared, reads as Windows-1252")
     if detected := _detect(body):
         return Sniffed(detected, "detected")
-    return garbled or Sniffed("cp1252", "fallback")
+    return Sniffed("cp1252", "fallback")
+
+
+def _declared(body: bytes, content_type: str | None) -> Sniffed | None:
+    """The first declared charset (header, then meta) the bytes do not contradict. They do when
+    they do not decode in it, when a Latin label covers valid multi-byte UTF-8 (servers often
+    mislabel UTF-8, never the reverse) or when a single-byte decoding comes out as mojibake
+    the detector can do better than."""
+    for source, name in (("header", header_charset(content_type)), ("meta", _codec(html_body_declared_encoding(body)))):
+        if not name:
+            continue
+        if name == "cp1252" and not body.isascii() and _decodes(body, "utf-8"):
+            return Sniffed("utf-8", f"UTF-8 bytes under a {source} Latin label")
+        if _decodes(body, name) and not _garbled(body, name):
+            return Sniffed(name, source)
+    return None
 
 
 def _decodes(body: bytes, name: str) -> bool:
