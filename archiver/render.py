@@ -1,13 +1,27 @@
-"""Plain-text views of stored records for the terminal (`archiver show`)."""
+"""Plain-text views of stored records for the terminal (`archiver show`), and `printable`,
+which every terminal and CSV output of archived text goes through."""
 
 from __future__ import annotations
+
+import re
+
+# C0 controls but newline and tab, DEL and C1: what a terminal would obey instead of showing
+# (ESC starts sequences that retitle the window, clear the screen or remap keys; CR
+# overwrites the line; BEL rings). Archived titles and texts come from anyone.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """TEXT safe for a terminal or a CSV file: each control character written as its \\xNN
+    escape, newlines and tabs kept."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 def article_text(article: dict) -> str:
     """One article as `archiver show` prints it: header, text, then what hangs off it."""
     sections = [_header(article), ["", article["text"] or "(no text)", ""], _related(article["related"]),
                 _comments(article["comments"]), _captures(article["captures"]), _copies(article["copies"])]
-    return "\n".join(line for section in sections for line in section)
+    return printable("\n".join(line for section in sections for line in section))
 
 
 def _header(article: dict) -> list[str]:

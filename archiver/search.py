@@ -10,9 +10,14 @@ import io
 import json
 import re
 from datetime import date, datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
-from .store import Store
+from .render import printable
+from .store.search import SearchIndex
+
+if TYPE_CHECKING:
+    from .store import Store
 
 RESULT_FIELDS = ("id", "site", "url", "title", "published", "snippet", "score", "copies")
 
@@ -252,7 +257,7 @@ def fts_query(text: str) -> str:
     return expr
 
 
-def run_search(store: Store, query: str, site: str | None = None, since: str | None = None, until: str | None = None,
+def run_search(store: Store | SearchIndex, query: str, site: str | None = None, since: str | None = None, until: str | None = None,
                limit: int = 20, all_duplicates: bool = False, sort: str = "relevance", offset: int = 0) -> list[dict]:
     """One page of results: LIMIT rows after the first OFFSET, one row per story unless
     ALL_DUPLICATES, best match first or by publication date."""
@@ -262,9 +267,9 @@ def run_search(store: Store, query: str, site: str | None = None, since: str | N
         raise UsageError("--offset must be 0 or more")
     if sort not in SORTS:
         raise UsageError(f"cannot sort by {sort!r}; use one of {', '.join(SORTS)}")
-    rows = store.search_index.search(fts_query(query), site=site, since=date_bound(since, False),
-                                     until=date_bound(until, True), limit=limit, all_duplicates=all_duplicates,
-                                     order=sort, offset=offset)
+    index = store if isinstance(store, SearchIndex) else store.search_index
+    rows = index.search(fts_query(query), site=site, since=date_bound(since, False), until=date_bound(until, True),
+                        limit=limit, all_duplicates=all_duplicates, order=sort, offset=offset)
     for row in rows:
         # Paragraph breaks inside a snippet only get in the way on one line of output.
         row["snippet"] = re.sub(r"\s+", " ", row["snippet"] or "").strip()
@@ -281,6 +286,12 @@ def _for_output(rows: list[dict]) -> list[dict]:
     return [{**row, "score": shown_score(row.get("score"))} for row in rows]
 
 
+def _printable(rows: list[dict]) -> list[dict]:
+    """ROWS with control characters in their text escaped, for terminals and CSV (JSON
+    escapes them itself)."""
+    return [{k: printable(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
+
+
 def to_json(rows: list[dict]) -> str:
     return json.dumps(_for_output(rows), ensure_ascii=False, indent=2)
 
@@ -294,7 +305,7 @@ def to_csv(rows: list[dict]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=RESULT_FIELDS, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(_for_output(rows))
+    writer.writerows(_printable(_for_output(rows)))
     return buffer.getvalue()
 
 
@@ -325,7 +336,7 @@ def to_table(rows: list[dict], width: int = 100, color: bool = True) -> str:
     table.add_column("published", no_wrap=True)
     table.add_column("title and best passage", ratio=1)
     table.add_column("score", justify="right", no_wrap=True, style="dim")
-    for row in rows:
+    for row in _printable(rows):
         cell = Text()
         cell.append(row["title"] or "(no title)", style="bold")
         if (row.get("copies") or 1) > 1:
@@ -343,7 +354,7 @@ def to_table(rows: list[dict], width: int = 100, color: bool = True) -> str:
 def to_text(rows: list[dict]) -> str:
     """Plain lines for pipes and files: matches in the snippet between [brackets]."""
     lines = []
-    for row in rows:
+    for row in _printable(rows):
         copies = f"  ({row['copies']} copies)" if (row.get("copies") or 1) > 1 else ""
         lines.append(f"[{row['id']}] {row['site']}  {(row['published'] or '?')[:16]}  {row['title']}{copies}")
         lines.append(f"    {row['url']}")
