@@ -19,6 +19,7 @@ from enum import Enum
 from typing import Callable
 
 from .dedup import text_hash
+from .drift import fields_of
 from .errors import ParseError
 from .fetch import accept_types
 from .html import decode_body
@@ -56,6 +57,8 @@ class Archived:
     capture_id: int | None = None
     links: PageLinks | None = None  # what the page links to, when asked for and found
     http_error: bool = False  # FAILED because the server answered with an error status
+    fields: dict | None = None  # which fields the article had (drift.fields_of), for the run's coverage
+    parser: str | None = None  # the parser that read (or failed to read) the page
 
     @property
     def is_article(self) -> bool:
@@ -170,7 +173,8 @@ def _save_article(store, adapter: Adapter, page: FetchedPage, stored: StoredCapt
         reason = f"parse: {exc.reason}"
         log.warning("%s: not stored as an article: %s", url, exc.reason)
         store.note_capture_error(stored.capture_id, reason)
-        return Archived(url, Outcome.FAILED, reason, capture_id=stored.capture_id, links=links)
+        return Archived(url, Outcome.FAILED, reason, capture_id=stored.capture_id, links=links,
+                        parser=_parser_name(adapter, page))
     except Exception as exc:  # an adapter bug must not lose the page: the raw bytes are stored
         reason = f"parser crashed: {type(exc).__name__}: {exc}"
         log.exception("%s: %s", url, reason)
@@ -184,7 +188,14 @@ def _save_article(store, adapter: Adapter, page: FetchedPage, stored: StoredCapt
     for warning in article.warnings:
         log.info("%s: %s", url, warning)
     return Archived(url, Outcome(saved.outcome.value), article_id=saved.article_id, capture_id=stored.capture_id,
-                    links=links)
+                    links=links, fields=fields_of(article), parser=article.parser)
+
+
+def _parser_name(adapter: Adapter, page: FetchedPage) -> str | None:
+    try:
+        return f"{adapter.name}/{adapter.parser_for(page).version}"
+    except Exception:  # an adapter without parser versions
+        return None
 
 
 def _same_parser_as_before(store, adapter: Adapter, article: ParsedArticle, url: str, fetched_at: str) -> None:

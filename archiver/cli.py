@@ -24,25 +24,56 @@ if TYPE_CHECKING:  # the store (sqlite-utils, numpy) loads only for a command th
 log = logging.getLogger("archiver")
 
 
+# Commands that only read the archive: a site's settings never matter to them, so the config's
+# [sites.NAME] tables are not checked against the adapters (loading every adapter module would
+# double a search's start-up).
+SITELESS_COMMANDS = frozenset({"search", "show", "stats", "export"})
+
+
 class Context:
-    def __init__(self, config_path: str | None, db: str | None, verbosity: int):
+    def __init__(self, config_path: str | None, db: str | None, verbosity: int, check_sites: bool = True):
         self.config_path = config_path
         self.db_override = db
         self.verbosity = verbosity
+        self.check_sites = check_sites
         self._config: Config | None = None
 
     @property
     def config(self) -> Config:
         if self._config is None:
-            from .sites import adapter_names
+            config = load_config(self.config_path)
+            if config.sites and self.check_sites:
+                from .sites import adapter_names
 
-            self._config = load_config(self.config_path, known_sites=adapter_names()).with_db(self.db_override)
+                config = load_config(self.config_path, known_sites=adapter_names())
+            self._config = config.with_db(self.db_override)
         return self._config
 
     def store(self, readonly: bool = False) -> Store:
         from .store import Store
 
         return Store(self.config.archive.db, readonly=readonly, dedup=self.config.dedup)
+
+    @contextmanager
+    def writer(self):
+        """The store for a command that writes, once no other archiver writer (a crawl, an
+        import...) runs on it: such commands queue behind each other instead of failing with
+        "database is locked". Runs left 'running' by a killed writer are closed then."""
+        from .lock import CrawlLock
+
+        db = self.config.archive.db
+
+        def waiting(holder: str) -> None:
+            if self.verbosity >= 0:
+                pid, _, since = holder.partition(" ")
+                click.echo(f"another archiver run is writing to {db} (pid {pid}, since {since or '?'}); "
+                           "waiting for it to finish", err=True)
+
+        with CrawlLock(db) as lock:
+            lock.wait(waiting)
+            with self.store() as store:
+                store.runs.close_all_stale()
+                yield store
 
 
 # Options of the whole program a user may also give after the command's name
@@ -123,7 +154,7 @@ def cli(ctx: click.Context, config_path, db, verbose, quiet):
     """
     verbosity = -1 if quiet else verbose
     _setup_logging(verbosity)
-    ctx.obj = Context(config_path, db, verbosity)
+    ctx.obj = Context(config_path, db, verbosity, check_sites=ctx.invoked_subcommand not in SITELESS_COMMANDS)
     ctx.obj.config  # fail on a bad config before any work starts
 
 
@@ -251,7 +282,7 @@ def fetch(obj: Context, urls):
     from .fetch import Fetcher
     from .ingest import fetch_urls
 
-    with obj.store() as store, Fetcher(obj.config.fetch) as fetcher:
+    with obj.writer() as store, Fetcher(obj.config.fetch) as fetcher:
         results = fetch_urls(store, obj.config, urls, fetcher)
     for r in results:
         detail = f" (article {r['article_id']})" if r.get("article_id") else ""
@@ -289,10 +320,13 @@ def search(obj: Context, query, site, since, until, limit, offset, all_duplicate
       archiver search 'title:Raqqa -Homs' --sort newest
       archiver search Raqqa --offset 20 --format jsonl   # the second page, a line each
     """
-    from .search import run_search, to_csv, to_json, to_jsonl, to_table, to_text
+    from contextlib import closing
 
-    with obj.store(readonly=True) as store:
-        rows = run_search(store, " ".join(query), site, since, until, limit, all_duplicates, sort, offset)
+    from .search import run_search, to_csv, to_json, to_jsonl, to_table, to_text
+    from .store.search import open_search
+
+    with closing(open_search(obj.config.archive.db)) as index:
+        rows = run_search(index, " ".join(query), site, since, until, limit, all_duplicates, sort, offset)
     if fmt == "json":
         click.echo(to_json(rows))
     elif fmt == "jsonl":
@@ -395,8 +429,9 @@ def stats(obj: Context, fmt):
     with obj.store(readonly=True) as store:
         data = store.stats()
         edits = store.versions.counts()
+        warnings = {row["site"]: store.runs.last_warnings(row["site"]) for row in data["sites"]}
     for row in data["sites"]:
-        row.update(edits.get(row["site"], {"edited": 0, "removed": 0}))
+        row.update(edits.get(row["site"], {"edited": 0, "removed": 0}), layout_warnings=warnings[row["site"]])
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -407,6 +442,9 @@ def stats(obj: Context, fmt):
                    f"of other sites {row['copies_of_other_sites'] or 0})  captures {row['captures']:>6}  related {row['related_items']:>6}  "
                    f"edited {row['edited']}  removed {row['removed']}  "
                    f"published {(row['oldest'] or '?')[:10]} .. {(row['newest'] or '?')[:10]}")
+    for row in data["sites"]:
+        for warning in row["layout_warnings"]:
+            click.echo(f"warning: {row['site']} last run: {warning}")
     for run in data["last_runs"]:
         click.echo(f"last run {run['site']:<14} {run['started']}  {run['status']:<8} fetched {run['fetched']} new {run['new']} failed {run['failed']}")
 
@@ -443,7 +481,7 @@ def reparse(obj: Context, sites):
     """
     from .reparse import reparse as run_reparse
 
-    with obj.store() as store:
+    with obj.writer() as store:
         counts = run_reparse(store, obj.config, sites or None)
     click.echo(", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing to reparse")
 
@@ -478,8 +516,10 @@ def _print_skipped(skipped: dict, quiet: bool) -> None:
               help="parse on a Dask cluster: tcp://HOST:PORT of its scheduler, or local for one on this machine")
 @click.option("--workers", type=click.IntRange(min=0), metavar="N",
               help="worker processes (this machine's, or the local Dask cluster's); 0: parse in this process")
+@click.option("--queue-links", is_flag=True,
+              help="also queue for crawling the links of pages of no configured site (off by default)")
 @click.pass_obj
-def import_warc(obj: Context, files, scheduler, workers):
+def import_warc(obj: Context, files, scheduler, workers, queue_links):
     """Ingest WARC response records (from archiver or any other tool, gzipped or not; WACZ
     files too) through the site adapters, each on its own capture date; records already
     archived are skipped. Large imports are parsed in worker processes, or on Dask.
@@ -498,11 +538,11 @@ def import_warc(obj: Context, files, scheduler, workers):
         from .bulk import check_scheduler, dask_import
 
         check_scheduler(scheduler)
-    with obj.store() as store:
+    with obj.writer() as store:
         if scheduler:
-            result = dask_import(store, obj.config, paths, scheduler, workers)
+            result = dask_import(store, obj.config, paths, scheduler, workers, generic_links=queue_links)
         else:
-            result = run_import(store, obj.config, paths, workers)
+            result = run_import(store, obj.config, paths, workers, generic_links=queue_links)
     _print_summary(result.reports, quiet)
     _print_skipped(result.skipped, quiet)
     if not quiet:
@@ -537,7 +577,7 @@ def wayback(obj: Context, site_or_url, since, until, limit):
     from .wayback import backfill
 
     quiet = obj.verbosity < 0
-    with obj.store() as store, Fetcher(obj.config.fetch) as fetcher, \
+    with obj.writer() as store, Fetcher(obj.config.fetch) as fetcher, \
             reporter(interactive=not quiet and sys.stderr.isatty()) as update:
         result = backfill(store, obj.config, site_or_url, fetcher, since, until, limit, update)
     _print_summary(result.reports, quiet)
@@ -579,7 +619,7 @@ def dedup(obj: Context, rebuild, fmt):
       archiver dedup
       archiver dedup --rebuild
     """
-    with obj.store(readonly=not rebuild) as store:
+    with (obj.writer() if rebuild else obj.store(readonly=True)) as store:
         status = store.rebuild_dedup() if rebuild else store.dedup_status()
     if fmt == "json":
         click.echo(json.dumps(status, indent=2))

@@ -73,4 +73,5 @@ def summary_lines(reports: Iterable) -> list[str]:
         counts = ", ".join(f"{k} {d.get(k, 0)}" for k in SUMMARY_COUNTS)
         problems = "; ".join(f"{reason}: {n}" for reason, n in sorted(d["errors"].items(), key=lambda kv: (-kv[1], kv[0])))
         lines.append(f"{d['site']}: {d['status']} - {counts}" + (f" (by reason: {problems})" if problems else ""))
+        lines += [f"{d['site']}: warning: {warning}" for warning in getattr(report, "warnings", ())]
     return lines

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .archive import Archived, Outcome
+from .drift import Coverage, departures
 
 COUNT_KEYS = ("fetched", "new", "updated", "unchanged", "duplicate", "failed")
 
@@ -28,6 +29,8 @@ class RunReport:
     status: str = "ok"
     counts: Counter = field(default_factory=Counter)  # fetched, new, updated, unchanged, duplicate, failed
     errors: Counter = field(default_factory=Counter)  # reason → pages
+    coverage: Coverage = field(default_factory=Coverage)  # fields found per parser version (layout drift)
+    warnings: list[str] = field(default_factory=list)  # departures from the site's earlier runs
 
     def as_dict(self) -> dict:
         return {"site": self.site, "run_id": self.run_id, "status": self.status, **{
@@ -37,8 +40,12 @@ class RunReport:
     def count(self, archived: Archived) -> None:
         """A page that was obtained (fetched, imported, read from a file) and archived."""
         self.counts["fetched"] += 1
+        if archived.fields is not None:
+            self.coverage.add(archived.fields)
         if archived.outcome is Outcome.FAILED:
             self.failed(archived.reason or "failed")
+            if archived.parser and not archived.http_error:
+                self.coverage.failed(archived.parser)
         elif archived.outcome is Outcome.SKIPPED:
             self.errors[archived.reason or "skipped"] += 1
         elif archived.is_article:
@@ -60,4 +67,8 @@ class RunReport:
             self.status = "failed"
         elif failed:
             self.status = "partial"
-        store.finish_run(self.run_id, self.status, {k: self.counts.get(k, 0) for k in COUNT_KEYS}, dict(self.errors))
+        coverage = self.coverage.as_dict()
+        if coverage:
+            self.warnings = departures(coverage, store.runs.coverage_history(self.site, before=self.run_id))
+        store.runs.finish(self.run_id, self.status, {k: self.counts.get(k, 0) for k in COUNT_KEYS}, dict(self.errors),
+                          coverage=coverage, warnings=self.warnings)

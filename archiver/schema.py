@@ -199,3 +199,11 @@ def m009_fts_rank_with_title_weight(db: sqlite_utils.Database) -> None:
     # RANK_FUNCTION): Datasette's search and anyone's SQL on the archive rank the same way.
     # Kept in the table's own configuration, so it costs nothing per query.
     db.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('rank', 'bm25(5.0, 1.0)')")
+
+
+@migrations()
+def m010_run_coverage(db: sqlite_utils.Database) -> None:
+    # Layout drift (archiver/drift.py): what each run found per parser version, and the
+    # warnings when that departs from the site's earlier runs.
+    db["crawl_runs"].add_column("coverage", str)
+    db["crawl_runs"].add_column("warnings", str)
