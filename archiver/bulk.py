@@ -166,13 +166,13 @@ def in_order(shards: list[Shard], submit: Submit, window: int, retries: int = RE
 
 
 def write_shards(store, config: Config, shards: list[Shard], submit: Submit, window: int,
-                 retries: int = RETRIES) -> ImportResult:
+                 retries: int = RETRIES, generic_links: bool = False) -> ImportResult:
     """The one writer: applies the shards' results in order, records each shard in the journal."""
     journal = ShardJournal(store.path)
     todo = [shard for shard in shards if not journal.done(shard)]
     failed: list[str] = []
     cpu = 0.0
-    with Ingest(store, config) as ingest, Batch(store, pages=BATCH, seconds=5.0) as batch:
+    with Ingest(store, config, generic_links=generic_links) as ingest, Batch(store, pages=BATCH, seconds=5.0) as batch:
         if len(todo) < len(shards):
             ingest.skipped["shard finished by an earlier import"] += len(shards) - len(todo)
         writer = WarcWriter(store, ingest, batch)
@@ -202,7 +202,7 @@ def local_workers() -> int:
 
 
 def local_import(store, config: Config, shards: list[Shard], workers: int | None = None,
-                 min_records: int = LOCAL_MIN_RECORDS) -> ImportResult | None:
+                 min_records: int = LOCAL_MIN_RECORDS, generic_links: bool = False) -> ImportResult | None:
     """Prepare the shards in worker processes when it pays: at least two workers and
     MIN_RECORDS records. None: not worth it, the caller imports in this process."""
     import concurrent.futures
@@ -224,7 +224,7 @@ def local_import(store, config: Config, shards: list[Shard], workers: int | None
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
         return write_shards(store, config, parts, lambda shard: pool.submit(prepare_shard, shard, config, params),
-                            window=2 * workers)
+                            window=2 * workers, generic_links=generic_links)
 
 
 # -- on Dask -------------------------------------------------------------------------------
@@ -263,7 +263,7 @@ def dask_client(scheduler: str, workers: int | None = None) -> Iterator[object]:
 
 
 def dask_import(store, config: Config, paths: Iterable[Path], scheduler: str, workers: int | None = None,
-                records_per_shard: int | None = None, retries: int = RETRIES) -> ImportResult:
+                records_per_shard: int | None = None, retries: int = RETRIES, generic_links: bool = False) -> ImportResult:
     """`import-warc --scheduler`: shards prepared on a Dask cluster's workers, which must be
     able to read the files at the same paths (a shared file system) and import archiver."""
     check_scheduler(scheduler)
@@ -280,4 +280,5 @@ def dask_import(store, config: Config, paths: Iterable[Path], scheduler: str, wo
             # pure=False: a retried shard is computed again, not served from the failed key.
             return client.submit(prepare_shard, shard, config, params, pure=False)
 
-        return write_shards(store, config, shards, submit, window=2 * slots, retries=retries)
+        return write_shards(store, config, shards, submit, window=2 * slots, retries=retries,
+                            generic_links=generic_links)

@@ -84,10 +84,13 @@ class Ingest:
     """One import run: pages in, one RunReport (and crawl_runs row) per site they belong to.
     Use as a context manager so every run is closed, also on Ctrl-C."""
 
-    def __init__(self, store, config: Config, fetcher: Fetcher | None = None):
+    def __init__(self, store, config: Config, fetcher: Fetcher | None = None, generic_links: bool = True):
         self.store = store
         self.config = config
         self.fetcher = fetcher
+        # GENERIC_LINKS False: pages of no known site queue none of their links (a bulk import of
+        # other people's WARCs would fill the frontier with the whole web's off-site links).
+        self.generic_links = generic_links
         self.skipped: Counter = Counter()  # reason → captures not ingested (not failures)
         self._reports: dict[str, RunReport] = {}
         self.adapter_for = AdapterChoice(config)
@@ -134,8 +137,9 @@ class Ingest:
         kind = "article" if is_article else "listing"
         with self.store.transaction():
             self.store.frontier_add(adapter.name, [page.url], kind)
+            discover = self.generic_links or adapter.name != "generic"
             archived = archive_page(self.store, adapter, page, run_id=report.run_id, is_article=is_article,
-                                    discover=True, prepared=prepared)
+                                    discover=discover, prepared=prepared)
             report.count(archived)
             if archived.links is not None:
                 # What imported pages link to is there for a later crawl to fetch.
@@ -395,18 +399,20 @@ class WarcWriter:
         self.batch.added()
 
 
-def import_warc(store, config: Config, paths: Iterable[Path], workers: int | None = None) -> ImportResult:
+def import_warc(store, config: Config, paths: Iterable[Path], workers: int | None = None,
+                generic_links: bool = False) -> ImportResult:
     """Ingest every response (and resolvable revisit) record of PATHS (WARC, ARC or WACZ files)
     through the adapters, in file order. Large imports are parsed in WORKERS processes (default:
-    the spare cores; 0: here), still written by this one process in the same order."""
+    one per core; 0: here), still written by this one process in the same order. GENERIC_LINKS:
+    queue the links of pages of no known site too."""
     paths = [Path(p) for p in paths]
     shards = [shard for path in paths for shard in file_shards(path)]
     from .bulk import local_import  # the process pool lives with the Dask runner
 
-    done = local_import(store, config, shards, workers)
+    done = local_import(store, config, shards, workers, generic_links=generic_links)
     if done is not None:
         return done
-    with Ingest(store, config) as ingest, Batch(store, pages=BATCH, seconds=5.0) as batch:
+    with Ingest(store, config, generic_links=generic_links) as ingest, Batch(store, pages=BATCH, seconds=5.0) as batch:
         writer = WarcWriter(store, ingest, batch)
         for shard in shards:
             for item in read_shard(shard, ingest.skipped, config.fetch.max_body_bytes):
