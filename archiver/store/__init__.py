@@ -20,31 +20,48 @@ earlier one-class API, kept as one-line delegations to the parts.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from ..config import DedupConfig
-from ..dedup.clusters import Clusterer
-from ..dedup.sketch import Params, TextSketch, prepare
-from ..models import FetchedPage, ParsedArticle
-from .articles import Articles, Outcome, SavedArticle
-from .bodies import Bodies
-from .captures import Captures, SavedCapture
-from .connection import open_database
-from .dedup_index import SqlDedupIndex
-from .frontier import Frontier
-from .related import Related
-from .runs import Runs
 from .search import SEARCH_ORDERS, SearchIndex
-from .versions import Versions
+
+if TYPE_CHECKING:
+    from ..config import DedupConfig
+    from ..dedup.sketch import Params, TextSketch
+    from ..models import FetchedPage, ParsedArticle
+    from .articles import Outcome, SavedArticle
+    from .captures import SavedCapture
 
 __all__ = ["Outcome", "SavedArticle", "SavedCapture", "Store"]
+
+# The parts load with the first Store, not with the package: `archiver search` reads through
+# search.open_search alone and never loads sqlite-utils, numpy or the near-duplicate code.
+_LOADED_WITH_PARTS = {"Outcome": ".articles", "SavedArticle": ".articles", "SavedCapture": ".captures"}
+
+
+def __getattr__(name: str):
+    if name in _LOADED_WITH_PARTS:
+        return getattr(importlib.import_module(_LOADED_WITH_PARTS[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Store:
     SEARCH_ORDERS = SEARCH_ORDERS
 
     def __init__(self, path: str | Path, readonly: bool = False, dedup: DedupConfig | None = None):
+        from ..config import DedupConfig
+        from ..dedup.clusters import Clusterer
+        from .articles import Articles
+        from .bodies import Bodies
+        from .captures import Captures
+        from .connection import open_database
+        from .dedup_index import SqlDedupIndex
+        from .frontier import Frontier
+        from .related import Related
+        from .runs import Runs
+        from .versions import Versions
+
         self.path = Path(path)
         self.dedup_config = dedup or DedupConfig()
         self.db = open_database(self.path, readonly)
@@ -57,7 +74,7 @@ class Store:
         self.articles = Articles(self.db, self.captures, self.related, self.dedup_index, self.clusters, self.versions)
         self.frontier = Frontier(self.db)
         self.runs = Runs(self.db)
-        self.search_index = SearchIndex(self.db, self.dedup_index)
+        self.search_index = SearchIndex(self.db)
 
     def close(self) -> None:
         self.db.conn.close()
@@ -90,6 +107,8 @@ class Store:
     def rebuild_dedup(self, progress: Callable[[int, int], None] | None = None) -> dict:
         """Recompute every signature, band key and cluster from stored text with the configured
         parameters, in first-seen order. One transaction: an interrupted rebuild keeps the old index."""
+        from ..dedup.sketch import Params, prepare
+
         params = Params.from_config(self.dedup_config)
         ids = self.articles.ids_first_seen_first()
         with self.db.atomic():

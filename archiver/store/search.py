@@ -14,11 +14,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from ..errors import QueryError
-from .base import Part
-from .dedup_index import SqlDedupIndex
+from ..errors import QueryError, StoreError
 
 # A match in the title weighs five times one in the text. The table's rank option holds it
 # (m009), so `ORDER BY rank` in Datasette or anyone's SQL ranks the same way; the searches
@@ -54,10 +53,22 @@ class Hit:
     rank: float | None  # FTS5's rank (lower is better); None until asked for
 
 
-class SearchIndex(Part):
-    def __init__(self, db, index: SqlDedupIndex):
-        super().__init__(db)
-        self.index = index
+class SearchIndex:
+    """Over the store's connection, or a bare read-only sqlite3 one (open_search): searching
+    needs nothing of sqlite-utils or the near-duplicate code, so `archiver search` need not
+    load them (numpy among them) to answer."""
+
+    def __init__(self, db: Any):
+        self.db = db  # sqlite_utils.Database or sqlite3.Connection: only execute() is used
+
+    def close(self) -> None:
+        """Close the connection: for a SearchIndex from open_search only (a Store's is the Store's)."""
+        self.db.close()
+
+    def _dicts(self, sql: str, params: list[Any]) -> list[dict]:
+        cursor = self.db.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
 
     def search(self, match: str, site: str | None = None, since: str | None = None, until: str | None = None,
                limit: int = 20, all_duplicates: bool = False, order: str = "relevance", offset: int = 0) -> list[dict]:
@@ -154,7 +165,7 @@ class SearchIndex(Part):
         # One pass of the query over the page's rowid range, snippets only for the page's rows:
         # `rowid IN (...)` alone would run the query once per row (a prefix merges its terms'
         # lists each time), and the `+` keeps SQLite from handing FTS5 the IN list.
-        details = {row["id"]: row for row in self.db.query(
+        details = {row["id"]: row for row in self._dicts(
             "SELECT a.id, a.site, a.url, a.title, a.published, a.duplicate_of, "
             f"snippet(articles_fts, 1, '<mark>', '</mark>', '…', 24) AS snippet, {rank} AS rank "
             "FROM articles_fts f CROSS JOIN articles a ON a.id = f.rowid "
@@ -162,7 +173,7 @@ class SearchIndex(Part):
             "AND +f.rowid IN (SELECT value FROM json_each(?))",
             [match, RANK_FUNCTION, min(ids), max(ids), json.dumps(ids)],
         )}
-        copies = self.index.cluster_sizes({h.cluster for h in hits})
+        copies = self.copies({h.cluster for h in hits})
         out = []
         for hit in hits:
             row = details[hit.id]
@@ -172,23 +183,35 @@ class SearchIndex(Part):
             out.append(row)
         return out
 
+    def copies(self, clusters: set[int]) -> dict[int, int]:
+        """cluster id -> articles in it, for any number of clusters (one JSON parameter, never
+        one SQL variable per cluster: SQLite caps those)."""
+        if not clusters:
+            return {}
+        listed = json.dumps(sorted(clusters))
+        return dict(self.db.execute(
+            "SELECT coalesce(duplicate_of, id), count(*) FROM articles WHERE id IN (SELECT value FROM json_each(?)) "
+            "OR duplicate_of IN (SELECT value FROM json_each(?)) GROUP BY 1", [listed, listed],
+        ).fetchall())
+
     def stats(self) -> dict:
         """Per-site counts and duplicate rates, the last run of each site, totals."""
-        sites = list(self.db.query(
+        sites = self._dicts(
             "SELECT a.site, count(*) AS articles, sum(a.duplicate_of IS NOT NULL) AS duplicates, "
             "sum(a.duplicate_kind = 'exact') AS exact_duplicates, sum(a.duplicate_kind = 'near') AS near_duplicates, "
             "sum(r.site IS NOT NULL AND r.site != a.site) AS copies_of_other_sites, "
             "min(a.published) AS oldest, max(a.published) AS newest "
-            "FROM articles a LEFT JOIN articles r ON r.id = a.duplicate_of GROUP BY a.site ORDER BY a.site"
-        ))
+            "FROM articles a LEFT JOIN articles r ON r.id = a.duplicate_of GROUP BY a.site ORDER BY a.site", []
+        )
         for row in sites:
             row["duplicate_rate"] = round((row["duplicates"] or 0) / row["articles"], 4) if row["articles"] else 0.0
             row["captures"] = self.db.execute("SELECT count(*) FROM captures WHERE site = ?", [row["site"]]).fetchone()[0]
             row["related_items"] = self.db.execute("SELECT count(*) FROM related_items WHERE site = ?", [row["site"]]).fetchone()[0]
-        runs = list(self.db.query(
-            "SELECT r.* FROM crawl_runs r JOIN (SELECT site, max(id) AS id FROM crawl_runs GROUP BY site) last ON last.id = r.id ORDER BY r.site"
-        ))
-        totals = {table: self.db[table].count
+        runs = self._dicts(
+            "SELECT r.* FROM crawl_runs r JOIN (SELECT site, max(id) AS id FROM crawl_runs GROUP BY site) last "
+            "ON last.id = r.id ORDER BY r.site", []
+        )
+        totals = {table: self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
                   for table in ("articles", "raw_pages", "captures", "related_items", "tags", "comments")}
         return {"totals": totals, "sites": sites, "last_runs": runs}
 
@@ -215,3 +238,21 @@ def _collapsed_page(window: Callable[[int], list[Hit]], wanted: int, all_duplica
         if len(hits) >= wanted or len(rows) < size:
             return hits[:wanted]
         size *= 4
+
+
+def open_search(path: str | Path) -> SearchIndex:
+    """A SearchIndex on its own read-only connection to the archive at PATH: what a search
+    needs and nothing more (no migrations: a read-only archive is searched as it is). Close
+    it with `.db.close()`."""
+    path = Path(path)
+    if not path.exists():
+        raise StoreError(f"database {path} does not exist; run `archiver crawl` first")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        conn.execute("PRAGMA busy_timeout = 30000")
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles'").fetchone() is None:
+            conn.close()
+            raise StoreError(f"{path} is not an archiver database")
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"database {path} cannot be opened: {exc}") from None
+    return SearchIndex(conn)
