@@ -8,11 +8,11 @@ import importlib.util
 import io
 import json
 import sys
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -34,32 +34,38 @@ def run(*args, db):
     return CliRunner().invoke(cli, ["--db", str(db), *args])
 
 
+def _response(writer: WARCWriter, url: str, body: bytes, date: str, headers: dict) -> None:
+    http = StatusAndHeaders("200 OK", list(headers.items()), protocol="HTTP/1.1")
+    writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http,
+                                                  warc_headers_dict={"WARC-Date": date}))
+
+
 @pytest.fixture(scope="module")
 def warcs(tmp_path_factory) -> list[Path]:
-    """The bundled replay crawl's captures, exported as WARC and cut in two files."""
+    """Every recorded exchange of the bundled cassettes as WARC response records, the sites
+    spread over two files, and at the end copies of a story of the first file (a duplicate
+    cluster across shards)."""
     folder = tmp_path_factory.mktemp("warcs")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv("ARCHIVER_CONFIG", raising=False)
-        patch.chdir(folder)
-        db, whole = folder / "crawl.db", folder / "all.warc.gz"
-        assert run("crawl", "--replay", str(CASSETTES), db=db).exit_code == 0
-        assert run("export", "--format", "warc", str(whole), db=db).exit_code == 0
-    data = whole.read_bytes()
-    with open(whole, "rb") as stream:
-        records = ArchiveIterator(stream)
-        offsets = [records.get_record_offset() for _ in records]
-    cut = offsets[len(offsets) // 2]
-    first, second = folder / "one.warc.gz", folder / "two.warc.gz"
-    first.write_bytes(data[:cut])
-    second.write_bytes(data[cut:])
-    with open(second, "ab") as out:  # copies of a story in the first file: a duplicate cluster across shards
+    exchanges = []
+    for cassette in sorted(CASSETTES.glob("*/cassette.json")):
+        for n, exchange in enumerate(json.loads(cassette.read_text())["interactions"]):
+            stamp = exchange["headers"].get("date")
+            date = parsedate_to_datetime(stamp).strftime("%Y-%m-%dT%H:%M:%SZ") if stamp else f"2020-01-01T00:{n // 60:02d}:{n % 60:02d}Z"
+            exchanges.append((exchange["url"], (cassette.parent / exchange["body_file"]).read_bytes(), date,
+                              {"Content-Type": exchange["headers"].get("content-type", "text/html")}))
+    files = [folder / "one.warc.gz", folder / "two.warc.gz"]
+    half = len(exchanges) // 2
+    for path, part in zip(files, (exchanges[:half], exchanges[half:])):
+        with open(path, "wb") as out:
+            writer = WARCWriter(out, gzip=True)
+            for exchange in part:
+                _response(writer, *exchange)
+    with open(files[1], "ab") as out:
         writer = WARCWriter(out, gzip=True)
         story = (CASSETTES / "alalam" / "bodies" / "news-1825441.html").read_bytes()
         for url in ("https://en.alalam.ir/news/9825441", "https://mirror.example/syria/raqqa-advance.html"):
-            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(story), http_headers=http,
-                                                          warc_headers_dict={"WARC-Date": "2016-07-01T00:00:00Z"}))
-    return [first, second]
+            _response(writer, url, story, "2016-07-01T00:00:00Z", {"Content-Type": "text/html; charset=utf-8"})
+    return files
 
 
 def two_per_file(warcs: list[Path]) -> int:
