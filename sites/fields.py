@@ -9,8 +9,8 @@ between pages, so a page parses the same whatever was parsed before it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime, timezone, tzinfo
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timezone, tzinfo
 from typing import TYPE_CHECKING, Iterable, Union
 
 from archiver import html as H
@@ -101,6 +101,11 @@ class Related:
     other_kind: str | None = None
     skip: re.Pattern | None = None  # hrefs to ignore (e.g. tag pages in the same box)
     kinds: tuple[tuple[str, str], ...] = ()  # (selector, kind): the kind of a box that matches
+    # A list known only by its heading ("Related Articles"): LINKS are then looked for in the
+    # box holding any HEADINGS element whose whole text matches HEADING.
+    heading: re.Pattern | None = None
+    headings: str = "h2, h3, h4, div.title, span.title"
+    title_kinds: tuple[tuple[re.Pattern, str], ...] = ()  # (pattern, kind): a title that matches ("Video: ...")
 
 
 # -- sources ---------------------------------------------------------------------------------
@@ -172,15 +177,17 @@ def identity(ctx: "PageContext", id_metas: Iterable[str] = (), id_links: Iterabl
 
 
 def canonical(ctx: "PageContext", key: str) -> str:
-    """The page's own canonical link, else og:url, when it names this article; else the URL."""
+    """The page's own canonical link, else og:url, when it names this article (unless the
+    adapter's `better_url` prefers the fetched URL's spelling); else the URL."""
     adapter, tree = ctx.adapter, ctx.tree
+    from_url = adapter.canonical_url(ctx.url) if adapter.article_key(ctx.url) == key else None
     for href in (H.link_href(tree, "canonical"), H.meta(tree, "og:url")):
         url = ctx.absolute(href)
         if url and adapter.owns(url) and adapter.article_key(adapter.rebase(url)) == key:
-            return adapter.canonical_url(adapter.rebase(url))
-    if adapter.article_key(ctx.url) == key:
-        return adapter.canonical_url(ctx.url)
-    return adapter.article_url(key)
+            found = adapter.canonical_url(adapter.rebase(url))
+            # a shortlink-like canonical link loses to the fetched URL's fuller spelling
+            return from_url if from_url and adapter.better_url(from_url, found) else found
+    return from_url or adapter.article_url(key)
 
 
 # -- text ------------------------------------------------------------------------------------
@@ -216,6 +223,44 @@ def clean_lines(lines: Iterable[str], boilerplate: Iterable[re.Pattern] = (), fo
     return kept
 
 
+def first_match(pattern: re.Pattern, lines: Iterable[str]) -> re.Match | None:
+    return next((m for m in map(pattern.match, lines) if m), None)
+
+
+def labelled(node, pattern: re.Pattern, selector: str = "div, p, li, span, dd, td"):
+    """Elements under NODE whose whole text is one line matching PATTERN (a `By ...` byline,
+    a `Tags: ...` line), whatever the markup around it, in document order."""
+    for found in node.css(selector) if node is not None else ():
+        text = H.clean_space(found.text(deep=True))
+        if text and pattern.match(text) and len(H.text_lines(found)) == 1:
+            yield found
+
+
+def labelled_tags(node, pattern: re.Pattern, kinds: dict[str, str]) -> list[Tag]:
+    """The anchors of `Label: a, b` lines (PATTERN's group "label", mapped to a kind by KINDS)."""
+    found = []
+    for line in labelled(node, pattern):
+        found += tags(line, "a[href]", kinds.get(pattern.match(H.clean_space(line.text()))["label"]))
+    return dedupe(found)
+
+
+CAPTION_CREDIT = re.compile(r"^(?P<caption>.*?)\s*\((?:Source|Photo|Credit|Image)s?:?\s*(?P<credit>[^)]+)\)\.?$", re.I)
+CREDIT_ONLY = re.compile(r"^(?:credits? to\b|source:|photo:|image:)", re.I)
+
+
+def caption_credit(text: str | None) -> tuple[str | None, str | None]:
+    """Caption and credit of a picture's legend: `A view of Aleppo (Source: SANA)`, `Source: SANA`."""
+    if match := CAPTION_CREDIT.match(text or ""):
+        return match["caption"] or None, match["credit"].strip()
+    return (None, text) if text and CREDIT_ONLY.match(text) else (text or None, None)
+
+
+def split_names(byline: str, prefix: re.Pattern = re.compile(r"^By\s+", re.I)) -> tuple[str, ...]:
+    """The names of a plain-text byline, `By A, B and C`."""
+    names = re.split(r"\s*(?:,|\band\b|&)\s*", prefix.sub("", byline))
+    return tuple(dedupe(n for n in map(H.clean_space, names) if n))
+
+
 # -- dates -----------------------------------------------------------------------------------
 def parse_date(text: str | None, tz: tzinfo = timezone.utc, formats: Iterable[str] = ()) -> datetime | None:
     """All digits: epoch seconds; else ISO 8601; else the strptime FORMATS. Naive times are TZ."""
@@ -238,6 +283,16 @@ def parse_date(text: str | None, tz: tzinfo = timezone.utc, formats: Iterable[st
         return None
     moment = candidates[0]
     return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment
+
+
+WRITTEN_DATE = r"(?:[A-Z][a-z]+\.? \d{1,2},? \d{4}|\d{1,2} [A-Z][a-z]+\.? \d{4})"  # June 10, 2017 / 9 June 2017
+
+
+def parse_day(text: str) -> date | None:
+    """The day of a WRITTEN_DATE."""
+    formats = ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y")
+    moment = parse_date(text.replace(".", "").replace(",", ""), formats=formats)
+    return moment.date() if moment else None
 
 
 def parse_iso(value: str | None) -> datetime | None:
@@ -329,35 +384,62 @@ def tags(tree, selector: str | None, kind: str | re.Pattern | None = None) -> tu
 def related_item(ctx: "PageContext", href: str | None, title: str | None, image: str | None = None,
                  kind: str = "article", other_kind: str | None = None) -> RelatedItem | None:
     """A related item named by the link itself: the article id and canonical URL of the href."""
+    item = _linked_item(ctx, href, title, image, kind, other_kind)
+    return item if item is not None and item.title else None
+
+
+def _linked_item(ctx: "PageContext", href, title, image, kind, other_kind) -> RelatedItem | None:
     adapter = ctx.adapter
     url = ctx.absolute(href)
-    title = H.clean_space(title) or None
-    if not url or not title or not adapter.owns(url):
+    if not url or not adapter.owns(url):
         return None
     url = adapter.rebase(url)
     key = adapter.article_key(url)
     if key is None and other_kind is None:
         return None
     canonical = adapter.canonical_url(url)
-    return RelatedItem(key=key or canonical, url=canonical, title=title, image=image,
+    return RelatedItem(key=key or canonical, url=canonical, title=H.clean_space(title) or None, image=image,
                        kind=kind if key else other_kind)
 
 
+def _related_links(tree, spec: Related):
+    """(box, anchor) pairs of one related region."""
+    if spec.heading is None:
+        boxes = tree.css(spec.links)
+    else:
+        headed = (h.parent for h in tree.css(spec.headings) if spec.heading.match(H.clean_space(h.text())))
+        boxes = [a for box in headed if box is not None for a in box.css(spec.links)]
+    for box in boxes:
+        a = box.css_first(spec.link) if spec.link else box
+        if a is not None and not (spec.skip and spec.skip.search(a.attributes.get("href") or "")):
+            yield box, a
+
+
+def _related_link(ctx: "PageContext", spec: Related, box, a) -> RelatedItem | None:
+    """The item one link names (maybe untitled: a picture link)."""
+    img = box.css_first(spec.image) if spec.image else None
+    src = ctx.absolute(img.attributes.get("src") or img.attributes.get("data-src")) if img is not None else None
+    marked = next((kind for selector, kind in spec.kinds if box.css_matches(selector)), None)
+    kind, other_kind = (marked, marked) if marked else (spec.kind, spec.other_kind)
+    title = H.clean_space(a.text()) or a.attributes.get("title")
+    return _linked_item(ctx, a.attributes.get("href"), title, src, kind, other_kind)
+
+
 def related(ctx: "PageContext", specs: Iterable[Related]) -> list[RelatedItem]:
-    items = []
+    """The related items of every region, one per article: links naming the same article merge
+    (first title, first picture: a picture link and a title link of one post make one item);
+    a link to the page's own article is none."""
+    items: dict[str, RelatedItem] = {}
     for spec in specs:
-        for box in ctx.tree.css(spec.links):
-            a = box.css_first(spec.link) if spec.link else box
-            if a is None or (spec.skip and spec.skip.search(a.attributes.get("href") or "")):
+        for box, a in _related_links(ctx.tree, spec):
+            item = _related_link(ctx, spec, box, a)
+            if item is None or item.key == ctx.fields.get("key"):
                 continue
-            img = box.css_first(spec.image) if spec.image else None
-            src = ctx.absolute(img.attributes.get("src")) if img is not None else None
-            marked = next((kind for selector, kind in spec.kinds if box.css_matches(selector)), None)
-            kind, other_kind = (marked, marked) if marked else (spec.kind, spec.other_kind)
-            item = related_item(ctx, a.attributes.get("href"), a.text(), src, kind, other_kind)
-            if item is not None:
-                items.append(item)
-    return dedupe(items, key=lambda r: r.key)
+            had = items.get(item.key, item)
+            title = had.title or item.title
+            kind = next((k for p, k in spec.title_kinds if title and p.search(title)), had.kind)
+            items[item.key] = replace(had, title=title, image=had.image or item.image, kind=kind)
+    return [item for item in items.values() if item.title]
 
 
 # -- comments --------------------------------------------------------------------------------
