@@ -250,7 +250,9 @@ def crawl(obj: Context, sites, max_pages, due, replay, record, revisit):
         recorder = Recorder(Path(record)) if record else None
         fetcher = stack.enter_context(Fetcher(config.fetch))
         update = stack.enter_context(reporter(interactive=not quiet and sys.stderr.isatty()))
-        reports = run_crawl(store, config, chosen, fetcher, max_pages, update, recorder, base_urls, revisit_all=revisit)
+        # A replay is ordered: the same cassettes always give the same archive, ids included.
+        reports = run_crawl(store, config, chosen, fetcher, max_pages, update, recorder, base_urls, revisit_all=revisit,
+                            ordered=bool(replay))
     _print_summary(reports, quiet)
     if reports and all(r.status == "failed" for r in reports):
         sys.exit(1)

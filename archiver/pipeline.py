@@ -332,14 +332,17 @@ class CrawlScheduler:
     it; from then on a ParsePool of worker processes does it (fetch workers hand it the page
     and go on). A polite crawl (per-host delays of a second) or a small one never starts one."""
 
-    def __init__(self, crawls: list[SiteCrawl], concurrency: int):
+    def __init__(self, crawls: list[SiteCrawl], concurrency: int, ordered: bool = False):
         self.crawls = crawls
-        self.concurrency = max(1, concurrency)
+        # ORDERED: one page at a time, stored before the next is handed out, no parse processes,
+        # so the same recordings always give the same archive, ids included (a replay).
+        self.ordered = ordered
+        self.concurrency = 1 if ordered else max(1, concurrency)
         self.parsers: ParsePool | None = None
         self._portable: set[SiteCrawl] = set()
         self._results: queue.SimpleQueue = queue.SimpleQueue()  # (crawl, entry, result)
         self._stopping = False
-        self._decided = False
+        self._decided = ordered  # an ordered run never hands pages to worker processes
         self._sampled = 0
         self._sample_cpu = 0.0
         self._started = time.monotonic()
@@ -381,8 +384,10 @@ class CrawlScheduler:
             for crawl, _, result in results:
                 if result is _WORKER_DONE:
                     dispatch.workers[crawl] -= 1
-            # Keep the fetch workers going before storing (a finished one is replaced).
-            dispatch.fill()
+            if not self.ordered:
+                # Keep the fetch workers going before storing (a finished one is replaced);
+                # an ordered run hands out the next page only once this one is stored.
+                dispatch.fill()
             batch.open()
             for crawl, entry, result in results:
                 if result is _WORKER_DONE:
@@ -474,6 +479,7 @@ class _Dispatch:
         self.workers: Counter = Counter()  # fetch workers serving each site, held to its share
         self.held: Counter = Counter()  # entries per site handed out and not stored yet: they may bring more work
         self.live = list(scheduler.crawls)
+        self.drained: set[SiteCrawl] = set()  # sites whose frontier had nothing due when last asked
         self.turn = 0
 
     def idle(self) -> bool:
@@ -483,7 +489,9 @@ class _Dispatch:
         self.batch.open()  # resuming a killed run's pages writes too
         entry = crawl.next_job()
         if entry is None:
+            self.drained.add(crawl)
             return None
+        self.drained.discard(crawl)
         self.held[crawl] += 1
         return entry, crawl.validators_for(entry)
 
@@ -492,7 +500,9 @@ class _Dispatch:
             return
         concurrency = self.scheduler.concurrency
         share = -(-concurrency // len(self.live))
-        self.turn = (self.turn + 1) % len(self.live)
+        if not self.scheduler.ordered or not sum(self.workers.values()):
+            # Sites take turns; in an ordered run a turn is a page, never a tick of the clock.
+            self.turn = (self.turn + 1) % len(self.live)
         for crawl in self.live[self.turn:] + self.live[:self.turn]:
             queued = self.ahead[crawl]
             while self.workers[crawl] < share and sum(self.workers.values()) < concurrency:
@@ -501,21 +511,22 @@ class _Dispatch:
                     break
                 self.workers[crawl] += 1
                 self.pool.submit(self.scheduler.fetch_worker, crawl, queued, *job)
-            while len(queued) < self.workers[crawl]:
+            while not self.scheduler.ordered and len(queued) < self.workers[crawl]:
                 job = self.take(crawl)
                 if job is None:
                     break
                 queued.append(job)
-            if not self.held[crawl]:
-                self.live.remove(crawl)  # nothing queued, nothing in flight to discover more
+            if not self.held[crawl] and crawl in self.drained:
+                self.live.remove(crawl)  # nothing left, nothing queued or in flight to discover more
 
 
 def crawl(store: Store, config: Config, sites: Iterable[str], fetcher: Fetcher, max_pages: int | None = None,
           progress: Progress | None = None, recorder: Recorder | None = None,
           base_urls: dict[str, str] | None = None, robots: RobotsPolicy | None = None,
-          revisit_all: bool = False) -> list[RunReport]:
+          revisit_all: bool = False, ordered: bool = False) -> list[RunReport]:
     """Crawl SITES together (sharing `fetch.concurrency` workers); one report per site.
-    REVISIT_ALL re-checks every stored article of the sites now (within max_pages)."""
+    REVISIT_ALL re-checks every stored article of the sites now (within max_pages); ORDERED
+    works one page at a time, so the same recordings give the same archive, ids included."""
     if robots is None and config.fetch.respect_robots:
         robots = RobotsPolicy(fetcher)
     crawls = []
@@ -524,7 +535,7 @@ def crawl(store: Store, config: Config, sites: Iterable[str], fetcher: Fetcher, 
         limit = max_pages if max_pages is not None else config.site(site).max_pages
         crawls.append(SiteCrawl(store, adapter, fetcher, limit, progress, recorder, robots,
                                 revisit=parse_schedule(config.site(site).revisit), revisit_all=revisit_all))
-    return CrawlScheduler(crawls, config.fetch.concurrency).run()
+    return CrawlScheduler(crawls, config.fetch.concurrency, ordered=ordered).run()
 
 
 def due_sites(store: Store, config: Config, sites: Iterable[str], now: datetime | None = None) -> list[str]:

@@ -117,9 +117,6 @@ def test_show_finds_an_article_by_its_sites_reading_of_a_url(tmp_path):
     assert json.loads(invoke("--db", str(db), "show", variant, "--format", "json"))["id"] == article_id
 
 
-@pytest.mark.xfail(reason="the crawl stores pages in the order fetch threads and parse processes finish, "
-                          "which varies run to run (archiver/pipeline.py; requested in /tmp/coord/REQUESTS.md)",
-                   strict=False)
 def test_article_ids_are_the_same_on_two_fresh_replays(tmp_path):
     listings = []
     for name in ("first.db", "second.db"):
