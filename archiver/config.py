@@ -6,12 +6,14 @@ naming the key, raised before any work starts. The config object is passed expli
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 from .errors import ConfigError
 
@@ -44,22 +46,22 @@ DEFAULT_REVISIT = ("1h", "6h", "1d", "3d", "7d", "30d")
 
 @dataclass(frozen=True)
 class ArchiveConfig:
-    db: str = field(default="archive.db", metadata={"help": "SQLite file"})
+    db: str = field(default="archive.db", metadata={"help": "SQLite file", "nonempty": True, "line": True})
 
 
 @dataclass(frozen=True)
 class FetchConfig:
     user_agent: str = field(
         default="archiver/0.1 (+https://github.com/archiver-project/archiver)",
-        metadata={"help": "User-Agent sent with every request"},
+        metadata={"help": "User-Agent sent with every request", "nonempty": True, "line": True, "ascii": True},
     )
-    concurrency: int = field(default=8, metadata={"help": "requests in flight, all hosts together", "min": 1})
-    per_host_delay: float = field(default=1.0, metadata={"help": "seconds between request starts to one host", "min": 0})
-    timeout: float = field(default=30, metadata={"help": "seconds", "min": 0.001})
-    max_retries: int = field(default=4, metadata={"help": "retries after the first attempt", "min": 0})
+    concurrency: int = field(default=8, metadata={"help": "requests in flight, all hosts together", "min": 1, "max": 1024})
+    per_host_delay: float = field(default=1.0, metadata={"help": "seconds between request starts to one host", "min": 0, "max": 3600})
+    timeout: float = field(default=30, metadata={"help": "seconds", "min": 0.001, "max": 3600})
+    max_retries: int = field(default=4, metadata={"help": "retries after the first attempt", "min": 0, "max": 100})
     respect_robots: bool = field(default=True, metadata={"help": "obey robots.txt"})
     max_body_bytes: int = field(default=10_000_000, metadata={"help": "larger bodies are refused", "min": 1})
-    max_retry_after: float = field(default=300, metadata={"help": "cap on a server's Retry-After, seconds", "min": 0})
+    max_retry_after: float = field(default=300, metadata={"help": "cap on a server's Retry-After, seconds", "min": 0, "max": 86400})
 
 
 @dataclass(frozen=True)
@@ -67,15 +69,16 @@ class DedupConfig:
     # Chosen by measurement (benchmarks/dedup_benchmark.py): at 4-word shingles, 0.35 merged no
     # different-story pair of realistic Syria reports while keeping most heavily edited copies.
     threshold: float = field(default=0.35, metadata={"help": "word-shingle Jaccard at or above which two texts are one story", "min": 0.01, "max": 1.0})
-    shingle_size: int = field(default=4, metadata={"help": "words per shingle", "min": 1})
-    num_perm: int = field(default=128, metadata={"help": "MinHash permutations", "min": 16})
+    shingle_size: int = field(default=4, metadata={"help": "words per shingle", "min": 1, "max": 100})
+    # Each permutation costs every article's sketch time and space: 100 million hang a crawl.
+    num_perm: int = field(default=128, metadata={"help": "MinHash permutations", "min": 16, "max": 4096})
 
 
 @dataclass(frozen=True)
 class SiteConfig:
     enabled: bool = field(default=True, metadata={"help": "crawl this site"})
-    base_url: str = field(default="", metadata={"help": "origin every URL the adapter builds or follows uses"})
-    every: str = field(default="6h", metadata={"help": "schedule used by `crawl --due`"})
+    base_url: str = field(default="", metadata={"help": "origin every URL the adapter builds or follows uses", "line": True})
+    every: str = field(default="6h", metadata={"help": "schedule used by `crawl --due`", "line": True})
     max_pages: int = field(default=200, metadata={"help": "pages fetched per run", "min": 0})
     adapter: str = field(default="", metadata={
         "help": 'the adapter reading the site: "generic" (the default for a name no adapter has) or the site\'s own'})
@@ -127,6 +130,8 @@ def _coerce(section: str, key: str, value: Any, spec) -> Any:
     expected = spec.type if isinstance(spec.type, type) else _TYPE_NAMES[spec.type]
     value = _typed(name, value, expected)
     _check_range(name, value, spec.metadata.get("min"), spec.metadata.get("max"))
+    if isinstance(value, str):
+        _check_text(name, value, spec.metadata)
     return value
 
 
@@ -138,7 +143,22 @@ def _typed(name: str, value: Any, expected: type) -> Any:
         raise ConfigError(f"config key {name} must be {described}, not {value!r}")
     if expected is tuple:
         return tuple(value)
+    if expected is float and not math.isfinite(value):
+        raise ConfigError(f"config key {name} must be a finite number, not {value!r}")
     return float(value) if expected is float else value
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _check_text(name: str, value: str, rules: Mapping[str, Any]) -> None:
+    """A string that ends up in a header, a URL or a file name: one line, no control characters."""
+    if rules.get("nonempty") and not value.strip():
+        raise ConfigError(f"config key {name} must not be empty")
+    if rules.get("line") and _CONTROL.search(value):
+        raise ConfigError(f"config key {name} must not contain control characters (a newline, a NUL, ...): {value!r}")
+    if rules.get("ascii") and not value.isascii():
+        raise ConfigError(f"config key {name} must be ASCII (it is sent as an HTTP header), not {value!r}")
 
 
 def _check_range(name: str, value: Any, low: Any, high: Any) -> None:
@@ -162,10 +182,11 @@ def _build(cls, section: str, table: Any, **overrides):
 
 
 def _validate_site(name: str, site: SiteConfig) -> None:
-    if not re.match(r"^https?://[^/\s]+$", site.base_url.rstrip("/")):
-        raise ConfigError(f"config key sites.{name}.base_url must be an http(s) origin like https://example.org, not {site.base_url!r}")
+    if site.base_url:
+        _check_origin(f"sites.{name}.base_url", site.base_url)
     try:
-        site.every_seconds
+        if site.every_seconds <= 0:
+            raise ValueError(f"{site.every!r} is not a positive duration")
     except ValueError as exc:
         raise ConfigError(f"config key sites.{name}.every: {exc}") from None
     for age in site.revisit:
@@ -174,6 +195,26 @@ def _validate_site(name: str, site: SiteConfig) -> None:
                 raise ValueError(f"{age!r} is not a positive duration")
         except ValueError as exc:
             raise ConfigError(f"config key sites.{name}.revisit: {exc}") from None
+
+
+def _check_origin(name: str, url: str) -> None:
+    """An http(s) origin: scheme, host and maybe a valid port; nothing else (no credentials,
+    path, query or fragment), since every URL of the site is built on it."""
+    problem = None
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError as exc:
+        problem = str(exc)
+    else:
+        if parts.scheme not in ("http", "https") or not parts.hostname or re.search(r"\s", url):
+            problem = "not an http(s) origin"
+        elif parts.username is not None or parts.password is not None:
+            problem = "credentials do not belong in it"
+        elif parts.path or parts.query or parts.fragment or "?" in url or "#" in url:
+            problem = "a path, query or fragment does not belong in it"
+    if problem:
+        raise ConfigError(f"config key {name} must be an http(s) origin like https://example.org ({problem}), not {url!r}")
 
 
 def _check_adapter(name: str, site: SiteConfig, known_sites: tuple[str, ...]) -> None:
@@ -202,8 +243,7 @@ def parse_config(data: dict, source: str | None = None, known_sites: tuple[str, 
         if known_sites:
             _check_adapter(name, site, known_sites)
         site = replace(site, base_url=(site.base_url or default_origin(name)).rstrip("/"))
-        if site.base_url:
-            _validate_site(name, site)
+        _validate_site(name, site)
         sites[name] = site
     return Config(
         archive=_build(ArchiveConfig, "archive", data.get("archive", {})),

@@ -77,3 +77,55 @@ def test_shipped_config_is_valid_and_documents_every_key():
 def test_durations():
     config = parse_config({"sites": {"alalam": {"every": "90m"}}})
     assert config.site("alalam").every_seconds == 5400
+
+
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("[fetch]\nper_host_delay = nan\n", "fetch.per_host_delay"),
+        ("[fetch]\nper_host_delay = inf\n", "fetch.per_host_delay"),
+        ("[fetch]\nper_host_delay = 1e308\n", "fetch.per_host_delay"),
+        ("[fetch]\ntimeout = inf\n", "fetch.timeout"),
+        ("[fetch]\ntimeout = nan\n", "fetch.timeout"),
+        ("[fetch]\nmax_retry_after = -inf\n", "fetch.max_retry_after"),
+        ("[dedup]\nthreshold = nan\n", "dedup.threshold"),
+        ("[dedup]\nnum_perm = 100000000\n", "dedup.num_perm"),
+        ('[fetch]\nuser_agent = "archiver\\r\\nX-Injected: yes"\n', "fetch.user_agent"),
+        ('[fetch]\nuser_agent = ""\n', "fetch.user_agent"),
+        ('[fetch]\nuser_agent = "archivér"\n', "fetch.user_agent"),
+        ("[sites.alalam]\nbase_url = 'http://en.alalam.ir:99999'\n", "sites.alalam.base_url"),
+        ("[sites.alalam]\nbase_url = 'https://user:secret@en.alalam.ir'\n", "sites.alalam.base_url"),
+        ("[sites.alalam]\nbase_url = 'https://en.alalam.ir?x=1'\n", "sites.alalam.base_url"),
+        ("[sites.alalam]\nbase_url = 'https://en.alalam.ir#top'\n", "sites.alalam.base_url"),
+        ('[sites.alalam]\nbase_url = "https://en.alalam.ir\\u0000"\n', "sites.alalam.base_url"),
+        ("[sites.alalam]\nbase_url = 'https://en.alalam.ir/news'\n", "sites.alalam.base_url"),
+        ("[sites.alalam]\nbase_url = 'ftp://en.alalam.ir'\n", "sites.alalam.base_url"),
+        ("[sites.alalam]\nevery = '0s'\n", "sites.alalam.every"),
+        ("[archive]\ndb = ''\n", "archive.db"),
+        ('[archive]\ndb = "a\\u0000.db"\n', "archive.db"),
+    ],
+)
+def test_values_that_would_break_later_are_refused_at_load(tmp_path, text, key):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as info:
+        load_config(path, known_sites=adapter_names())
+    assert key in str(info.value)
+
+
+def test_a_refused_value_is_exit_2_naming_the_key(tmp_path):
+    from click.testing import CliRunner
+
+    from archiver.cli import cli
+
+    path = tmp_path / "bad.toml"
+    path.write_text("[fetch]\nper_host_delay = nan\n")
+    result = CliRunner().invoke(cli, ["--config", str(path), "stats"])
+    assert result.exit_code == 2 and "fetch.per_host_delay" in result.output and "finite" in result.output
+
+
+def test_local_and_ported_origins_are_still_fine():
+    config = parse_config({"sites": {"alalam": {"base_url": "http://127.0.0.1:8765/"},
+                                     "sputnik": {"base_url": "https://[::1]:8443"}}})
+    assert config.site("alalam").base_url == "http://127.0.0.1:8765"
+    assert config.site("sputnik").base_url == "https://[::1]:8443"
