@@ -9,8 +9,17 @@ from .urls import origin_of
 
 
 def make_adapter(config: Config, site: str, base_url: str | None = None) -> Adapter:
-    cls = adapter_class(site)
-    return cls(base_url or config.site(site).base_url)
+    """SITE's adapter: its own, or the one its config names (a site followed by configuration
+    alone reads through the generic adapter, under its own name)."""
+    name = config.adapter_name(site)
+    base = base_url or config.site(site).base_url
+    cls = adapter_class(name)
+    return cls(base) if name == site else cls.for_site(site, base)
+
+
+def known_sites(config: Config) -> list[str]:
+    """Every site archiver can crawl: the adapters' own, and the sites configured without one."""
+    return [n for n in adapter_names() if n != "generic"] + [n for n in config.sites if n not in adapter_names()]
 
 
 def adapter_for_url(config: Config, url: str) -> Adapter:

@@ -159,13 +159,17 @@ def cli(ctx: click.Context, config_path, db, verbose, quiet):
 
 
 def _selected_sites(config: Config, requested: tuple[str, ...], available: list[str] | None = None) -> list[str]:
-    from .sites import adapter_class, adapter_names
+    from .adapters import known_sites
+    from .errors import UnknownSiteError
 
     if requested:
+        known = known_sites(config)
         for name in requested:
-            adapter_class(name)
+            if name not in known:
+                raise UnknownSiteError(f"no adapter or configured site named {name!r} (sites: {', '.join(known)}); "
+                                       f"to follow a site by configuration, add [sites.{name}] with its base_url")
         return list(requested)
-    names = available if available is not None else [n for n in adapter_names() if n != "generic"]
+    names = available if available is not None else known_sites(config)
     return [n for n in names if config.site(n).enabled]
 
 
@@ -460,15 +464,17 @@ def sites(obj: Context):
     Example:
       archiver sites
     """
-    from .sites import adapter_names
+    from .adapters import known_sites
 
     config = obj.config
-    for name in adapter_names():
+    for name in known_sites(config) + ["generic"]:
         site = config.site(name)
         if name == "generic":
             click.echo(f"{name:<16} any URL without its own adapter (used by `archiver fetch`)")
             continue
-        click.echo(f"{name:<16} enabled={str(site.enabled).lower():<5} base_url={site.base_url}  every={site.every}  max_pages={site.max_pages}")
+        by = f"  adapter={config.adapter_name(name)}" if config.adapter_name(name) != name else ""
+        click.echo(f"{name:<16} enabled={str(site.enabled).lower():<5} base_url={site.base_url}  every={site.every}  "
+                   f"max_pages={site.max_pages}  revisit={','.join(site.revisit) or 'never'}{by}")
 
 
 @cli.command()

@@ -64,7 +64,8 @@ class AdapterChoice:
         self._adapters: dict[tuple[str | None, str], Adapter] = {}
 
     def __call__(self, url: str, site: str | None = None) -> Adapter:
-        key = (site if site in adapter_names() and site != "generic" else None, origin_of(url))
+        named = site is not None and site != "generic" and (site in adapter_names() or site in self.config.sites)
+        key = (site if named else None, origin_of(url))
         if key not in self._adapters:
             name = key[0]
             if name is None:

@@ -42,6 +42,7 @@ from .robots import RobotsPolicy, Verdict
 from .runs import COUNT_KEYS, RunReport
 from .sites.base import Adapter
 from .store import Store
+from .urls import origin_of
 
 log = logging.getLogger("archiver.crawl")
 
@@ -113,11 +114,19 @@ class SiteCrawl:
             log.info("%s: %d earlier run(s) were interrupted; resuming their frontier", self.site, stale)
         self.report.begin(self.store)
         self.dedup_params = self.store.dedup_params()
-        starts = self.adapter.start_urls()
+        starts = self.adapter.start_urls() + self._robots_sitemaps()
         self._starts = set(starts)
         self.store.frontier_add(self.site, starts, "listing")
         self.store.frontier_requeue(self.site, starts)
         self._queue_revisits()
+
+    def _robots_sitemaps(self) -> list[str]:
+        """Sitemaps the site's robots.txt names, for an adapter that follows them (one that
+        follows a site by configuration alone)."""
+        named = getattr(self.adapter, "named_sitemaps", None)
+        if self.robots is None or named is None:
+            return []
+        return named(self.robots.sitemaps(origin_of(self.adapter.base_url)))
 
     def _queue_revisits(self) -> None:
         """Stored articles due for a re-check join the frontier, most overdue first: up to half

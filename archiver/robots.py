@@ -72,6 +72,13 @@ class RobotsPolicy:
             return Verdict(False, "disallowed by robots.txt")
         return Verdict(True)
 
+    def sitemaps(self, origin: str) -> list[str]:
+        """The sitemaps ORIGIN's robots.txt names (fetched now if it was not yet)."""
+        if not self.enabled:
+            return []
+        rules = self._entry(origin).rules
+        return list(rules.sitemaps) if rules is not None else []
+
     def _entry(self, origin: str) -> _Entry:
         entry = self._entries.get(origin)
         if entry is not None and entry.expires > time.monotonic():

@@ -139,7 +139,11 @@ class Generic(Adapter):
 
     def sitemaps_from_robots(self, robots_txt: str) -> list[str]:
         """The site's sitemaps its robots.txt names (moved onto base_url), to start from too."""
-        return [self.rebase(u) for u in D.robots_sitemaps(robots_txt) if self.owns(u)]
+        return self.named_sitemaps(D.robots_sitemaps(robots_txt))
+
+    def named_sitemaps(self, urls) -> list[str]:
+        """Of the sitemaps a robots.txt names, the site's own, moved onto base_url."""
+        return [self.rebase(u) for u in urls if self.owns(u)] if self.follows_site else []
 
     def links(self, ctx: PageContext) -> PageLinks:
         found = super().links(ctx)

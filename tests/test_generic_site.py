@@ -118,15 +118,13 @@ def site_routes(base: str) -> dict[str, Reply]:
     return routes
 
 
-def crawl_site(db, server, sitemaps_from_robots: bool) -> Generic:
+def crawl_site(db, server) -> Generic:
     config = parse_config({"fetch": {"per_host_delay": 0.0, "timeout": 5, "max_retries": 0, "concurrency": 4},
                            "sites": {"riverside": {"adapter": "generic", "base_url": server.origin}}},
                           known_sites=adapter_names())
     adapter = Generic.for_site("riverside", config.site("riverside").base_url)
     with Store(db) as store, Fetcher(config.fetch) as fetcher:
         robots = RobotsPolicy(fetcher)
-        if sitemaps_from_robots:  # until the crawl reads robots.txt sitemaps itself (REQUESTS.md)
-            store.frontier_add("riverside", adapter.sitemaps_from_robots(server.routes["/robots.txt"].body.decode()), "listing")
         SiteCrawl(store, adapter, fetcher, 200, robots=robots).run()
     return adapter
 
@@ -139,7 +137,7 @@ def stored(db, sql):
 def test_a_site_configured_by_base_url_alone_gives_every_article_and_nothing_else(tmp_path):
     with LocalServer({}) as server:
         server.routes = site_routes(server.origin)
-        crawl_site(tmp_path / "a.db", server, sitemaps_from_robots=True)
+        crawl_site(tmp_path / "a.db", server)
         hits = dict(server.hits)
     rows = stored(tmp_path / "a.db", "SELECT site, url, title, authors, published FROM articles ORDER BY url")
     assert {url.removeprefix(server.origin) for _, url, *_ in rows} == set(ARTICLES)
@@ -156,7 +154,7 @@ def test_a_site_configured_by_base_url_alone_gives_every_article_and_nothing_els
 def test_an_about_page_with_a_headline_like_slug_is_not_an_article(tmp_path):
     with LocalServer({}) as server:
         server.routes = site_routes(server.origin)
-        crawl_site(tmp_path / "a.db", server, sitemaps_from_robots=False)
+        crawl_site(tmp_path / "a.db", server)
     failed = stored(tmp_path / "a.db", "SELECT url, error FROM captures WHERE error LIKE 'parse:%'")
     assert [(u.removeprefix(server.origin), e) for u, e in failed] == [
         ("/about-our-newsroom-and-its-people/", "parse: the page says it is no article (og:type website)")]
@@ -232,3 +230,22 @@ def test_the_headline_is_not_repeated_as_the_first_line_of_the_text():
     article = Generic("https://dp.example").parse(page)
     assert article.title == "Storm hits the coast!" and not article.text.startswith("Storm hits")
     assert article.parser == "generic/2"
+
+
+def test_three_lines_of_config_and_archiver_crawl_follow_the_site(tmp_path):
+    from click.testing import CliRunner
+
+    from archiver.cli import cli
+
+    with LocalServer({}) as server:
+        server.routes = site_routes(server.origin)
+        config = tmp_path / "config.toml"
+        config.write_text(f'[fetch]\nper_host_delay = 0.0\n\n[sites.riverside]\nadapter = "generic"\nbase_url = "{server.origin}"\n')
+        runner = CliRunner()
+        listed = runner.invoke(cli, ["--config", str(config), "sites"]).output
+        result = runner.invoke(cli, ["--config", str(config), "--db", str(tmp_path / "a.db"), "crawl", "riverside"])
+    assert "riverside" in listed and "adapter=generic" in listed
+    assert result.exit_code == 0, result.output
+    rows = stored(tmp_path / "a.db", "SELECT site, url FROM articles")
+    assert {url.removeprefix(server.origin) for _, url in rows} == set(ARTICLES)
+    assert {site for site, _ in rows} == {"riverside"}
