@@ -407,6 +407,8 @@ def history(obj: Context, id_or_url, fmt):
 def _find_article(obj: Context, store: Store, id_or_url: str) -> int | None:
     """By id, URL or SITE:KEY as given; else a URL as the crawl normalises it; else the
     article its site's adapter reads from the URL (another slug, another host spelling)."""
+    if id_or_url.isdigit() and int(id_or_url) >= 2**63:
+        return None  # beyond any SQLite row id
     found = store.find_article(id_or_url)
     if found is not None or not id_or_url.lower().startswith(("http://", "https://")):
         return found

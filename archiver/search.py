@@ -38,12 +38,10 @@ def date_bound(value: str | None, upper: bool) -> str | None:
         except ValueError:
             raise UsageError(f"{value!r} is not a valid date") from None
         if upper:
-            if day:
-                start += timedelta(days=1)
-            elif month:
-                start = date(year + (start.month == 12), start.month % 12 + 1, 1)
-            else:
-                start = date(year + 1, 1, 1)
+            try:
+                start = _day_after(start, day, month)
+            except (ValueError, OverflowError):
+                return None  # the end of year 9999: no bound at all
         return datetime(start.year, start.month, start.day, tzinfo=timezone.utc).isoformat()
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -51,7 +49,19 @@ def date_bound(value: str | None, upper: bool) -> str | None:
         raise UsageError(f"{value!r} is not a date; use YYYY, YYYY-MM, YYYY-MM-DD or an ISO timestamp") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat()
+    try:
+        return moment.astimezone(timezone.utc).isoformat()
+    except OverflowError:  # a moment at the very edge of year 1 or 9999 in another zone
+        raise UsageError(f"{value!r} is out of the range of dates") from None
+
+
+def _day_after(start: date, day: str | None, month: str | None) -> date:
+    """The first day after the day, month or year START names."""
+    if day:
+        return start + timedelta(days=1)
+    if month:
+        return date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+    return date(start.year + 1, 1, 1)
 
 
 # Lower-case and/or/not are words here: only upper-case AND, OR, NOT are operators, as in
@@ -63,6 +73,10 @@ will with you
 """.split())
 
 SEARCH_COLUMNS = ("title", "text")  # the columns of articles_fts
+# A query is typed, not a document: longer ones cost the index minutes (20,000 words ran
+# over 60 s) and deeper parentheses the parser its stack.
+MAX_QUERY_CHARS = 1000
+MAX_NESTING = 32
 SORTS = ("relevance", "newest", "oldest")
 
 _TOKEN = re.compile(
@@ -123,6 +137,7 @@ class _Parser:
         self.query = query
         self.tokens = _tokens(query)
         self.pos = 0
+        self.depth = 0  # parentheses open around the current token
         self.dropped: list[str] = []
 
     def peek(self) -> str | None:
@@ -212,11 +227,7 @@ class _Parser:
         if kind == "column":
             return self.parse_column(value)
         if kind == "open":
-            inner = self.parse_or()
-            if self.peek() != "close":
-                raise self.fail("a '(' is never closed")
-            self.take()
-            return inner
+            return self.parse_group()
         if kind == "phrase":
             prefix = value.endswith("*")
             return _quote(value[:-1] if prefix else value, prefix)
@@ -228,6 +239,18 @@ class _Parser:
                 return None
             return _quote(word, prefix)
         raise self.fail(f"unexpected {kind!r}")  # pragma: no cover - the grammar routes every token
+
+    def parse_group(self) -> str | None:
+        """What is inside a '(' already taken, and its ')'."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise self.fail(f"parentheses nest more than {MAX_NESTING} deep")
+        inner = self.parse_or()
+        if self.peek() != "close":
+            raise self.fail("a '(' is never closed")
+        self.take()
+        self.depth -= 1
+        return inner
 
     def parse_column(self, column: str) -> str | None:
         name = column.lower()
@@ -248,6 +271,9 @@ def fts_query(text: str) -> str:
     query = (text or "").strip()
     if not query:
         raise UsageError("the search query is empty; give a word or \"a phrase\" to search for")
+    if len(query) > MAX_QUERY_CHARS:
+        raise UsageError(f"the search query is {len(query):,} characters long; at most {MAX_QUERY_CHARS:,} are searched "
+                         f"for, so keep the words that matter")
     parser = _Parser(query)
     expr = parser.parse()
     if expr is None:

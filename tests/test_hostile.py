@@ -146,9 +146,17 @@ def test_a_redirect_nowhere_fails_that_url_and_the_fetch_run_goes_on(tmp_path, l
     assert good["status"] == "new"
 
 
-@pytest.mark.xfail(reason="needs sites/base.py Adapter.owns() through urls.host_of (requested of A1)", strict=False)
 def test_an_invalid_url_to_fetch_is_a_failure_not_a_crash(tmp_path):
     config = parse_config({"fetch": {"per_host_delay": 0, "max_retries": 0}}, known_sites=adapter_names())
     with Store(tmp_path / "a.db") as store, Fetcher(config.fetch) as fetcher:
         (result,) = fetch_urls(store, config, ["http://[::1"], fetcher)
     assert result["status"] == "failed" and "invalid URL" in result["reason"]
+
+
+def test_fetch_of_an_invalid_url_on_the_command_line_is_one_clear_line(tmp_path):
+    from click.testing import CliRunner
+
+    from archiver.cli import cli
+
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "a.db"), "fetch", "http://[::1"])
+    assert result.exit_code == 1 and "invalid URL 'http://[::1'" in result.output and "unexpected" not in result.output

@@ -134,3 +134,25 @@ def test_bad_sort_and_limit(store):
         run_search(store, "Raqqa", sort="date")
     with pytest.raises(UsageError, match="--limit"):
         run_search(store, "Raqqa", limit=0)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["search", "--since", "0000", "Raqqa"], "not a valid date"),
+    (["search", "--until", "9999-12-31T23:00:00-05:00", "Raqqa"], "out of the range of dates"),
+    (["search", "(" * 5000 + "Raqqa" + ")" * 5000], "at most 1,000"),
+    (["search", "(" * 40 + "Raqqa" + ")" * 40], "nest more than 32 deep"),
+    (["search", " ".join(f"word{n}" for n in range(20_000))], "at most 1,000"),
+    (["show", "99999999999999999999999"], "no article with id or URL"),
+])
+def test_usage_errors_are_usage_errors(archive, args, message):
+    """Each was "unexpected ... (a bug in archiver)" with exit 1, or ran for a minute."""
+    result = CliRunner().invoke(cli, ["--db", str(archive[0]), *args])
+    assert result.exit_code == 2 and message in result.output and "unexpected" not in result.output
+
+
+def test_until_the_last_year_is_no_upper_bound(store):
+    assert run_search(store, "Raqqa", until="9999") == run_search(store, "Raqqa")
+
+
+def test_parentheses_within_the_limit_still_work(store):
+    assert run_search(store, "(" * 32 + "Raqqa" + ")" * 32) == run_search(store, "Raqqa")
