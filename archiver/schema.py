@@ -207,3 +207,20 @@ def m010_run_coverage(db: sqlite_utils.Database) -> None:
     # warnings when that departs from the site's earlier runs.
     db["crawl_runs"].add_column("coverage", str)
     db["crawl_runs"].add_column("warnings", str)
+
+
+@migrations()
+def m011_article_list_excerpt_and_copies(db: sqlite_utils.Database) -> None:
+    # What a researcher scans in Datasette's list (archiver/datasette/metadata.yml): the start
+    # of the article (its lead, else its text) and how many articles tell its story. Counted
+    # through the duplicate_of index for the rows shown only: the view stays flattenable, so
+    # a search's count and facets never compute them.
+    db.execute("DROP VIEW IF EXISTS article_list")
+    db.execute(
+        "CREATE VIEW article_list AS SELECT a.id, a.title, "
+        "trim(substr(replace(coalesce(nullif(a.lead, ''), a.text), char(10), ' '), 1, 240)) AS excerpt, "
+        "1 + (SELECT count(*) FROM articles c WHERE c.duplicate_of = coalesce(a.duplicate_of, a.id)) AS copies, "
+        "a.published, a.site, a.section, "
+        "CASE WHEN a.duplicate_of IS NULL THEN 'original' ELSE 'duplicate' END AS duplicate_status, a.duplicate_of, "
+        "substr(a.published, 1, 4) AS published_year, substr(a.published, 1, 7) AS published_month, a.url FROM articles a"
+    )

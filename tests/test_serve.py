@@ -138,3 +138,13 @@ def test_crawler_writes_show_up_while_serving(server, tmp_path):
     assert runs["globalresearch"] == "ok"
     with sqlite3.connect(db) as conn:
         conn.execute("DELETE FROM crawl_runs WHERE site = 'globalresearch'")
+
+
+def test_only_the_archive_is_listed_and_article_list_shows_excerpt_and_copies(server):
+    base, expected, _ = server
+    assert [d["name"] for d in get_json(f"{base}/-/databases.json")] == ["archive"]  # no empty _memory
+    listed = {r["id"]: r for r in rows(base, "article_list", _search="Raqqa")}
+    original = listed[expected["ids"]["1825428"]]
+    assert original["copies"] == 2 and listed[expected["ids"]["copy"]]["copies"] == 2
+    assert listed[expected["ids"]["1797706"]]["copies"] == 1
+    assert original["excerpt"] and "\n" not in original["excerpt"] and len(original["excerpt"]) <= 240
