@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any, ClassVar, Iterable
 from urllib.parse import urlsplit
 
@@ -25,6 +25,7 @@ from archiver.urls import absolute, host_of, normalize_url, same_site
 
 from . import discovery as D
 from . import fields as F
+from .source_order import repaired
 from .fields import LD, Attr, Chain, Comments, Link, Meta, PageTitle, Related, dedupe, parse_iso, to_utc_iso
 
 
@@ -76,7 +77,13 @@ def capture_date(page: FetchedPage) -> date:
 
 def context_for(page: FetchedPage, adapter: "Adapter") -> PageContext:
     text, encoding = H.decode_body(page.body, page.header("content-type"))
-    return PageContext(page=page, adapter=adapter, text=text, encoding=encoding, tree=H.parse_html(text))
+    tree, fix = H.parse_html(text), repaired(text)  # broken table markup moves paragraphs out of their place
+    in_order = H.parse_html(fix.text) if fix is not None else None
+    use = in_order is not None and (fix.stray or H.text_lines(in_order.body) != H.text_lines(tree.body))
+    ctx = PageContext(page=page, adapter=adapter, text=text, encoding=encoding, tree=in_order if use else tree)
+    if use:
+        ctx.warn(f"broken table markup ({fix.stray} stray end tags): the page read in source order")
+    return ctx
 
 
 class Parser:
@@ -212,6 +219,9 @@ class Adapter:
     discovery: ClassVar[tuple[D.Source, ...]] = ()
     start_paths: ClassVar[tuple[str, ...]] = ("/",)  # used when no discovery sources are named
     parsers: ClassVar[tuple[type[Parser], ...]] = ()
+    # Empty days in a row that end the walk back through a daily archive: a day without
+    # articles (a holiday, an outage) is stepped over, a longer run is taken as its start.
+    empty_days_run: ClassVar[int] = 7
 
     def __init__(self, base_url: str | None = None):
         self.base_url = (base_url or self.origin).rstrip("/")
@@ -255,7 +265,12 @@ class Adapter:
     def links(self, ctx: PageContext) -> PageLinks:
         """Articles and listings linked from any page: a feed, a sitemap or an HTML page."""
         if not D.is_xml(ctx):
-            return self.sort_links(D.html_links(ctx, self.discovery))
+            found = self.sort_links(D.html_links(ctx, self.discovery))
+            if not self.is_listing(ctx.url):
+                return found
+            found = self._with_navigation(ctx, found)
+            archives = [s for s in self.discovery if isinstance(s, D.DailyArchive)]
+            return next((walked for a in archives if (walked := self._walk_back(ctx, a, found))), found)
         if D.is_sitemap(ctx):
             pages, sitemaps = D.sitemap_links(ctx)
         else:
@@ -263,6 +278,34 @@ class Adapter:
         found = self.sort_links(pages + sitemaps)
         extra = [self.rebase(u) for u in sitemaps if self.owns(u)]
         return PageLinks(articles=found.articles, listings=tuple(dict.fromkeys([*found.listings, *extra])))
+
+    def _with_navigation(self, ctx: PageContext, found: PageLinks) -> PageLinks:
+        """A listing's own navigation (previous day, next page, a "more" button) is followed
+        whatever its markup: every link of the listing's shape, not only those under the item
+        selectors."""
+        anywhere = self.sort_links(u for u in map(ctx.absolute, H.hrefs(ctx.tree)) if u)
+        return PageLinks(articles=found.articles, listings=tuple(dict.fromkeys([*found.listings, *anywhere.listings])))
+
+    def _walk_back(self, ctx: PageContext, archive: D.DailyArchive, found: PageLinks) -> PageLinks | None:
+        """A daily archive walked back from the newest day: a day listing articles adds the
+        EMPTY_DAYS_RUN days before it (a day missing its "previous day" link, or empty, does
+        not end the walk); an empty day adds no earlier day; the index starts from the newest
+        day it links. None: the page is none of ARCHIVE's."""
+        day = _archive_day(archive, self._path(ctx.url))
+        if day is not None and not found.articles:
+            earlier = {u for u in found.listings if (d := _archive_day(archive, self._path(u))) and d < day}
+            return PageLinks(articles=found.articles, listings=tuple(u for u in found.listings if u not in earlier))
+        if day is None and archive.index and self._path(ctx.url).rstrip("/") == archive.index.rstrip("/"):
+            day = self._newest_day(archive, found)
+        if day is None:
+            return None
+        back = [self.base_url + archive.path(day - timedelta(days=n)) for n in range(1, self.empty_days_run + 1)]
+        return PageLinks(articles=found.articles, listings=tuple(dict.fromkeys([*found.listings, *back])))
+
+    def _newest_day(self, archive: D.DailyArchive, found: PageLinks) -> date | None:
+        """The day the archive index shows: the one after the newest day it links."""
+        linked = [d for u in found.listings if (d := _archive_day(archive, self._path(u)))]
+        return max(linked) + timedelta(days=1) if linked else None
 
     def sort_links(self, urls: Iterable[str]) -> PageLinks:
         """One URL per article identity (however many spellings a page links), and listings."""
@@ -305,6 +348,17 @@ class Adapter:
         parser = parser() if parser is not None else self.parser_for(page)
         ctx.parser = parser
         return parser.parse(ctx)
+
+
+def _archive_day(archive: D.DailyArchive, path: str) -> date | None:
+    """The day of a daily archive page's PATH (its path format read backwards)."""
+    pattern = archive.path_format.replace("{day:", "").replace("}", "")
+    for candidate in dict.fromkeys((path.split("?")[0], path.split("?")[0].rstrip("/") + "/")):
+        try:
+            return datetime.strptime(candidate, pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 def join_paragraphs(paragraphs: Iterable[str]) -> str:

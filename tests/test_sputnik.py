@@ -301,7 +301,10 @@ def test_rss_gives_items_and_the_daily_archives_it_covers(cassette):
 def test_archive_page_lists_plainlist_items_only(cassette):
     links = links_of(cassette, "/archive/20170225/")
     assert {Sputnik(ORIGIN).article_key(u) for u in links.articles} == {"1051038890", "1051041215", "1051035571", "1051032988"}
-    assert links.listings == ()
+    # issue 12: a day with articles walks back the days before it (listings only, no sidebar articles)
+    days_before = [f"{ORIGIN}/archive/201702{d:02d}/" for d in range(24, 17, -1)]
+    assert set(days_before) <= set(links.listings)
+    assert all(Sputnik(ORIGIN).is_listing(u) for u in links.listings)
 
 
 def test_discovery_on_a_test_server(cassette):
@@ -320,6 +323,8 @@ def test_crawl_from_start_urls_reaches_every_written_article_within_the_cassette
             continue
         seen.add(url)
         exchange = cassette.get(ORIGIN + url[len(base):])
+        if exchange is None and re.search(r"/archive/\d{8}/$", url):
+            continue  # the walk back asks for days before the cassette's (the live site has them)
         assert exchange is not None, f"discovered {url}, which the cassette does not hold"
         page = FetchedPage(url=url, final_url=url, status=200, headers=exchange.headers, body=exchange.body,
                            fetched_at="2026-11-01T00:00:00+00:00")

@@ -1,0 +1,100 @@
+"""Text in source order on pages with broken table markup.
+
+Old CMS pages close a layout cell inside the article (`<td><div class=body><p>1</p></td></font>
+<p>2</p>...`). The HTML5 parser then takes the `</td>` at its word: the cell ends, and the
+paragraphs after it, now loose in the table row, are moved ("foster-parented") before the
+table, out of the body element and out of order. `repaired(text)` finds such end tags by a
+pass over the source's tags and gives the source without them (and, when content still sits
+loose in a table, with the table's own tags made plain blocks), so the parser keeps every
+paragraph where the source has it. A well-formed page is returned as None: nothing to repair.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+TOKEN = re.compile(
+    r"<!--.*?-->|<(script|style|textarea)\b[^>]*>.*?</\1\s*>|<(/?)([a-zA-Z][a-zA-Z0-9:-]*)([^>]*)>|[^<]+|<",
+    re.S | re.I,
+)
+TABLE_PARTS = {"table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption", "colgroup", "col"}
+ROW_CONTEXT = {"table", "tbody", "thead", "tfoot", "tr"}  # where content has no place of its own
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
+INLINE = {"a", "abbr", "b", "big", "cite", "code", "em", "font", "i", "q", "s", "small", "span", "strike",
+          "strong", "sub", "sup", "tt", "u", "p"}  # open ones do not stop a cell from closing
+CLOSES_ROW = {"td": ("tr",), "th": ("tr",), "tr": ("table", "tbody", "thead", "tfoot")}
+TABLE_TAG = re.compile(r"<(/?)(?:table|tbody|thead|tfoot|tr|td|th|caption|colgroup)\b", re.I)
+
+
+@dataclass
+class _Pass:
+    """What one pass over the tags found: stray end tags (spans) and content loose in a table."""
+
+    stray: list[tuple[int, int]]
+    loose: bool
+
+
+def _scan(text: str) -> _Pass:
+    stack: list[str] = []
+    found = _Pass([], False)
+    for m in TOKEN.finditer(text):
+        if m.group(3) is None:  # text, comment, script
+            found.loose |= bool(stack and stack[-1] in ROW_CONTEXT and m.group(0).strip() and not m.group(0).startswith("<!--"))
+            continue
+        name, closing = m.group(3).lower(), m.group(2) == "/"
+        if closing:
+            _close(stack, name, m.span(), found)
+        elif name not in VOID and not m.group(4).rstrip().endswith("/"):
+            found.loose |= bool(stack and stack[-1] in ROW_CONTEXT and name not in TABLE_PARTS | {"script", "style", "form"})
+            _open(stack, name)
+    return found
+
+
+def _open(stack: list[str], name: str) -> None:
+    for outer in CLOSES_ROW.get(name, ()):
+        if outer in stack:  # a new cell or row ends the one still open
+            del stack[len(stack) - stack[::-1].index(outer):]
+            break
+    if stack and stack[-1] == "p" and name not in INLINE:
+        stack.pop()
+    stack.append(name)
+
+
+def _close(stack: list[str], name: str, span: tuple[int, int], found: _Pass) -> None:
+    if name not in stack:
+        if name in TABLE_PARTS:
+            found.stray.append(span)
+        return
+    at = len(stack) - 1 - stack[::-1].index(name)
+    if (name in TABLE_PARTS or name == "font") and any(e not in INLINE for e in stack[at + 1:]):
+        found.stray.append(span)  # a cell closed inside a block still open in it: the parser would eject what follows
+        return
+    del stack[at:]
+
+
+@dataclass(frozen=True)
+class Repair:
+    """The source as the parser should read it, and what was wrong."""
+
+    text: str
+    stray: int  # end tags removed: each would have closed a cell inside a block still open in it
+    loose: bool  # content sat loose in a table: the table's own tags were made plain blocks
+
+
+def repaired(text: str) -> Repair | None:
+    """TEXT without the end tags that would take content out of source order, or None."""
+    if "<t" not in text.lower():
+        return None
+    first = _scan(text)
+    if not first.stray and not first.loose:
+        return None
+    out, at = [], 0
+    for start, end in first.stray:
+        out.append(text[at:start])
+        at = end
+    fixed = "".join(out) + text[at:]
+    loose = _scan(fixed).loose
+    if loose:  # content between rows: tables read as plain blocks keep it in place
+        fixed = TABLE_TAG.sub(lambda m: f"<{m.group(1)}div", fixed)
+    return Repair(fixed, len(first.stray), loose)
