@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -143,3 +147,11 @@ def test_copies_counted_for_any_number_of_clusters(archive):
     with Store(db, readonly=True) as store:
         sizes = store.dedup_index.cluster_sizes(set(range(1, 50_000)))  # more than SQLite's variable limit
     assert sizes[expected["ids"]["1825428"]] == 2
+
+
+def test_python_dash_m_archiver_and_the_license(tmp_path):
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-m", "archiver", "--version"], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout.startswith("archiver")
+    declared = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["license"]["text"]
+    assert declared == "MIT" and (root / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
