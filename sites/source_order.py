@@ -24,7 +24,7 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 INLINE = {"a", "abbr", "b", "big", "cite", "code", "em", "font", "i", "q", "s", "small", "span", "strike",
           "strong", "sub", "sup", "tt", "u", "p"}  # open ones do not stop a cell from closing
 CLOSES_ROW = {"td": ("tr",), "th": ("tr",), "tr": ("table", "tbody", "thead", "tfoot")}
-TABLE_TAG = re.compile(r"<(/?)(?:table|tbody|thead|tfoot|tr|td|th|caption|colgroup)\b", re.I)
+TABLE_TAG = re.compile(r"<(/?)(?:table|tbody|thead|tfoot|tr|td|th|caption|colgroup)(?=[\s/>])", re.I)
 
 
 @dataclass
@@ -51,10 +51,15 @@ def _scan(text: str) -> _Pass:
     return found
 
 
+def _innermost(stack: list[str], name: str) -> int | None:
+    """The index of the innermost open NAME (searched from the top: cheap on deep pages)."""
+    return next((i for i in range(len(stack) - 1, -1, -1) if stack[i] == name), None)
+
+
 def _open(stack: list[str], name: str) -> None:
     for outer in CLOSES_ROW.get(name, ()):
-        if outer in stack:  # a new cell or row ends the one still open
-            del stack[len(stack) - stack[::-1].index(outer):]
+        if (at := _innermost(stack, outer)) is not None:  # a new cell or row ends the one still open
+            del stack[at + 1:]
             break
     if stack and stack[-1] == "p" and name not in INLINE:
         stack.pop()
@@ -62,11 +67,11 @@ def _open(stack: list[str], name: str) -> None:
 
 
 def _close(stack: list[str], name: str, span: tuple[int, int], found: _Pass) -> None:
-    if name not in stack:
+    at = _innermost(stack, name)
+    if at is None:
         if name in TABLE_PARTS:
             found.stray.append(span)
         return
-    at = len(stack) - 1 - stack[::-1].index(name)
     if (name in TABLE_PARTS or name == "font") and any(e not in INLINE for e in stack[at + 1:]):
         found.stray.append(span)  # a cell closed inside a block still open in it: the parser would eject what follows
         return
@@ -84,7 +89,7 @@ class Repair:
 
 def repaired(text: str) -> Repair | None:
     """TEXT without the end tags that would take content out of source order, or None."""
-    if "<t" not in text.lower():
+    if not TABLE_TAG.search(text):
         return None
     first = _scan(text)
     if not first.stray and not first.loose:
