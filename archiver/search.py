@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .render import printable
-from .store.search import SearchIndex
+from .store.search import SearchIndex, shown_score
 
 if TYPE_CHECKING:
     from .store import Store
@@ -300,12 +300,6 @@ def run_search(store: Store | SearchIndex, query: str, site: str | None = None, 
         # Paragraph breaks inside a snippet only get in the way on one line of output.
         row["snippet"] = re.sub(r"\s+", " ", row["snippet"] or "").strip()
     return [{k: row.get(k) for k in RESULT_FIELDS} for row in rows]
-
-
-def shown_score(score: float | None) -> float | None:
-    """A score as output: four significant digits. Results are ordered by the exact score;
-    its last bits are float noise to a reader (0.21537800000000001)."""
-    return None if score is None else float(f"{score:.4g}")
 
 
 def _for_output(rows: list[dict]) -> list[dict]:

@@ -25,6 +25,9 @@ from ..errors import QueryError, StoreError
 TITLE_WEIGHT = 5.0
 RANK_FUNCTION = f"bm25({TITLE_WEIGHT}, 1.0)"
 SEARCH_ORDERS = ("relevance", "newest", "oldest")
+# Scores are output to this many significant digits; rows whose scores read the same are
+# ordered by id, so any output is sorted by the score it shows, then id (the contract).
+SHOWN_DIGITS = 4
 # A date order with at most this share of the archive matching sorts the matches themselves;
 # above it, walking the date index finds a page of matches sooner.
 SORT_MATCHES_BELOW = 0.01
@@ -44,6 +47,11 @@ class Filters:
                 where.append(f" AND {table}.{condition}")
                 params.append(value)
         return "".join(where), params
+
+
+def shown_score(score: float | None) -> float | None:
+    """A score as output: its last bits are float noise to a reader (0.21537800000000001)."""
+    return None if score is None else float(f"{score:.{SHOWN_DIGITS}g}")
 
 
 @dataclass(frozen=True)
@@ -95,7 +103,7 @@ class SearchIndex:
 
         def window(size: int) -> list[Hit]:
             rows = self.db.execute(sql, [match, RANK_FUNCTION, *params, size]).fetchall()
-            return sorted((Hit(*row) for row in rows), key=lambda h: (h.rank, h.id))
+            return sorted((Hit(*row) for row in rows), key=lambda h: (-shown_score(-h.rank), h.id))
 
         return _collapsed_page(window, wanted, all_duplicates)
 
