@@ -344,3 +344,24 @@ def test_export_writes_warcinfo_request_records_standard_status_phrases_and_capt
     assert responses == {JUN05: ("2016-06-06T06:00:04Z", "200 OK"),
                          "https://en.alalam.ir/news/404404": ("2016-06-07T01:02:03Z", "410 Gone"),
                          "https://en.alalam.ir/news/503503": ("2016-06-07T01:02:04Z", "503 Service Unavailable")}
+
+
+def test_links_of_pages_of_no_configured_site_are_queued_only_when_asked(tmp_path, db_path):
+    page = b"<html><body><article><h1>A story</h1><p>" + b"Words of the story. " * 40 + b"</p>" + b"".join(
+        b'<a href="https://elsewhere.example/%d">link %d</a>' % (n, n) for n in range(5)) + b"</article></body></html>"
+    warc = _one_record_warc(tmp_path / "generic.warc.gz", [
+        ("https://news.example/2020/01/story.html", page, "2020-01-01T00:00:00Z", HTML)])
+
+    def queued(db) -> int:
+        conn = sqlite3.connect(db)
+        try:
+            return conn.execute("SELECT count(*) FROM frontier WHERE url != 'https://news.example/2020/01/story.html'"
+                                ).fetchone()[0]
+        finally:
+            conn.close()
+
+    assert run("import-warc", str(warc), db=db_path).exit_code == 0
+    assert queued(db_path) == 0 and len(_articles(db_path)) == 1
+    asked = tmp_path / "asked.db"
+    assert run("import-warc", "--queue-links", str(warc), db=asked).exit_code == 0
+    assert queued(asked) == 5
