@@ -1,15 +1,23 @@
 """A Datasette plugin for archiver databases: rows of the `article_list` view (which has no
-primary key, so Datasette gives its rows no links) link their title to the article's full row.
+primary key, so Datasette gives its rows no links) link their title to the article's page, and
+an article's row page reads as an article (templates/row-archive-articles.html).
 
 `archiver serve` registers it; installed archiver also declares it as a `datasette` entry
 point, so a plain `datasette archive.db` in the same environment loads it too. It touches only
-the `article_list` view and always escapes: archived titles may carry markup.
+the `article_list` view and the `articles` row page, and always escapes: archived titles and
+text may carry markup.
 """
 
 from __future__ import annotations
 
+import json
+import re
+
 from datasette import hookimpl
 from markupsafe import Markup, escape
+
+_MIDNIGHT_UTC = re.compile(r"^(\d{4}-\d{2}-\d{2})T00:00:00(?:\+00:00|Z)?$")
+_MOMENT = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2})?(?:\+00:00|Z)$")
 
 
 @hookimpl
@@ -22,3 +30,56 @@ def render_cell(row, value, column, table, database, datasette):
         return None
     href = datasette.urls.row(database, "articles", str(article_id))
     return Markup('<a href="{}">{}</a>').format(href, escape(value))
+
+
+def shown_date(published: str | None) -> str | None:
+    """A publication time as precise as it is: a day alone (or midnight UTC, how a day-only
+    date is stored) as the day, a UTC moment as day and minute."""
+    if not published:
+        return None
+    day = _MIDNIGHT_UTC.match(published)
+    if day:
+        return day.group(1)
+    moment = _MOMENT.match(published)
+    return f"{moment.group(1)} {moment.group(2)} UTC" if moment else published
+
+
+@hookimpl
+def extra_template_vars(template, database, table, view_name, request, datasette):
+    if view_name != "row" or table != "articles" or request is None:
+        return {}
+
+    async def article_page():
+        pks = request.url_vars.get("pks", "")
+        if not pks.isdigit():
+            return {}
+        return {"article_page": await _article_page(datasette.get_database(database), int(pks))}
+
+    return article_page
+
+
+async def _article_page(db, article_id: int) -> dict | None:
+    rows = (await db.execute("SELECT * FROM articles WHERE id = ?", [article_id])).rows
+    if not rows:
+        return None
+    article = dict(rows[0])
+    root = article["duplicate_of"] or article_id
+
+    async def values(sql: str, *params) -> list[dict]:
+        return [dict(r) for r in (await db.execute(sql, list(params))).rows]
+
+    copies = await values("SELECT id, site, title, published FROM articles WHERE id = ? OR duplicate_of = ? "
+                          "ORDER BY first_seen, id", root, root)
+    related = await values("SELECT r.title, r.url, r.article_id FROM article_related ar JOIN related_items r ON r.id = ar.related_id "
+                           "WHERE ar.article_id = ? ORDER BY ar.position", article_id)
+    tags = await values("SELECT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = ? "
+                        "ORDER BY at.position", article_id)
+    captures = await values("SELECT count(*) AS n FROM captures WHERE article_id = ?", article_id)
+    versions = await values("SELECT count(*) AS n FROM article_versions WHERE article_id = ?", article_id)
+    return {
+        "article": article, "root": root, "published": shown_date(article["published"]),
+        "authors": json.loads(article["authors"] or "[]"),
+        "paragraphs": [p.strip() for p in (article["text"] or "").split("\n\n") if p.strip()],
+        "copies": [c for c in copies if c["id"] != article_id], "related": related,
+        "tags": [t["name"] for t in tags], "captures": captures[0]["n"], "versions": versions[0]["n"],
+    }

@@ -62,7 +62,8 @@ def build_datasette(path: str | Path):
 
     if not pm.is_registered(datasette_plugin):
         pm.register(datasette_plugin, name="archiver")
-    ds = Datasette(metadata=datasette_metadata(), settings=datasette_settings())
+    templates = resources.files("archiver").joinpath("datasette", "templates")
+    ds = Datasette(metadata=datasette_metadata(), settings=datasette_settings(), template_dir=str(templates))
     if "_memory" in ds.databases:  # Datasette adds an empty in-memory one when given no files
         ds.remove_database("_memory")
     ds.add_database(Database(ds, path=str(path), is_mutable=True), name=DATABASE_NAME)

@@ -148,3 +148,25 @@ def test_only_the_archive_is_listed_and_article_list_shows_excerpt_and_copies(se
     assert original["copies"] == 2 and listed[expected["ids"]["copy"]]["copies"] == 2
     assert listed[expected["ids"]["1797706"]]["copies"] == 1
     assert original["excerpt"] and "\n" not in original["excerpt"] and len(original["excerpt"]) <= 240
+
+
+def test_an_article_page_reads_as_an_article(server):
+    base, expected, _ = server
+    original, copy = expected["ids"]["1825428"], expected["ids"]["copy"]
+    status, _, page = get(f"{base}/archive/articles/{original}")
+    html = page.decode("utf-8")
+    assert status == 200 and f"<h1" in html and TITLES[2] in html
+    assert "2016-06-05 16:35 UTC" in html  # the publication moment, not a raw ISO string
+    assert html.count("<p>") >= 3  # the text as paragraphs
+    assert f'/archive/articles/{copy}"' in html and COPY_TITLE in html  # its copy on another site
+    assert f"captures?article_id={original}" in html
+    hostile = get(f"{base}/archive/articles/{expected['ids']['hostile']}")[2]
+    assert b"<script>document.title" not in hostile and b"&lt;script&gt;document.title" in hostile
+
+
+def test_shown_dates_keep_their_precision():
+    from archiver.datasette_plugin import shown_date
+
+    assert shown_date("2016-06-05T16:35:12+00:00") == "2016-06-05 16:35 UTC"
+    assert shown_date("2016-06-05T00:00:00+00:00") == "2016-06-05"
+    assert shown_date("2016-06-05") == "2016-06-05" and shown_date(None) is None
