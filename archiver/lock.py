@@ -1,14 +1,22 @@
-"""One crawl at a time per database: an advisory lock on `<db>.lock`.
+"""One writer at a time per database: an advisory lock on `<db>.lock`.
 
-The lock is an OS file lock (flock / msvcrt), so it dies with its process: a crawl killed by
+A crawl takes it or, when another writer holds it, leaves the tick to that one (cron overlap is
+normal). Every other command that writes (fetch, import-warc, reparse, dedup --rebuild, wayback)
+waits for it: SQLite allows one writer anyway, and a long writer beside a crawl made the other
+fail with "database is locked" or left the near-duplicate index incomplete.
+
+The lock is an OS file lock (flock / msvcrt), so it dies with its process: a writer killed by
 kill -9 or a reboot leaves the file behind but not the lock, and the next run takes it over.
-The file holds the holder's pid and start time, for the message the second run prints.
+The file holds the holder's pid and start time, for the messages. It sits beside the database's
+real file (symlinks resolved), so two paths to one archive share one lock.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
+from typing import Callable
 
 from .models import utc_now
 
@@ -31,7 +39,7 @@ def _pid_alive(pid: int) -> bool:
 
 class CrawlLock:
     def __init__(self, db_path: str | os.PathLike):
-        self.path = Path(f"{db_path}.lock")
+        self.path = Path(f"{Path(db_path).resolve()}.lock")
         self._fd: int | None = None
         self.holder: str = ""  # who holds it, when acquire() failed
         self.stale: str = ""  # the dead holder we took over from, if any
@@ -58,6 +66,20 @@ class CrawlLock:
         os.write(fd, f"{os.getpid()} {utc_now()}\n".encode())
         os.fsync(fd)
         self._fd = fd
+        return True
+
+    def wait(self, on_wait: Callable[[str], None] | None = None, poll: float = 0.2,
+             timeout: float | None = None) -> bool:
+        """Acquire, waiting while another writer holds the lock (ON_WAIT is told who, once)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        told = False
+        while not self.acquire():
+            if not told and on_wait is not None:
+                on_wait(self.holder)
+                told = True
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+            time.sleep(poll)
         return True
 
     @staticmethod

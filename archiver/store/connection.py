@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -9,6 +10,27 @@ import sqlite_utils
 
 from ..errors import StoreError
 from ..schema import migrations
+
+
+class _Database(sqlite_utils.Database):
+    """Write transactions take the write lock when they begin (BEGIN IMMEDIATE). A deferred
+    transaction that reads first and then writes cannot wait for another writer: SQLite answers
+    "database is locked" at once instead of applying the busy timeout."""
+
+    @contextlib.contextmanager
+    def atomic(self):
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.conn.rollback()
+            raise
+        else:
+            self.conn.commit()
 
 
 def open_database(path: Path, readonly: bool) -> sqlite_utils.Database:
@@ -20,7 +42,7 @@ def open_database(path: Path, readonly: bool) -> sqlite_utils.Database:
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(path), timeout=30)
-        db = sqlite_utils.Database(conn)
+        db = _Database(conn)
         db.execute("PRAGMA busy_timeout = 30000")
         if not readonly:
             db.execute("PRAGMA journal_mode = WAL")

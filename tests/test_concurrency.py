@@ -1,0 +1,103 @@
+"""Writers beside a running crawl: fetch, import-warc, reparse and dedup --rebuild on the same
+archive wait their turn and finish; the indexes stay complete. Two paths to one archive (a
+symlink) share the writers' lock; runs left 'running' by a killed writer are closed."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+
+from click.testing import CliRunner
+
+from archiver.cli import cli
+from archiver.lock import CrawlLock
+
+from .conftest import CASSETTES, GOLDEN, ROOT
+from .localserver import LocalServer
+from .test_resume import start_crawl, write_config
+from .tinysite import TinySite
+
+
+def archiver(*args):
+    return subprocess.Popen([sys.executable, "-m", "tests.tinysite", *args], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_writers_beside_a_running_crawl_all_finish_and_every_article_is_indexed(tmp_path):
+    # A WARC of the bundled demo, to import while the crawl runs.
+    demo = tmp_path / "demo.db"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", str(demo), "-q", "crawl", "--replay", str(CASSETTES)]).exit_code == 0
+    warc = tmp_path / "demo.warc.gz"
+    assert runner.invoke(cli, ["--db", str(demo), "export", "--format", "warc", str(warc)]).exit_code == 0
+    page = next(GOLDEN.glob("generic/**/japantimes-surgical-masks.html"))
+
+    db = tmp_path / "archive.db"
+    with LocalServer(TinySite(60).route, latency=0.05) as server:
+        config = write_config(tmp_path / "config.toml", server.origin, concurrency=2)
+        crawl = start_crawl(config, db)
+        deadline = time.monotonic() + 30
+        while not db.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        common = ["--config", str(config), "--db", str(db)]
+        writers = {  # all at once, while the crawl runs
+            "import-warc": archiver(*common, "import-warc", str(warc)),
+            "fetch": archiver(*common, "fetch", str(page)),
+            "reparse": archiver(*common, "reparse"),
+            "dedup --rebuild": archiver(*common, "dedup", "--rebuild"),
+        }
+        outputs = {command: process.communicate(timeout=240) for command, process in writers.items()}
+        _, crawl_err = crawl.communicate(timeout=240)
+    assert crawl.returncode == 0, crawl_err
+    for command, process in writers.items():
+        stderr = outputs[command][1]
+        assert process.returncode == 0, f"{command}: {stderr}"
+        assert "locked" not in stderr and "Traceback" not in stderr
+    waited = [command for command, (_, stderr) in outputs.items() if "waiting for it to finish" in stderr]
+    assert len(waited) >= 3  # one writer at a time: the others queued, none failed
+
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        articles = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        assert articles >= 60 + 36  # the crawl's, the import's, the fetched page
+        assert conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0] == articles
+        indexed = conn.execute("SELECT count(*) FROM articles WHERE id IN (SELECT article_id FROM dedup_signatures)").fetchone()[0]
+        assert indexed == articles
+        assert conn.execute("SELECT count(*) FROM crawl_runs WHERE status = 'running'").fetchone()[0] == 0
+    finally:
+        conn.close()
+
+
+def test_a_symlinked_path_shares_the_lock(tmp_path):
+    real = tmp_path / "archive.db"
+    real.touch()
+    link = tmp_path / "elsewhere.db"
+    link.symlink_to(real)
+    with CrawlLock(real) as first:
+        assert first.acquire()
+        second = CrawlLock(link)
+        assert not second.acquire()
+        assert not second.wait(timeout=0.3)
+    assert CrawlLock(link).acquire()
+
+
+def test_a_run_left_running_by_a_killed_writer_is_closed_by_the_next_one(tmp_path):
+    db = tmp_path / "archive.db"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", str(db), "-q", "crawl", "--replay", str(CASSETTES), "sputnik"]).exit_code == 0
+    conn = sqlite3.connect(db)
+    conn.execute("INSERT INTO crawl_runs (site, started, status) VALUES ('generic', '2026-01-01T00:00:00+00:00', 'running')")
+    conn.commit()
+    conn.close()
+    page = next(GOLDEN.glob("generic/**/cbsnews-south-carolina.html"))
+    assert runner.invoke(cli, ["--db", str(db), "fetch", str(page)]).exit_code == 0
+    conn = sqlite3.connect(db)
+    try:
+        statuses = conn.execute("SELECT status FROM crawl_runs WHERE started = '2026-01-01T00:00:00+00:00'").fetchall()
+    finally:
+        conn.close()
+    assert statuses == [("interrupted",)]
