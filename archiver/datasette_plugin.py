@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 
 from datasette import hookimpl
+from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 _MIDNIGHT_UTC = re.compile(r"^(\d{4}-\d{2}-\d{2})T00:00:00(?:\+00:00|Z)?$")
@@ -22,6 +24,12 @@ _MOMENT = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2})?(?:\+00:00|Z
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
+    if table == "raw_pages" and column == "content":
+        try:
+            sha = row["sha256"]
+        except (IndexError, KeyError):
+            return None
+        return Markup('<a href="{}">download the original bytes</a>').format(raw_body_path(database, sha))
     if table != "article_list" or column != "title" or value is None:
         return None
     try:
@@ -30,6 +38,32 @@ def render_cell(row, value, column, table, database, datasette):
         return None
     href = datasette.urls.row(database, "articles", str(article_id))
     return Markup('<a href="{}">{}</a>').format(href, escape(value))
+
+
+def raw_body_path(database: str, sha256: str) -> str:
+    return f"/-/archiver/{database}/raw/{sha256}"
+
+
+@hookimpl
+def register_routes():
+    return [(r"^/-/archiver/(?P<database>[^/]+)/raw/(?P<sha>[0-9a-f]{64})$", raw_body)]
+
+
+async def raw_body(datasette, request):
+    """A raw body exactly as the server sent it (stored zlib-compressed), as a download: never
+    rendered, since archived pages carry scripts."""
+    try:
+        db = datasette.get_database(request.url_vars["database"])
+    except KeyError:
+        return Response.text("no such database", status=404)
+    sha = request.url_vars["sha"]
+    rows = (await db.execute("SELECT content, compression FROM raw_pages WHERE sha256 = ?", [sha])).rows
+    if not rows:
+        return Response.text("no raw page with that sha256", status=404)
+    content, compression = rows[0]
+    body = zlib.decompress(content) if compression == "zlib" else content
+    return Response(body, content_type="application/octet-stream", headers={
+        "content-disposition": f'attachment; filename="{sha}.raw"', "x-content-type-options": "nosniff"})
 
 
 def shown_date(published: str | None) -> str | None:

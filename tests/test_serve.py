@@ -3,10 +3,12 @@ checked through its JSON API against a real server process on a free loopback po
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import urllib.parse
 import urllib.request
+import zlib
 
 import pytest
 from click.testing import CliRunner
@@ -170,3 +172,13 @@ def test_shown_dates_keep_their_precision():
     assert shown_date("2016-06-05T16:35:12+00:00") == "2016-06-05 16:35 UTC"
     assert shown_date("2016-06-05T00:00:00+00:00") == "2016-06-05"
     assert shown_date("2016-06-05") == "2016-06-05" and shown_date(None) is None
+
+
+def test_raw_bodies_download_as_the_original_bytes(server):
+    base, _, db = server
+    sha, content = sqlite3.connect(db).execute("SELECT sha256, content FROM raw_pages ORDER BY sha256 LIMIT 1").fetchone()
+    status, headers, body = get(f"{base}/-/archiver/archive/raw/{sha}")
+    assert status == 200 and body == zlib.decompress(content) and hashlib.sha256(body).hexdigest() == sha
+    assert headers["content-type"] == "application/octet-stream" and "attachment" in headers["content-disposition"]
+    assert get(f"{base}/-/archiver/archive/raw/{'0' * 64}")[0] == 404
+    assert f"/-/archiver/archive/raw/{sha}".encode() in get(f"{base}/archive/raw_pages")[2]
