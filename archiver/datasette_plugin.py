@@ -1,11 +1,11 @@
 """A Datasette plugin for archiver databases: rows of the `article_list` view (which has no
-primary key, so Datasette gives its rows no links) link their title to the article's page, and
-an article's row page reads as an article (templates/row-archive-articles.html).
+primary key, so Datasette gives its rows no links) link their title to the article's page; an
+article's row page reads as an article (templates/row-archive-articles.html); story clusters
+show their first article's title; raw bodies download as their original bytes.
 
 `archiver serve` registers it; installed archiver also declares it as a `datasette` entry
 point, so a plain `datasette archive.db` in the same environment loads it too. It touches only
-the `article_list` view and the `articles` row page, and always escapes: archived titles and
-text may carry markup.
+those pages, and always escapes: archived titles and text may carry markup.
 """
 
 from __future__ import annotations
@@ -25,19 +25,30 @@ _MOMENT = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2})?(?:\+00:00|Z
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
     if table == "raw_pages" and column == "content":
-        try:
-            sha = row["sha256"]
-        except (IndexError, KeyError):
-            return None
-        return Markup('<a href="{}">download the original bytes</a>').format(raw_body_path(database, sha))
-    if table != "article_list" or column != "title" or value is None:
-        return None
+        return _cell_with(row, "sha256", lambda sha: Markup('<a href="{}">download the original bytes</a>').format(
+            raw_body_path(database, sha)))
+    if table == "article_list" and column == "title" and value is not None:
+        return _cell_with(row, "id", lambda article_id: Markup('<a href="{}">{}</a>').format(
+            datasette.urls.row(database, "articles", str(article_id)), escape(value)))
+    if table == "clusters" and column == "cluster_id" and value is not None:
+        return _story_link(datasette, database, value)
+    return None
+
+
+def _cell_with(row, key: str, render):
+    """RENDER(row[KEY]), or None (Datasette's own rendering) when the row lacks KEY."""
     try:
-        article_id = row["id"]
+        return render(row[key])
     except (IndexError, KeyError):
         return None
-    href = datasette.urls.row(database, "articles", str(article_id))
-    return Markup('<a href="{}">{}</a>').format(href, escape(value))
+
+
+async def _story_link(datasette, database: str, article_id: int) -> Markup:
+    """A cluster's first-seen article by title, linked to its page, which lists every copy."""
+    rows = (await datasette.get_database(database).execute("SELECT title FROM articles WHERE id = ?", [article_id])).rows
+    title = rows[0][0] if rows and rows[0][0] else "(no title)"
+    return Markup('<a href="{}">{}</a> <span style="color: #666">#{}</span>').format(
+        datasette.urls.row(database, "articles", str(article_id)), escape(title), article_id)
 
 
 def raw_body_path(database: str, sha256: str) -> str:

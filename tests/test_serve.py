@@ -182,3 +182,10 @@ def test_raw_bodies_download_as_the_original_bytes(server):
     assert headers["content-type"] == "application/octet-stream" and "attachment" in headers["content-disposition"]
     assert get(f"{base}/-/archiver/archive/raw/{'0' * 64}")[0] == 404
     assert f"/-/archiver/archive/raw/{sha}".encode() in get(f"{base}/archive/raw_pages")[2]
+
+
+def test_clusters_show_the_story_title_linked_to_its_article(server):
+    base, expected, _ = server
+    page = get(f"{base}/archive/clusters?copies__gt=1")[2].decode("utf-8")
+    original = expected["ids"]["1825428"]
+    assert f'/archive/articles/{original}">{TITLES[2]}</a>' in page
