@@ -189,3 +189,8 @@ def test_clusters_show_the_story_title_linked_to_its_article(server):
     page = get(f"{base}/archive/clusters?copies__gt=1")[2].decode("utf-8")
     original = expected["ids"]["1825428"]
     assert f'/archive/articles/{original}">{TITLES[2]}</a>' in page
+
+
+def test_the_start_page_leads_to_search(server):
+    base, _, _ = server
+    assert b'href="/archive/article_list"' in get(f"{base}/")[2]
