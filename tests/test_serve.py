@@ -80,8 +80,8 @@ def test_canned_queries(server):
 
     runs = {r["site"]: (r["status"], r["failed"]) for r in rows(base, "crawl_last_runs")}
     assert runs == {"alalam": ("ok", 0), "sputnik": ("partial", 3)}
-    failures = [(r["site"], r["reason"], r["failures"]) for r in rows(base, "crawl_failures")]
-    assert failures == [("sputnik", "HTTP 404", 2), ("sputnik", "timeout", 1)]
+    failures = [(r["site"], r["reason"], r["failures"], r["in_last_run"]) for r in rows(base, "crawl_failures")]
+    assert failures == [("sputnik", "HTTP 404", 2, 2), ("sputnik", "timeout", 1, 1)]
 
 
 def test_titles_descriptions_and_settings_are_applied(server):
@@ -194,3 +194,17 @@ def test_clusters_show_the_story_title_linked_to_its_article(server):
 def test_the_start_page_leads_to_search(server):
     base, _, _ = server
     assert b'href="/archive/article_list"' in get(f"{base}/")[2]
+
+
+def test_failures_tell_the_last_run_from_older_ones(server, tmp_path):
+    _, _, db = server
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(db) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+        # an older sputnik run that failed for a reason the last run no longer meets
+        target.execute("INSERT INTO crawl_runs (id, site, started, status) VALUES (0, 'sputnik', '2000-01-01', 'failed')")
+        target.execute("INSERT INTO captures (url, site, fetched_at, kind, error, run_id) "
+                       "VALUES ('https://sputnik.example/old', 'sputnik', '2000-01-01', 'failed', 'HTTP 500', 0)")
+        sql = datasette_metadata()["databases"]["archive"]["queries"]["crawl_failures"]["sql"]
+        found = {(r[0], r[1]): (r[2], r[3]) for r in target.execute(sql)}
+    assert found[("sputnik", "HTTP 500")] == (1, 0) and found[("sputnik", "HTTP 404")] == (2, 2)
