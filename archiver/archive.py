@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Callable
 
+from .boilerplate import without_learned
 from .dedup import text_hash
 from .drift import fields_of
 from .errors import ParseError
@@ -168,7 +169,8 @@ def _save_article(store, adapter: Adapter, page: FetchedPage, stored: StoredCapt
                   links: PageLinks | None) -> Archived:
     url = page.url
     try:
-        article = _parsed(adapter, page, prepared)
+        # the site's learned boilerplate (issue 12) goes the same way whoever parsed the page
+        article = without_learned(_parsed(adapter, page, prepared), store.boilerplate.learned(adapter.name))
     except ParseError as exc:
         reason = f"parse: {exc.reason}"
         log.warning("%s: not stored as an article: %s", url, exc.reason)
@@ -212,7 +214,7 @@ def _same_parser_as_before(store, adapter: Adapter, article: ParsedArticle, url:
     if parser is None:
         return
     try:
-        again = adapter.parse(store.page_from_capture(previous), parser=parser)
+        again = adapter.parse(store.page_from_capture(previous), parser=parser, boilerplate=store.boilerplate.learned(adapter.name))
     except Exception:  # the old bytes may not suit the new parser: then they stay as they were read
         return
     if (again.title, again.text) == (article.title, article.text):

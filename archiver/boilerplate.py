@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping
+
+from .models import ParsedArticle
 
 MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?=\s|$)", re.I)
 NUMBER = re.compile(r"\d+(?:[.,:/-]\d+)*")
@@ -47,6 +49,7 @@ class Learned:
     articles: int
     counts: Mapping[str, int]
     rules: Rules = Rules()
+    examples: Mapping[str, str] = field(default_factory=dict)  # a paragraph of each key, as first seen
 
     @property
     def blocks(self) -> frozenset[str]:
@@ -57,20 +60,37 @@ class Learned:
 
 
 def count_blocks(articles: Iterable[tuple[str, str]], rules: Rules = Rules()) -> Learned:
-    """Block counts over ARTICLES, (cluster, text) pairs of one site: a cluster (a story and its
-    near-duplicate copies) counts each block once."""
-    seen: dict[str, frozenset[str]] = {}
+    """Block counts over ARTICLES, (cluster, text) pairs of one site (the text with what was
+    removed as boilerplate before): a cluster (a story and its near-duplicate copies) counts
+    each block once."""
+    seen: dict[str, set[str]] = {}
+    examples: dict[str, str] = {}
     for cluster, text in articles:
-        seen[cluster] = seen.get(cluster, frozenset()) | blocks_of(text)
+        keys = seen.setdefault(cluster, set())
+        for block in text.split("\n\n"):
+            if key := block_key(block):
+                keys.add(key)
+                examples.setdefault(key, block.strip())
     counts = Counter(k for keys in seen.values() for k in keys)
-    return Learned(len(seen), dict(counts), rules)
+    floor = min(rules.min_count, 2)
+    return Learned(len(seen), dict(counts), rules, {k: examples[k] for k, n in counts.items() if n >= floor})
 
 
-def without(paragraphs: list[str], learned: frozenset[str]) -> tuple[list[str], list[str]]:
-    """PARAGRAPHS kept and removed as learned boilerplate. Were all removed, all are kept
-    (the caller warns): a learned rule must never empty an article."""
-    if not learned:
-        return paragraphs, []
+REMOVED = "boilerplate_removed"  # the extra entry holding what was removed (show says it; learning counts it)
+ALL_REMOVED = "every paragraph is learned boilerplate: the text kept whole"
+
+
+def without_learned(article: ParsedArticle, learned: frozenset[str]) -> ParsedArticle:
+    """ARTICLE without its paragraphs learned as the site's boilerplate, the removed ones kept in
+    `extra` (so learning again still counts them). Were all removed, all are kept, with a
+    warning: a learned rule must never empty an article."""
+    if not learned or not article.text:
+        return article
+    paragraphs = article.text.split("\n\n")
     kept = [p for p in paragraphs if block_key(p) not in learned]
-    removed = [p for p in paragraphs if block_key(p) in learned]
-    return (kept, removed) if kept else (paragraphs, [])
+    if len(kept) == len(paragraphs):
+        return article
+    if not kept:
+        return replace(article, warnings=tuple(dict.fromkeys((*article.warnings, ALL_REMOVED))))
+    removed = "\n\n".join(p for p in paragraphs if block_key(p) in learned)
+    return replace(article, text="\n\n".join(kept), extra={**article.extra, REMOVED: removed})

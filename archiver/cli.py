@@ -497,6 +497,42 @@ def reparse(obj: Context, sites):
 
 
 @cli.command()
+@click.argument("sites", nargs=-1)
+@click.option("--learn", is_flag=True, help="count the sites' blocks again from their articles first")
+@click.option("--all", "show_all", is_flag=True, help="also blocks counted but below the threshold")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_obj
+def boilerplate(obj: Context, sites, learn, show_all, fmt):
+    """What was learned as each site's boilerplate: blocks recurring across its articles, with
+    the number of articles (near-duplicate clusters) that have them. `reparse` learns and then
+    removes them from every stored article.
+
+    \b
+    Example:
+      archiver boilerplate globalresearch --learn
+    """
+    with (obj.writer() if learn else obj.store(readonly=True)) as store:
+        chosen = list(sites) or store.boilerplate.sites()
+        if learn:
+            for site in chosen:
+                store.boilerplate.learn(site)
+        counted = {site: store.boilerplate.counts(site) for site in chosen}
+    rows = [{"site": site, "articles": c.articles, "count": n, "learned": key in c.blocks, "key": key,
+             "example": c.examples.get(key)} for site, c in counted.items() for key, n in c.counts.items()
+            if show_all or key in c.blocks]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    from .render import printable
+
+    for site, c in counted.items():
+        click.echo(f"{site}: {len(c.blocks)} blocks learned over {c.articles} articles")
+    for row in rows:
+        mark = "" if row["learned"] else "  (below threshold)"
+        click.echo(f"  {row['site']:<16} {row['count']:>6}/{row['articles']:<6} {printable((row['example'] or row['key'])[:100])}{mark}")
+
+
+@cli.command()
 @click.option("--format", "fmt", type=click.Choice(["warc", "jsonl"]), required=True, help="warc: raw captures; jsonl: articles")
 @click.argument("out", type=click.Path(dir_okay=False))
 @click.pass_obj

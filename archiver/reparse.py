@@ -18,10 +18,13 @@ from .urls import origin_of
 
 
 def reparse(store, config: Config, sites: Iterable[str] | None = None) -> Counter:
-    """Rebuild articles from stored raw bytes with the parser valid at each capture's date;
-    returns how many captures gave each outcome."""
+    """Rebuild articles from stored raw bytes with the parser valid at each capture's date,
+    without the boilerplate learned from each site's articles first; returns how many captures
+    gave each outcome."""
     counts: Counter = Counter()
     adapters: dict[str, Adapter | None] = {}
+    for site in sorted(set(sites) if sites else store.boilerplate.sites()):
+        store.boilerplate.learn(site)  # what recurs across the site's articles goes from every one of them
     with Batch(store, pages=200, seconds=2.0) as batch:
         for row in store.iter_captures(sites):
             adapter = _adapter(config, adapters, row)

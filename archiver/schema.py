@@ -244,3 +244,13 @@ def m012_article_list_reads_a_narrow_index(db: sqlite_utils.Database) -> None:
         "substr(a.published, 1, 4) AS published_year, substr(a.published, 1, 7) AS published_month, a.url "
         "FROM articles a INDEXED BY idx_articles_browse"
     )
+
+
+@migrations()
+def m013_learned_boilerplate(db: sqlite_utils.Database) -> None:
+    # Boilerplate learned from each site's own articles (issue 12; archiver/store/boilerplate.py):
+    # per site, the articles (near-duplicate clusters) counted, and each block (normalised, numbers
+    # and dates masked) seen in enough of them to matter, with a paragraph as an example.
+    db.execute("CREATE TABLE IF NOT EXISTS boilerplate_sites (site TEXT PRIMARY KEY, articles INTEGER NOT NULL, learned_at TEXT)")
+    db.execute("CREATE TABLE IF NOT EXISTS boilerplate_blocks (site TEXT NOT NULL, key TEXT NOT NULL, "
+               "count INTEGER NOT NULL, example TEXT, PRIMARY KEY (site, key))")

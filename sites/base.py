@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from archiver import html as H
-from archiver.boilerplate import block_key, without
+from archiver.boilerplate import without_learned
 from archiver.errors import ParseError
 from archiver.models import FetchedPage, Image, PageLinks, ParsedArticle, RelatedItem, Tag
 from archiver.urls import absolute, host_of, normalize_url, same_site
@@ -44,7 +44,6 @@ class PageContext:
     parser: "Parser | None" = None
     extra: dict[str, str] = field(default_factory=dict)
     fields: dict[str, Any] = field(default_factory=dict)
-    boilerplate: frozenset[str] = frozenset()  # learned from the site, handed in by the caller
 
     @property
     def url(self) -> str:
@@ -181,7 +180,7 @@ class Parser:
         lead = [ctx.field("lead")] if self.lead_in_text and ctx.field("lead") else []
         if not ctx.field("body") and self.no_text_warning:
             ctx.warn(self.no_text_warning)
-        return join_paragraphs(learned_removed(ctx, lead + (ctx.field("body") or [])))
+        return join_paragraphs(lead + (ctx.field("body") or []))
 
     def read_dates(self, ctx: PageContext) -> tuple[str | None, str | None]:
         published = F.first_date(ctx.tree, self.published, self.timezone, self.date_formats)
@@ -347,25 +346,11 @@ class Adapter:
         a capture compared with a later one is read again by the later one's parser).
         BOILERPLATE: block keys learned from the site (archiver.boilerplate), removed from the text."""
         ctx = context_for(page, self)
-        ctx.boilerplate = boilerplate
         if ctx.tree.body is None and not ctx.text.strip():
             raise ParseError(page.url, "empty page")
         parser = parser() if parser is not None else self.parser_for(page)
         ctx.parser = parser
-        return parser.parse(ctx)
-
-
-def learned_removed(ctx: PageContext, paragraphs: list[str]) -> list[str]:
-    """PARAGRAPHS without the blocks learned as the site's boilerplate (their number said in
-    `extra`); an article that would lose every paragraph keeps them, with a warning."""
-    if not ctx.boilerplate:
-        return paragraphs
-    kept, removed = without(paragraphs, ctx.boilerplate)
-    if removed:
-        ctx.extra["boilerplate_removed"] = str(len(removed))
-    elif kept and all(block_key(p) in ctx.boilerplate for p in kept):
-        ctx.warn("every paragraph is learned boilerplate: the text kept whole")
-    return kept
+        return without_learned(parser.parse(ctx), boilerplate)
 
 
 def _archive_day(archive: D.DailyArchive, path: str) -> date | None:

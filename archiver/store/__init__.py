@@ -11,6 +11,7 @@
     store.runs          crawl runs                                                   runs.py
     store.search_index  full-text search and the archive's counts                    search.py
     store.dedup_index   the near-duplicate index (archiver.dedup.DedupIndex)         dedup_index.py
+    store.boilerplate   blocks learned as each site's boilerplate                    boilerplate.py
     store.clusters      the near-duplicate decisions over it (archiver.dedup.clusters)
 
 An article and everything hanging off it is written in one transaction, and
@@ -54,6 +55,7 @@ class Store:
         from ..dedup.clusters import Clusterer
         from .articles import Articles
         from .bodies import Bodies
+        from .boilerplate import Boilerplate
         from .captures import Captures
         from .connection import open_database
         from .dedup_index import SqlDedupIndex
@@ -75,6 +77,7 @@ class Store:
         self.frontier = Frontier(self.db)
         self.runs = Runs(self.db)
         self.search_index = SearchIndex(self.db)
+        self.boilerplate = Boilerplate(self.db)
 
     def close(self) -> None:
         self.db.conn.close()
