@@ -251,3 +251,37 @@ def test_an_old_id_redirecting_to_a_new_one_is_one_related_item(tmp_path):
                      is_article=True)
         items = store.db.execute("SELECT key FROM related_items WHERE site = 'globalresearch'").fetchall()
         assert [k for (k,) in items] == ["5590124"]
+
+
+SITE_PROMPTS = {  # each site's own recurring furniture, worded as no pattern of its adapter knows it
+    "alalam": "Follow Alalam on Telegram for breaking updates from the region, 24 hours a day.",
+    "sputnik": "Join our channel on Telegram for the news you won't hear elsewhere: over 10,000 readers already have.",
+}
+
+
+def site_article(site: str, n: int, paragraphs: list[str]):
+    from archiver.sites.alalam import Alalam
+
+    if site == "alalam":
+        body = render("faithful/alalam-article.html", title=f"Report {n} from the region", paragraphs=paragraphs,
+                      dateline=f"Sat Mar {n % 28 + 1}, 2016 1{n % 10}:2{n % 6}:00", signature=f"S/SH {n % 30 + 1}")
+        return Alalam(), page(f"https://en.alalam.ir/news/{1800000 + n}", body, "faithful/alalam-article.html")
+    day = date(2017, 2, 1) + timedelta(days=n % 28)
+    body = render("faithful/sputnik-article.html", title=f"Report {n} from the region", id=str(1051100000 + n),
+                  ts=str(1485900000 + n * 3600), day=f"{day:%Y%m%d}", slug=f"report-{n}", lead=paragraphs[0],
+                  paragraphs=paragraphs[1:])
+    return Sputnik(SPUTNIK), page(f"{SPUTNIK}/middleeast/{day:%Y%m%d}{1051100000 + n}-report-{n}/", body,
+                                  "faithful/sputnik-article.html")
+
+
+@pytest.mark.parametrize("site", sorted(SITE_PROMPTS))
+def test_each_site_learns_its_own_furniture(site):
+    prompt = SITE_PROMPTS[site]
+    pages = [site_article(site, n, story(n)[:3] + [prompt] + story(n)[3:]) for n in range(40)]
+    first = [adapter.parse(p) for adapter, p in pages]
+    assert sum(prompt[:30] in a.text for a in first) == 40  # leaks before learning
+    learned = count_blocks((a.key, a.text) for a in first).blocks
+    assert learned == {block_key(prompt)}  # the prompt, and no sentence of any story
+    again = [adapter.parse(p, boilerplate=learned) for adapter, p in pages]
+    assert sum(prompt[:30] in a.text for a in again) == 0
+    assert all(len(a.text.split("\n\n")) >= len(story(0)) for a in again)
