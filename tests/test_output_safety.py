@@ -60,18 +60,20 @@ def test_show_text_carries_no_raw_control_characters():
     assert not RAW_CONTROL.search(shown) and "Para\\x1b]0;pwned\\x07graph\n\nTwo" in shown
 
 
-def test_search_and_show_of_an_archived_hostile_page(tmp_path):
-    page = tmp_path / "evil.html"
-    paragraphs = "".join(f"<p>Raqqa paragraph {n} {RED}with enough words about the council, the ferry and the "
-                         f"harbour to be an article body.</p>" for n in range(4))
-    page.write_text(f"<html><head><title>{HOSTILE}</title></head><body><h1>{HOSTILE}</h1>"
-                    f"<article>{paragraphs}</article></body></html>", encoding="utf-8")
-    db = str(tmp_path / "a.db")
+def test_search_and_show_of_a_crawled_hostile_page(db_path, monkeypatch):
+    from .localserver import LocalServer, Reply
+    from .test_faults import run_crawl
+    from .tinysite import TinySite, article_html
+
+    site = TinySite(2, {"/news/2": Reply(body=article_html(2, title=HOSTILE), headers={"Content-Type": "text/html"})})
+    with LocalServer(site.route) as server:
+        run_crawl(db_path, server, monkeypatch)
     runner = CliRunner()
-    assert runner.invoke(cli, ["--db", db, "fetch", str(page)]).exit_code == 0
+    # color=True: as on a terminal, where click leaves escape sequences in (it strips them for pipes).
     for fmt in ("table", "csv"):
-        result = runner.invoke(cli, ["--db", db, "search", "Raqqa", "--format", fmt])
+        result = runner.invoke(cli, ["--db", str(db_path), "search", "title:Evil", "--format", fmt], color=True)
         assert result.exit_code == 0 and "pwned" in result.output
         assert not RAW_CONTROL.search(result.output.replace("\r\n", "\n"))
-    shown = runner.invoke(cli, ["--db", db, "show", "1"])
+    article_id = json.loads(runner.invoke(cli, ["--db", str(db_path), "search", "title:Evil", "--format", "json"]).output)[0]["id"]
+    shown = runner.invoke(cli, ["--db", str(db_path), "show", str(article_id)], color=True)
     assert shown.exit_code == 0 and "pwned" in shown.output and not RAW_CONTROL.search(shown.output)
