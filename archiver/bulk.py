@@ -220,7 +220,7 @@ def write_shards(store, config: Config, shards: list[Shard], submit: Submit, win
             batch.commit()  # the shard is in the archive before the journal says so
             journal.record(shard, "done")
     log.info("%d shards, %.1f worker CPU seconds", len(todo), cpu)
-    return ImportResult(ingest.reports, ingest.skipped, writer.records, failed)
+    return ImportResult(ingest.reports, ingest.skipped, writer.records, failed, cpu)
 
 
 # -- on this machine: a process pool ------------------------------------------------------

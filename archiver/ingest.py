@@ -369,6 +369,7 @@ class ImportResult:
     skipped: Counter = field(default_factory=Counter)
     records: int = 0
     failed_shards: list[str] = field(default_factory=list)  # bulk imports: shards given up on, with why
+    worker_cpu: float = 0.0  # bulk imports: CPU seconds the workers spent on the shards
 
 
 class WarcWriter:

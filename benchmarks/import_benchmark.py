@@ -12,7 +12,9 @@ alternating in the same run so both see the same machine state:
   uses them by default, or --workers / --scheduler), everything a real import does: read,
   decode, parse, links, near-duplicate sketch, store, frontier.
 
-It prints pages/s of each round, the best of each, and their ratio. Extraction quality is
+It prints pages/s of each round, the best of each, and their ratio, and the CPU time per page
+of each (the import's: its own process plus what its workers report), which other load on the
+machine does not distort. Extraction quality is
 scored as in benchmarks/generic_extraction.py (the corpus authors' with/without segments) on
 the texts the import stored and on the bare loop's output, so a faster import that reads
 worse shows it.
@@ -65,34 +67,37 @@ def write_warc(pages: list[tuple[str, dict, bytes]], path: Path) -> None:
                                                           http_headers=http, warc_headers_dict={"WARC-Date": date}))
 
 
-def bare_round(pages: list[tuple[str, dict, bytes]]) -> tuple[float, dict[str, str | None]]:
-    started = time.perf_counter()
+def bare_round(pages: list[tuple[str, dict, bytes]]) -> tuple[float, float, dict[str, str | None]]:
+    """Wall and CPU seconds, and each page's text."""
+    started, cpu = time.perf_counter(), time.process_time()
     texts = {}
     for url, _, body in pages:
         try:
             texts[url] = trafilatura.extract(decode_file(body))
         except Exception:  # a crash scores as a miss
             texts[url] = None
-    return time.perf_counter() - started, texts
+    return time.perf_counter() - started, time.process_time() - cpu, texts
 
 
-def import_round(warc: Path, db: Path, workers: int | None, scheduler: str | None) -> tuple[float, dict[str, str]]:
+def import_round(warc: Path, db: Path, workers: int | None, scheduler: str | None
+                 ) -> tuple[float, float, dict[str, str]]:
+    """Wall and CPU seconds (this process's and the workers' on the shards), and the texts stored."""
     from archiver.bulk import dask_import
     from archiver.ingest import import_warc
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with Store(db) as store:
         if scheduler:
-            dask_import(store, Config(), [warc], scheduler, workers)
+            result = dask_import(store, Config(), [warc], scheduler, workers)
         else:
-            import_warc(store, Config(), [warc], workers)
-    seconds = time.perf_counter() - started
+            result = import_warc(store, Config(), [warc], workers)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu + result.worker_cpu
     conn = sqlite3.connect(db)
     try:
         texts = dict(conn.execute("SELECT url, text FROM articles"))
     finally:
         conn.close()
-    return seconds, texts
+    return seconds, cpu, texts
 
 
 def score(pages: list[tuple[str, dict, bytes]], texts: dict[str, str | None]) -> Score:
@@ -123,13 +128,14 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{len(pages)} pages, WARC {warc.stat().st_size / 1e6:.1f} MB, trafilatura {trafilatura.__version__}")
         bare_best = import_best = float("inf")
         for n in range(args.rounds):
-            seconds, bare_texts = bare_round(pages)
+            seconds, cpu, bare_texts = bare_round(pages)
             bare_best = min(bare_best, seconds)
-            print(f"round {n + 1}: bare trafilatura.extract {len(pages) / seconds:7.1f} pages/s", flush=True)
-            seconds, import_texts = import_round(warc, root / f"round{n}.db", args.workers, args.scheduler)
+            print(f"round {n + 1}: bare trafilatura.extract {len(pages) / seconds:7.1f} pages/s, "
+                  f"{1000 * cpu / len(pages):6.1f} CPU ms/page", flush=True)
+            seconds, cpu, import_texts = import_round(warc, root / f"round{n}.db", args.workers, args.scheduler)
             import_best = min(import_best, seconds)
-            print(f"round {n + 1}: import-warc             {len(pages) / seconds:7.1f} pages/s "
-                  f"({len(import_texts)} articles)", flush=True)
+            print(f"round {n + 1}: import-warc             {len(pages) / seconds:7.1f} pages/s, "
+                  f"{1000 * cpu / len(pages):6.1f} CPU ms/page ({len(import_texts)} articles)", flush=True)
     bare_rate, import_rate = len(pages) / bare_best, len(pages) / import_best
     print(f"\nbest: bare {bare_rate:.1f} pages/s, import-warc {import_rate:.1f} pages/s, "
           f"ratio import/bare {import_rate / bare_rate:.2f}x")
