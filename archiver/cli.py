@@ -517,9 +517,7 @@ def boilerplate(obj: Context, sites, learn, show_all, fmt):
             for site in chosen:
                 store.boilerplate.learn(site)
         counted = {site: store.boilerplate.counts(site) for site in chosen}
-    rows = [{"site": site, "articles": c.articles, "count": n, "learned": key in c.blocks, "key": key,
-             "example": c.examples.get(key)} for site, c in counted.items() for key, n in c.counts.items()
-            if show_all or key in c.blocks]
+    rows = _boilerplate_rows(counted, show_all)
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -530,6 +528,12 @@ def boilerplate(obj: Context, sites, learn, show_all, fmt):
     for row in rows:
         mark = "" if row["learned"] else "  (below threshold)"
         click.echo(f"  {row['site']:<16} {row['count']:>6}/{row['articles']:<6} {printable((row['example'] or row['key'])[:100])}{mark}")
+
+
+def _boilerplate_rows(counted: dict, show_all: bool) -> list[dict]:
+    return [{"site": site, "articles": c.articles, "count": n, "learned": key in c.blocks, "key": key,
+             "example": c.examples.get(key)} for site, c in counted.items() for key, n in c.counts.items()
+            if show_all or key in c.blocks]
 
 
 @cli.command()
