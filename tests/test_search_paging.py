@@ -156,3 +156,19 @@ def test_python_dash_m_archiver_and_the_license(tmp_path):
     assert done.returncode == 0 and done.stdout.startswith("archiver")
     declared = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["license"]["text"]
     assert declared == "MIT" and (root / "LICENSE").read_text(encoding="utf-8").startswith("MIT License")
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+@pytest.mark.parametrize("options", [{}, {"all_duplicates": True}, {"site": "alalam"}, {"since": "2016-06", "until": "2017"}])
+def test_both_ways_of_a_date_order_agree(archive, monkeypatch, sort, options):
+    # Few matches: the matches are sorted; many: the date index is walked. Same pages either way.
+    import archiver.store.search as part
+
+    db, _ = archive
+    with Store(db, readonly=True) as store:
+        pages = {}
+        for share in (0.0, 1.0):
+            monkeypatch.setattr(part, "SORT_MATCHES_BELOW", share)
+            pages[share] = [[r["id"] for r in run_search(store, "Syrian OR Raqqa", limit=2, offset=start, sort=sort, **options)]
+                            for start in range(0, 10, 2)]
+    assert pages[0.0] == pages[1.0] and pages[0.0][0]
