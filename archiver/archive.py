@@ -187,6 +187,9 @@ def _save_article(store, adapter: Adapter, page: FetchedPage, stored: StoredCapt
     saved = store.save_article(adapter.name, article, stored.capture_id, page.fetched_at, stored.sha256,
                                also_urls=list(urls), prepared=prepared.dedup if prepared else None)
     store.widen_seen(saved.article_id, page.fetched_at)
+    old_keys = {key for u in urls if (key := adapter.article_key(u)) and key != article.key}
+    if old_keys:  # reached at an old id that redirects here: one related item, not two
+        store.related.merge_keys(adapter.name, old_keys, article.key, article.canonical_url, saved.article_id)
     for warning in article.warnings:
         log.info("%s: %s", url, warning)
     return Archived(url, Outcome(saved.outcome.value), article_id=saved.article_id, capture_id=stored.capture_id,

@@ -145,6 +145,10 @@ class SiteCrawl:
     def finish(self, interrupted: bool = False) -> None:
         if self.progress:
             self.progress(self.site, "", self._done, self._done)
+        if not interrupted and (self.report.counts["new"] or self.report.counts["updated"]):
+            # What now recurs across the site's articles is boilerplate for the next run's pages
+            # (and for `reparse`, which also removes it from those already stored).
+            self.store.boilerplate.learn(self.site)
         self.report.finish(self.store, interrupted, unreachable=bool(self._unreachable))
 
     # -- scheduling (crawl thread) ------------------------------------------------------

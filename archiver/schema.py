@@ -254,3 +254,10 @@ def m013_learned_boilerplate(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE IF NOT EXISTS boilerplate_sites (site TEXT PRIMARY KEY, articles INTEGER NOT NULL, learned_at TEXT)")
     db.execute("CREATE TABLE IF NOT EXISTS boilerplate_blocks (site TEXT NOT NULL, key TEXT NOT NULL, "
                "count INTEGER NOT NULL, example TEXT, PRIMARY KEY (site, key))")
+
+
+@migrations()
+def m014_related_aliases(db: sqlite_utils.Database) -> None:
+    # A site's article known by an old id that now redirects to a new one: lists naming the old
+    # id name the same related item as lists naming the new one (archiver/store/related.py).
+    db["related_aliases"].create({"site": str, "old_key": str, "key": str}, pk=("site", "old_key"))

@@ -348,6 +348,8 @@ class Adapter:
         ctx = context_for(page, self)
         if ctx.tree.body is None and not ctx.text.strip():
             raise ParseError(page.url, "empty page")
+        if reason := H.unreadable(page.body, ctx.text):  # random bytes, a body compressed twice
+            raise ParseError(page.url, reason)
         parser = parser() if parser is not None else self.parser_for(page)
         ctx.parser = parser
         return without_learned(parser.parse(ctx), boilerplate)

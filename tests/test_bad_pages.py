@@ -140,7 +140,6 @@ def test_garbage_is_recognised_as_no_page(make):
     assert H.unreadable(ARABIC.encode("cp1256"), ARABIC) is None
 
 
-@pytest.mark.xfail(reason="needs sites/base.py to raise ParseError(H.unreadable(...)) (requested of A1)", strict=False)
 @pytest.mark.parametrize("site, url", PAGE_URLS)
 @pytest.mark.parametrize("make", [
     lambda html: random.Random(7).randbytes(20_000),

@@ -225,8 +225,6 @@ def test_learned_in_the_archive_and_removed_by_reparse_then_listed(tmp_path):
 
 
 # -- related items: an identity learned later ------------------------------------------------
-@pytest.mark.xfail(reason="needs the write path to merge related items on a redirect (requested in REQUESTS.md by A3)",
-                   strict=False)
 def test_an_old_id_redirecting_to_a_new_one_is_one_related_item(tmp_path):
     from archiver.archive import archive_page
     from archiver.store import Store

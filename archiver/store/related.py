@@ -3,11 +3,24 @@ tags and its comments. Each is replaced whole when the article is saved."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..models import ParsedArticle
 from .base import Part
 
 
 class Related(Part):
+    _any_alias: bool | None = None
+
+    @property
+    def _aliases(self) -> bool:
+        """Whether any old id redirects to a new one (most archives have none: no lookups then)."""
+        if self._any_alias is None:
+            self._any_alias = self.db.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'related_aliases'").fetchone() is not None and \
+                self.db.execute("SELECT 1 FROM related_aliases LIMIT 1").fetchone() is not None
+        return self._any_alias
+
     def replace_all(self, article_id: int, site: str, article: ParsedArticle, seen: str) -> None:
         """Related list, tags and comments of a saved article; the related item that is this
         very article (another article's list named it before it was archived) links to it."""
@@ -22,7 +35,39 @@ class Related(Part):
                 for position, item in enumerate(article.related, start=1)]
         self.db.conn.executemany("INSERT INTO article_related (article_id, related_id, position) VALUES (?, ?, ?)", rows)
 
+    def merge_keys(self, site: str, old_keys, key: str, url: str | None, article_id: int) -> None:
+        """SITE's article KEY was reached at URLs naming OLD_KEYS (an old id redirecting to a new
+        one): the related items listed under an old key become the one item of KEY, and lists
+        naming an old key later name KEY."""
+        self._any_alias = True
+        for old in old_keys:
+            self.db.execute("INSERT OR REPLACE INTO related_aliases (site, old_key, key) VALUES (?, ?, ?)", [site, old, key])
+            stale = self.first("SELECT id, title, image FROM related_items WHERE site = ? AND key = ?", [site, old])
+            if stale is None:
+                continue
+            current = self.db.execute("SELECT id FROM related_items WHERE site = ? AND key = ?", [site, key]).fetchone()
+            if current is None:
+                self.db.execute("UPDATE related_items SET key = ?, url = coalesce(?, url), article_id = ? WHERE id = ?",
+                                [key, url, article_id, stale["id"]])
+                continue
+            self._fold(stale, current[0])
+
+    def _fold(self, stale: dict, into: int) -> None:
+        """Lists naming item STALE name item INTO instead (once per list); STALE goes."""
+        self.db.execute("DELETE FROM article_related WHERE related_id = ? AND article_id IN "
+                        "(SELECT article_id FROM article_related WHERE related_id = ?)", [stale["id"], into])
+        self.db.execute("UPDATE article_related SET related_id = ? WHERE related_id = ?", [into, stale["id"]])
+        self.db.execute("UPDATE related_items SET title = coalesce(title, ?), image = coalesce(image, ?) WHERE id = ?",
+                        [stale["title"], stale["image"], into])
+        self.db.execute("DELETE FROM related_items WHERE id = ?", [stale["id"]])
+
+    def _current_key(self, site: str, key: str) -> str:
+        row = self.db.execute("SELECT key FROM related_aliases WHERE site = ? AND old_key = ?", [site, key]).fetchone()
+        return row[0] if row else key
+
     def _item_id(self, site: str, item, seen: str) -> int:
+        if self._aliases:
+            item = replace(item, key=self._current_key(site, item.key))
         # An upsert that always updates, so RETURNING gives the row whether it was new or not.
         item_id, article_id = self.db.execute(
             "INSERT INTO related_items (site, key, url, title, image, kind, published, first_seen) "
