@@ -392,7 +392,7 @@ def history(obj: Context, id_or_url, fmt):
     from .history import history as article_history, history_text
 
     with obj.store(readonly=True) as store:
-        article_id = store.find_article(id_or_url)
+        article_id = _find_article(obj, store, id_or_url)
         if article_id is None:
             raise UsageError(f"no article with id or URL {id_or_url!r}")
         article = store.articles.row(article_id)

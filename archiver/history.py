@@ -52,7 +52,14 @@ def history(versions: list[dict], events: list[dict] = ()) -> dict:
 
 
 def history_text(article: dict, story: dict) -> str:
-    """The terminal view: one block per version, removed words in [-…-], added in {+…+}."""
+    """The terminal view: one block per version, removed words in [-…-], added in {+…+};
+    control characters an archived page carried are escaped, never sent to the terminal."""
+    from .render import printable
+
+    return printable(_history_lines(article, story))
+
+
+def _history_lines(article: dict, story: dict) -> str:
     lines = [f"#{article['id']}  {article['title']}", f"{article['canonical_url'] or article['url']}",
              f"{len(story['versions'])} version(s)" + (f", removed since {article['removed_at']}" if article.get("removed_at") else "")]
     for version in story["versions"]:

@@ -151,7 +151,7 @@ class Articles(Part):
     def find(self, id_or_url: str) -> int | None:
         """An article by archive id, by any URL it was reached at, or by the site's own id
         (`SITE:KEY`, or a bare key when only one site has it)."""
-        if str(id_or_url).isdigit():
+        if str(id_or_url).isdigit() and int(id_or_url) < 2**63:  # beyond that, no SQLite row id
             row = self.db.execute("SELECT id FROM articles WHERE id = ?", [int(id_or_url)]).fetchone()
             if row:
                 return row[0]

@@ -10,6 +10,7 @@ import sqlite_utils
 
 from ..errors import StoreError
 from ..schema import migrations
+from .readonly import connect_readonly
 
 
 class _Database(sqlite_utils.Database):
@@ -33,17 +34,33 @@ class _Database(sqlite_utils.Database):
             self.conn.commit()
 
 
+def check_not_newer(db: sqlite_utils.Database, path: Path) -> None:
+    """Refuse an archive written by a newer archiver: its schema has migrations this version
+    does not know, and writing to it (or reading it as if it were ours) could damage it."""
+    if migrations.migrations_table not in db.table_names():
+        return
+    known = {name for name in migrations_names()}
+    unknown = [row[0] for row in db.execute(f"SELECT name FROM {migrations.migrations_table} WHERE migration_set = ?",
+                                             [migrations.name]).fetchall() if row[0] not in known]
+    if unknown:
+        raise StoreError(f"{path} was written by a newer archiver (schema steps {', '.join(sorted(unknown))} "
+                         "are unknown here); upgrade archiver to open it")
+
+
+def migrations_names() -> list[str]:
+    return [migration.name for migration in migrations._migrations]
+
+
 def open_database(path: Path, readonly: bool) -> sqlite_utils.Database:
     try:
         if readonly:
-            if not path.exists():
-                raise StoreError(f"database {path} does not exist; run `archiver crawl` first")
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+            conn = connect_readonly(path)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(path), timeout=30)
         db = _Database(conn)
         db.execute("PRAGMA busy_timeout = 30000")
+        check_not_newer(db, path)
         if not readonly:
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")

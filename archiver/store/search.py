@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from ..errors import QueryError, StoreError
+from .readonly import connect_readonly
 
 # A match in the title weighs five times one in the text. The table's rank option holds it
 # (m009), so `ORDER BY rank` in Datasette or anyone's SQL ranks the same way; the searches
@@ -253,11 +254,8 @@ def open_search(path: str | Path) -> SearchIndex:
     needs and nothing more (no migrations: a read-only archive is searched as it is). Close
     it with `.db.close()`."""
     path = Path(path)
-    if not path.exists():
-        raise StoreError(f"database {path} does not exist; run `archiver crawl` first")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-        conn.execute("PRAGMA busy_timeout = 30000")
+        conn = connect_readonly(path)
         if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'articles'").fetchone() is None:
             conn.close()
             raise StoreError(f"{path} is not an archiver database")
