@@ -234,6 +234,7 @@ class Batch:
         self.store = store
         self.pages = pages
         self.seconds = seconds
+        self.on_commit: list[Callable[[], None]] = []  # told after each commit (what is now durable)
         self._tx = None
         self._count = 0
         self._deadline = 0.0
@@ -269,6 +270,8 @@ class Batch:
         if self._tx is not None:
             tx, self._tx = self._tx, None
             tx.__exit__(None, None, None)
+            for told in self.on_commit:
+                told()
 
     def abort(self, exc: BaseException) -> None:
         if self._tx is not None:

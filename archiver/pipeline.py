@@ -90,6 +90,7 @@ class SiteCrawl:
         self.robots = robots
         self.revisit = revisit  # the site's schedule (archiver.revisit); () = articles are never re-checked
         self.revisit_all = revisit_all
+        self.stopping = False  # set when the run ends early: in-flight fetches end quietly
         self.report = RunReport(self.site)
         self.attempted: set[str] = set()
         self.accept = PARSED_TYPES
@@ -189,6 +190,8 @@ class SiteCrawl:
         except FetchError as exc:
             return exc
         except Exception as exc:  # a bug in one fetch must not kill the run; it is logged in full
+            if self.stopping:  # the run is over (Ctrl-C, SIGTERM) and its client closed under this fetch
+                return FetchError(url, "interrupted")
             log.exception("%s: unexpected error while fetching", url)
             return FetchError(url, f"unexpected error: {type(exc).__name__}: {exc}")
 
@@ -365,6 +368,10 @@ class CrawlScheduler:
             crawl.begin()
         pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="archiver-fetch")
         batch = Batch(self.crawls[0].store) if self.crawls else None
+        for crawl in self.crawls:
+            crawl.report.checkpoint()
+            if batch is not None:
+                batch.on_commit.append(crawl.report.checkpoint)
         finished = False
         self._started = time.monotonic()
         try:
@@ -373,10 +380,14 @@ class CrawlScheduler:
             finished = True
         except BaseException as exc:
             batch and batch.abort(exc)
+            for crawl in self.crawls:
+                crawl.report.rollback()  # the pages of the batch rolled back are not stored: not counted
             raise
         finally:
             # On Ctrl-C or SIGTERM, start no more fetches; those in flight end by their timeout.
             self._stopping = True
+            for crawl in self.crawls:
+                crawl.stopping = True
             pool.shutdown(wait=finished, cancel_futures=True)
             if self.parsers is not None:
                 self.parsers.close(wait=finished)

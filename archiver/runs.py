@@ -4,6 +4,7 @@ and `fetch` all report the same counts from the same outcomes."""
 from __future__ import annotations
 
 from collections import Counter
+from copy import deepcopy
 from dataclasses import dataclass, field
 
 from .archive import Archived, Outcome
@@ -36,6 +37,17 @@ class RunReport:
         return {"site": self.site, "run_id": self.run_id, "status": self.status, **{
             k: self.counts.get(k, 0) for k in COUNT_KEYS
         }, "errors": dict(self.errors)}
+
+    def checkpoint(self) -> None:
+        """What was counted so far is stored for good (its batch committed)."""
+        self._durable = (Counter(self.counts), Counter(self.errors), deepcopy(self.coverage))
+
+    def rollback(self) -> None:
+        """The open batch was rolled back (Ctrl-C, SIGTERM): its pages are counted no more, so
+        the run's counts say what the archive holds."""
+        durable = getattr(self, "_durable", None)
+        if durable is not None:
+            self.counts, self.errors, self.coverage = Counter(durable[0]), Counter(durable[1]), deepcopy(durable[2])
 
     def count(self, archived: Archived) -> None:
         """A page that was obtained (fetched, imported, read from a file) and archived."""

@@ -101,3 +101,31 @@ def test_a_run_left_running_by_a_killed_writer_is_closed_by_the_next_one(tmp_pat
     finally:
         conn.close()
     assert statuses == [("interrupted",)]
+
+
+def test_sigterm_mid_crawl_is_one_sentence_and_the_run_counts_what_was_stored(tmp_path):
+    import signal
+
+    for attempt, after in enumerate((0.8, 1.5, 2.5)):
+        db = tmp_path / f"archive{attempt}.db"
+        with LocalServer(TinySite(400).route, latency=0.01) as server:
+            config = write_config(tmp_path / "config.toml", server.origin, concurrency=8)
+            crawl = start_crawl(config, db)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not (db.exists() and server.hits.get("/list/1")):
+                time.sleep(0.05)
+            time.sleep(after)
+            crawl.send_signal(signal.SIGTERM)
+            _, stderr = crawl.communicate(timeout=60)
+        stderr = stderr.decode()
+        assert "Traceback" not in stderr and "client has been closed" not in stderr, stderr
+        assert crawl.returncode in (0, 130)
+        conn = sqlite3.connect(db)
+        try:
+            (status, new), = conn.execute("SELECT status, new FROM crawl_runs").fetchall()
+            stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        finally:
+            conn.close()
+        assert new == stored, (status, new, stored)
+        if crawl.returncode == 130:
+            assert status == "interrupted" and "interrupted" in stderr
