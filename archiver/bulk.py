@@ -33,7 +33,7 @@ from .config import Config
 from .errors import ArchiverError, ParseError, UsageError
 from .html import decode_body
 from .ingest import (BATCH, AdapterChoice, ImportResult, Ingest, Shard, WarcCapture, WarcItem, WarcWriter,
-                     file_shards, read_shard, split_shard)
+                     file_shards, read_shard, record_offsets, split_shard)
 from .models import PageLinks, ParsedArticle
 from .dedup import sketch
 from .dedup.sketch import Params
@@ -114,18 +114,22 @@ def _prepare_without_links(adapter, page, dedup_params: Params | None) -> Prepar
 # -- shards: planning, the journal, running them in order ---------------------------------
 def plan_shards(paths: Iterable[Path], slots: int, records_per_shard: int | None = None) -> list[Shard]:
     """The files' WARCs as shards; when there are fewer than two per worker slot (or
-    RECORDS_PER_SHARD is given), each is cut into record ranges, about four per slot."""
+    RECORDS_PER_SHARD is given), each is cut into record ranges."""
     shards = [shard for path in paths for shard in file_shards(Path(path))]
-    if records_per_shard is None and len(shards) >= 2 * slots:
-        return shards
     if records_per_shard is not None:
         return [part for shard in shards for part in split_shard(shard, records_per_shard)]
-    from .ingest import record_offsets
+    if len(shards) >= 2 * slots:
+        return shards
+    return cut_shards({shard: record_offsets(shard) for shard in shards}, slots)
 
-    counts = {shard: len(record_offsets(shard)) for shard in shards}
-    per = math.ceil(sum(counts.values()) / (4 * slots)) if counts else 1
-    per = max(MIN_SHARD_RECORDS, min(MAX_SHARD_RECORDS, per))
-    return [part for shard in shards for part in (split_shard(shard, per) if counts[shard] > per else [shard])]
+
+def cut_shards(offsets: dict[Shard, list[int]], slots: int) -> list[Shard]:
+    """The shards (with their record offsets) cut into about four record ranges per worker
+    slot, each within MIN_SHARD_RECORDS..MAX_SHARD_RECORDS."""
+    total = sum(len(found) for found in offsets.values())
+    per = max(MIN_SHARD_RECORDS, min(MAX_SHARD_RECORDS, math.ceil(total / (4 * slots))))
+    return [part for shard, found in offsets.items()
+            for part in (split_shard(shard, per, found) if len(found) > per else [shard])]
 
 
 class ShardJournal:
@@ -238,17 +242,13 @@ def local_import(store, config: Config, shards: list[Shard], workers: int | None
     import concurrent.futures
     import multiprocessing
 
-    from .ingest import record_offsets
-
     workers = local_workers() if workers is None else workers
     if workers < 2:
         return None
-    counts = {shard: len(record_offsets(shard)) for shard in shards}
-    total = sum(counts.values())
-    if total < min_records:
+    offsets = {shard: record_offsets(shard) for shard in shards}
+    if sum(len(found) for found in offsets.values()) < min_records:
         return None
-    per = max(MIN_SHARD_RECORDS, min(MAX_SHARD_RECORDS, math.ceil(total / (4 * workers))))
-    parts = [part for shard in shards for part in (split_shard(shard, per) if counts[shard] > per else [shard])]
+    parts = cut_shards(offsets, workers)
     params = store.dedup_params()
     # spawn: a forked worker would inherit the database connection and locks other threads hold.
     context = multiprocessing.get_context("spawn")

@@ -282,8 +282,9 @@ def record_offsets(shard: Shard) -> list[int]:
     return offsets
 
 
-def split_shard(shard: Shard, records_per_shard: int) -> list[Shard]:
-    offsets = record_offsets(shard)
+def split_shard(shard: Shard, records_per_shard: int, offsets: list[int] | None = None) -> list[Shard]:
+    """SHARD cut into record ranges (OFFSETS: its record_offsets, when known already)."""
+    offsets = record_offsets(shard) if offsets is None else offsets
     return [Shard(shard.path, shard.member, offsets[i], len(offsets[i:i + records_per_shard]))
             for i in range(0, len(offsets), records_per_shard)]
 

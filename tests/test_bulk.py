@@ -171,3 +171,23 @@ def test_a_scheduler_that_is_no_address_is_a_usage_error(warcs, tmp_path):
     result = run("import-warc", "--scheduler", "10.0.0.5", str(warcs[0]), db=tmp_path / "a.db")
     assert result.exit_code == 2
     assert "tcp://HOST:PORT" in result.output
+
+
+def test_record_ranges_read_every_record_once_in_file_order(tmp_path):
+    from collections import Counter
+
+    from archiver.ingest import read_shard
+
+    warc = tmp_path / "many.warc.gz"
+    with open(warc, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for n in range(103):
+            _response(writer, f"https://news.example/{n}", b"<p>%d</p>" % n, f"2020-01-01T00:{n // 60:02d}:{n % 60:02d}Z",
+                      {"Content-Type": "text/html"})
+    shards = bulk.plan_shards([warc], slots=1)
+    assert [shard.records for shard in shards] == [26, 26, 26, 25]  # about four per worker slot
+
+    def urls(shard_list):
+        return [item.page.url for shard in shard_list for item in read_shard(shard, Counter(), 1000)]
+
+    assert urls(shards) == urls([Shard(str(warc))]) == [f"https://news.example/{n}" for n in range(103)]
