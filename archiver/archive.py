@@ -24,6 +24,7 @@ from .drift import fields_of
 from .errors import ParseError
 from .fetch import accept_types
 from .html import decode_body
+from .interrupts import held
 from .models import FetchedPage, PageLinks, ParsedArticle
 from .parsing import Prepared
 from .sites.base import Adapter, context_for
@@ -269,9 +270,10 @@ class Batch:
     def commit(self) -> None:
         if self._tx is not None:
             tx, self._tx = self._tx, None
-            tx.__exit__(None, None, None)
-            for told in self.on_commit:
-                told()
+            with held():  # the commit and the note of it, or neither
+                tx.__exit__(None, None, None)
+                for told in self.on_commit:
+                    told()
 
     def abort(self, exc: BaseException) -> None:
         if self._tx is not None:

@@ -181,25 +181,12 @@ def _print_summary(reports, quiet: bool) -> None:
             click.echo(line, err=True)
 
 
-@contextmanager
 def _terminate_gracefully():
     """SIGTERM (systemd stop, shutdown) ends a crawl like Ctrl-C: the runs are recorded as
-    interrupted and the next run resumes. Without this Python would die mid-flight."""
-    import signal
-    import threading
+    interrupted and the next run resumes; a batch being committed finishes first."""
+    from .interrupts import graceful
 
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum, frame):
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    return graceful()
 
 
 @cli.command()
