@@ -97,3 +97,17 @@ def test_prepared_elsewhere_or_here_or_reparsed_the_article_is_the_same(tmp_path
     assert articles[0] == articles[1] == articles[2]
     assert articles[0]["title"] == "Story 7" and [r["url"] for r in articles[0]["related"]] == [
         f"{BASE}/news/6", f"{BASE}/news/5"]
+
+
+def test_a_page_is_stored_whole_or_not_at_all(store, adapter, monkeypatch):
+    # A kill or a crash between the capture and its article must not leave bytes that a rerun
+    # would take for "already archived": both are one transaction.
+    def crash(*args, **kwargs):
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(store, "save_article", crash)
+    with pytest.raises(RuntimeError):
+        archive_page(store, adapter, page(URL, article_html(7)))
+    assert store.latest_capture(URL) is None and not store.has_capture(URL, "2024-03-01T00:00:00+00:00")
+    monkeypatch.undo()
+    assert archive_page(store, adapter, page(URL, article_html(7))).outcome is Outcome.NEW
