@@ -298,8 +298,9 @@ def fetch(obj: Context, urls):
               help="best match first, or by publication date")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), default="table", show_default=True,
               help="jsonl: one JSON object a line")
+@click.option("--all-versions", is_flag=True, help="search every text version articles had, not only the newest")
 @click.pass_obj
-def search(obj: Context, query, site, since, until, limit, offset, all_duplicates, sort, fmt):
+def search(obj: Context, query, site, since, until, limit, offset, all_duplicates, sort, fmt, all_versions):
     """Full-text search over titles and article text (FTS5, best match first).
 
     All words must match; "quotes" match a phrase; raqq* matches a prefix; AND, OR, NOT
@@ -312,14 +313,18 @@ def search(obj: Context, query, site, since, until, limit, offset, all_duplicate
       archiver search '"Tabqa airbase" OR Khanasser' --since 2016 --format json
       archiver search 'title:Raqqa -Homs' --sort newest
       archiver search Raqqa --offset 20 --format jsonl   # the second page, a line each
+      archiver search Monday --all-versions              # also words an edit removed
     """
     from contextlib import closing
 
     from .search import run_search, to_csv, to_json, to_jsonl, to_table, to_text
     from .store.search import open_search
 
-    with closing(open_search(obj.config.archive.db)) as index:
-        rows = run_search(index, " ".join(query), site, since, until, limit, all_duplicates, sort, offset)
+    if all_versions:
+        rows = _search_versions(obj, " ".join(query), site, limit, offset)
+    else:
+        with closing(open_search(obj.config.archive.db)) as index:
+            rows = run_search(index, " ".join(query), site, since, until, limit, all_duplicates, sort, offset)
     if fmt == "json":
         click.echo(to_json(rows))
     elif fmt == "jsonl":
@@ -334,6 +339,14 @@ def search(obj: Context, query, site, since, until, limit, offset, all_duplicate
         click.echo(to_table(rows, width=shutil.get_terminal_size().columns), nl=False)
     else:
         click.echo(to_text(rows), nl=False)
+
+
+def _search_versions(obj: Context, query: str, site: str | None, limit: int, offset: int) -> list[dict]:
+    """Matches in any text version (an edit may have removed the words from the newest)."""
+    from .search import fts_query
+
+    with obj.store(readonly=True) as store:
+        return store.versions.search(fts_query(query), site, limit, offset)
 
 
 @cli.command()

@@ -261,3 +261,20 @@ def m014_related_aliases(db: sqlite_utils.Database) -> None:
     # A site's article known by an old id that now redirects to a new one: lists naming the old
     # id name the same related item as lists naming the new one (archiver/store/related.py).
     db["related_aliases"].create({"site": str, "old_key": str, "key": str}, pk=("site", "old_key"))
+
+
+@migrations()
+def m015_version_search(db: sqlite_utils.Database) -> None:
+    # `search --all-versions`: full text over every version an article had, not only its newest.
+    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS article_versions_fts USING fts5("
+               "title, text, content='article_versions', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')")
+    db.execute("CREATE TRIGGER IF NOT EXISTS article_versions_ai AFTER INSERT ON article_versions BEGIN "
+               "INSERT INTO article_versions_fts (rowid, title, text) VALUES (new.id, new.title, new.text); END")
+    db.execute("CREATE TRIGGER IF NOT EXISTS article_versions_ad AFTER DELETE ON article_versions BEGIN "
+               "INSERT INTO article_versions_fts (article_versions_fts, rowid, title, text) "
+               "VALUES ('delete', old.id, old.title, old.text); END")
+    db.execute("CREATE TRIGGER IF NOT EXISTS article_versions_au AFTER UPDATE OF title, text ON article_versions BEGIN "
+               "INSERT INTO article_versions_fts (article_versions_fts, rowid, title, text) "
+               "VALUES ('delete', old.id, old.title, old.text); "
+               "INSERT INTO article_versions_fts (rowid, title, text) VALUES (new.id, new.title, new.text); END")
+    db.execute("INSERT INTO article_versions_fts (article_versions_fts) VALUES ('rebuild')")

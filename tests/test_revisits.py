@@ -89,6 +89,11 @@ def test_an_edited_article_has_two_versions_search_finds_the_new_words_history_s
         assert store.search("Monday") == []
 
     runner = CliRunner()
+    old_words = runner.invoke(cli, ["--db", str(db_path), "search", "Monday", "--all-versions", "--format", "json"])
+    assert [(r["title"], r["version_seen"] is not None) for r in json.loads(old_words.output)] == [("Harbour plan", True)]
+    assert "<mark>Monday</mark>" in json.loads(old_words.output)[0]["snippet"]
+    both = runner.invoke(cli, ["--db", str(db_path), "search", "harbour", "--all-versions", "--format", "json"])
+    assert sorted(r["title"] for r in json.loads(both.output)) == ["Harbour plan", "Harbour plan approved"]
     shown = runner.invoke(cli, ["--db", str(db_path), "history", url, "--format", "json"])
     assert shown.exit_code == 0, shown.output
     second = json.loads(shown.output)["versions"][1]

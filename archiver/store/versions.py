@@ -80,6 +80,20 @@ class Versions(Part):
             row.update(trivial=bool(row["trivial"]), related=from_json(row["related"], None), tags=from_json(row["tags"], None))
         return rows
 
+    def search(self, match: str, site: str | None = None, limit: int = 20, offset: int = 0) -> list[dict]:
+        """Every version whose title or text matches MATCH (an FTS5 expression), best first,
+        with the article it belongs to and when that version was first seen."""
+        if not self._kept():
+            return []
+        rows = list(self.db.query(
+            "SELECT v.article_id AS id, a.site, a.url, v.title, a.published, v.fetched_at AS version_seen, "
+            "snippet(article_versions_fts, 1, '<mark>', '</mark>', '…', 24) AS snippet, "
+            "-bm25(article_versions_fts, 5.0, 1.0) AS score, 1 AS copies "
+            "FROM article_versions_fts JOIN article_versions v ON v.id = article_versions_fts.rowid "
+            "JOIN articles a ON a.id = v.article_id WHERE article_versions_fts MATCH ? AND (? IS NULL OR a.site = ?) "
+            "ORDER BY rank, v.article_id, v.fetched_at LIMIT ? OFFSET ?", [match, site, site, limit, offset]))
+        return rows
+
     def last_change(self, article_id: int) -> str | None:
         """When the article's words last changed (its newest non-trivial version)."""
         row = self.db.execute("SELECT max(fetched_at) FROM article_versions WHERE article_id = ? AND trivial = 0",
