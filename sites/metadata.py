@@ -10,11 +10,39 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from email.utils import parsedate_to_datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Iterable
 from urllib.parse import urlsplit
 
 from archiver import html as H
+
+# -- the page's metas ---------------------------------------------------------------------------
+_last_read: tuple = (None, {})  # (tree, its metas): every field reads the same page's metas
+
+
+def metas(tree) -> dict[str, str]:
+    """Every meta's content by its name, property and itemprop (lower case; the first one
+    with content wins). Read in one pass over the page and kept for the page just read: a
+    lookup per name costs three scans of the whole tree, and a field asks for dozens."""
+    last = _last_read
+    if last[0] is tree:
+        return last[1]
+    found: dict[str, str] = {}
+    for node in tree.css("meta[content]"):
+        content = H.clean_space(node.attributes.get("content"))
+        for attr in ("name", "property", "itemprop") if content else ():
+            if key := (node.attributes.get(attr) or "").strip().lower():
+                found.setdefault(key, content)
+    globals()["_last_read"] = (tree, found)
+    return found
+
+
+def meta(tree, *names: str) -> str | None:
+    """The content of the first of NAMES the page's metas have (names are case-insensitive, as HTML has them)."""
+    found = metas(tree)
+    return next((found[n.lower()] for n in names if n.lower() in found), None)
+
 
 # -- dates -------------------------------------------------------------------------------------
 
@@ -59,10 +87,26 @@ def read_stamp(text: str | None, source: str = "") -> Stamp | None:
     try:
         moment = datetime.fromisoformat(normalised)
     except ValueError:
+        moment = _rfc2822(text)
+    if moment is None:
         return None
     if moment.tzinfo is None:
         return Stamp(moment.date(), None, source)
     return Stamp(moment.date(), moment, source)
+
+
+_RFC2822 = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d\d")
+
+
+def _rfc2822(text: str) -> datetime | None:
+    """An e-mail style date ("Sat, 19 Oct 2019 00:04:00 +0200"), as some metas give it."""
+    if not _RFC2822.match(text):
+        return None
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return moment  # naive for "-0000" (zone unknown): read_stamp keeps the day alone
 
 
 # Where a page states its dates, most deliberate first. Selectors name <time> elements of the
@@ -90,7 +134,7 @@ def _ld_values(ld: dict, keys: Iterable[str]) -> list[tuple[str, str]]:
 
 
 def _meta_values(tree, names: Iterable[str]) -> list[tuple[str, str]]:
-    return [(f"meta {n}", v) for n in names if (v := H.meta(tree, n))]
+    return [(f"meta {n}", v) for n in names if (v := meta(tree, n))]
 
 
 def _time_values(tree, selectors: Iterable[str]) -> list[tuple[str, str]]:
@@ -102,14 +146,17 @@ def _time_values(tree, selectors: Iterable[str]) -> list[tuple[str, str]]:
     return found
 
 
-def best_stamp(candidates: Iterable[tuple[str, str]]) -> Stamp | None:
+def best_stamp(candidates: Iterable[tuple[str, str]], zone: timezone | None = None) -> Stamp | None:
     """The first stated time of day, else the first stated day. A time counts only when it
-    falls on the day an earlier, day-only statement gives (in its own zone)."""
+    falls on the day an earlier, day-only statement gives. UTC moments are dated in ZONE,
+    the publisher's, when the page gives it. (Letting the statements vote on the day was
+    tried: on htmldate's corpus it fixed as many pages as it broke.)"""
     first_day: Stamp | None = None
     for source, text in candidates:
         stamp = read_stamp(text, source)
         if stamp is None:
             continue
+        stamp = local_day(stamp, zone)
         if stamp.moment is not None and (first_day is None or stamp.day == first_day.day):
             return stamp
         first_day = first_day or stamp
@@ -132,17 +179,59 @@ def url_day(url: str | None) -> date | None:
         return None
 
 
+def _stated_zone(tree, ld: dict) -> timezone | None:
+    """The publisher's own zone when the page gives some moment with a non-zero offset
+    (a <time> element, a meta, JSON-LD): the offset a UTC statement should be read in."""
+    for source, text in [*_ld_values(ld, PUBLISHED_LD + UPDATED_LD),
+                         *_meta_values(tree, PUBLISHED_METAS + UPDATED_METAS),
+                         *_meta_values(tree, PUBLISHED_OTHER_METAS + UPDATED_OTHER_METAS),
+                         *(("time", n.attributes.get("datetime") or "") for n in tree.css("time[datetime]")[:10])]:
+        stamp = read_stamp(text, source)
+        offset = stamp.moment.utcoffset() if stamp is not None and stamp.moment is not None else None
+        if offset:
+            return timezone(offset)
+    return None
+
+
+def local_day(stamp: Stamp, zone: timezone | None) -> Stamp:
+    """A moment stated in UTC dated on the publisher's calendar, when the page says its zone:
+    a story posted at 22:35 in Los Angeles is of that day, not of the next (UTC) one."""
+    if stamp.moment is None or zone is None or stamp.moment.utcoffset():
+        return stamp
+    return Stamp(stamp.moment.astimezone(zone).date(), stamp.moment, stamp.source)
+
+
+_ZONES = (timedelta(hours=-12), timedelta(hours=14))  # the earliest and latest offsets in use
+
+
+def _reachable(moment: datetime, day: date) -> bool:
+    """Whether MOMENT falls on DAY in some zone of the world."""
+    utc = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return (utc + _ZONES[0]).date() <= day <= (utc + _ZONES[1]).date()
+
+
+_URL_MONTH = re.compile(r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/")
+
+
+def url_month(url: str | None) -> tuple[int, int] | None:
+    """The year and month an article's URL names (/2017/09/slug.html), if it does."""
+    match = _URL_MONTH.search(urlsplit(url).path) if url else None
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
 def published(tree, ld: dict, url: str | None = None) -> Stamp | None:
     """The publication date the page states; its URL's day, when it names one, says which
     calendar day a moment given in another zone (often UTC) was, and outweighs a statement
     that disagrees by more than that (a modification date in datePublished, a widget's date)."""
     stamp = best_stamp([*_ld_values(ld, PUBLISHED_LD), *_meta_values(tree, PUBLISHED_METAS),
-                        *_time_values(tree, PUBLISHED_TIMES), *_meta_values(tree, PUBLISHED_OTHER_METAS)])
+                        *_time_values(tree, PUBLISHED_TIMES), *_meta_values(tree, PUBLISHED_OTHER_METAS)],
+                       _stated_zone(tree, ld))
     named = url_day(url)
     if stamp is None or named is None or stamp.day == named:
         return stamp
     if stamp.moment is not None and abs((stamp.moment.astimezone(timezone.utc).date() - named).days) <= 1:
-        return Stamp(named, stamp.moment, stamp.source)
+        # The URL's day wins only if some zone puts the moment on it; else the statement stands.
+        return Stamp(named, stamp.moment, stamp.source) if _reachable(stamp.moment, named) else stamp
     return Stamp(named, None, "URL")
 
 
@@ -151,15 +240,139 @@ def updated(tree, ld: dict) -> Stamp | None:
                        *_time_values(tree, UPDATED_TIMES), *_meta_values(tree, UPDATED_OTHER_METAS)])
 
 
-def guessed_day(html: str, url: str | None) -> Stamp | None:
-    """htmldate's reading of the page (text patterns, the URL, ...): a day, never a time."""
+def publication(tree, ld: dict, url: str | None, page=None) -> Stamp | None:
+    """The publication date: as the page states it for machines, else as it is written for
+    readers, else htmldate's guess from PAGE (its HTML or lxml tree; the costly last resort)."""
+    return published(tree, ld, url) or written_published(tree, ld, url) or guessed_day(page, url)
+
+
+def guessed_day(page, url: str | None) -> Stamp | None:
+    """htmldate's reading of PAGE (its HTML, or the lxml tree of it, which htmldate copies
+    before pruning): text patterns, the URL... A day, never a time."""
     from htmldate import find_date
 
+    if page is None:
+        return None
     try:
-        found = find_date(html, url=url, extensive_search=True, original_date=True, outputformat="%Y-%m-%d")
+        found = find_date(page, url=url, extensive_search=True, original_date=True, outputformat="%Y-%m-%d")
     except Exception:  # a best-effort guess must never cost the article
         return None
     return read_stamp(found, "htmldate") if found else None
+
+
+# Dates written out for readers, when the page states none for machines: a date after a
+# publication label ("Published: 7 April 2020", "Erschienen am 01.11.2023"), the text of a
+# <time> element, or the dateline under the headline. Day precision: these say no zone.
+_MONTH_NAMES = (
+    "january jan januar janvier enero gennaio janeiro januari stycznia",
+    "february feb februar février fevrier febrero febbraio fevereiro februari lutego",
+    "march mar märz maerz mars marzo março maart marca",
+    "april apr avril abril aprile kwietnia",
+    "may mai mayo maggio maio mei maja",
+    "june jun juni juin junio giugno junho czerwca",
+    "july jul juli juillet julio luglio julho lipca",
+    "august aug août aout agosto augustus sierpnia",
+    "september sep sept septembre septiembre settembre setembro września",
+    "october oct oktober octobre octubre ottobre outubro okt października",
+    "november nov novembre noviembre novembro listopada",
+    "december dec dezember décembre decembre diciembre dicembre dezembro dez grudnia",
+)
+MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, 1) for name in names.split()}
+_MONTH_WORD = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
+_DAY_N, _MONTH_N, _YEAR_N = r"0?[1-9]|[12]\d|3[01]", r"0?[1-9]|1[0-2]", r"(?:19|20)\d\d"
+# Numeric forms only where they are unambiguous: year first, or day.month.year with dots.
+WRITTEN_DATE = re.compile(
+    rf"(?P<y1>{_YEAR_N})[-/.](?P<m1>{_MONTH_N})[-/.](?P<d1>{_DAY_N})(?!\d)"
+    rf"|(?<!\d)(?P<d2>{_DAY_N})\.\s?(?P<m2>{_MONTH_N})\.\s?(?P<y2>{_YEAR_N})(?!\d)"
+    rf"|(?<!\w)(?P<d3>{_DAY_N})\.?\s+(?:de\s+)?(?P<n3>{_MONTH_WORD})\.?,?\s+(?:de\s+)?(?P<y3>{_YEAR_N})(?!\d)"
+    rf"|(?<!\w)(?P<n4>{_MONTH_WORD})\.?\s+(?P<d4>{_DAY_N})(?:st|nd|rd|th)?,?\s+(?P<y4>{_YEAR_N})(?!\d)",
+    re.IGNORECASE,
+)
+PUBLISHED_LABEL = re.compile(
+    r"(?<!\w)(?:published|publication date|date published|posted|written|erstellt|veröffentlicht|erschienen|"
+    r"publiziert|publié|publicado|pubblicato|gepubliceerd|publicerad|opublikowano|datum|date|fecha|data)"
+    r"(?:\s+(?:on|am|le|el|il|em|op|den))?\s*[:|,]?\s*", re.IGNORECASE)
+PUBLISHED_VERB = re.compile(r"(?<!\w)(?:published|posted|veröffentlicht|gepostet|erschienen|publiziert|publié|"
+                            r"publicado|pubblicato|gepubliceerd|publicerad|opublikowano)(?!\w)", re.IGNORECASE)
+_LABEL_AFTER = 40  # characters between a date and the verb that says it is the publication's
+_WEEKDAY = re.compile(r"\w{2,12}\.?,?\s+")  # "Samstag, " "Tue. " before the date itself
+UPDATE_WORDS = re.compile(r"updated|modified|aktualisiert|geändert|änderung|mis à jour|actualizado|aggiornato", re.I)
+_DATELINE_WINDOW = 6  # lines after the headline where a byline or dateline stands
+_KICKER_WINDOW = 2  # and lines before it
+_SHORT_LINE = 80
+_DATELINE_PLACE = 30  # "Karlsruhe, (12.11.2021). Traditionell..." : a place may come first
+
+
+def written_day(text: str | None, at_start: bool = False) -> date | None:
+    """The first date written in TEXT ("7 April 2020", "01.11.2023", "March 3, 2011")."""
+    found = (WRITTEN_DATE.match if at_start else WRITTEN_DATE.search)(text or "")
+    if not found:
+        return None
+    g = found.groupdict()
+    form = next(i for i in (1, 2, 3, 4) if g[f"y{i}"])
+    year, month, day = g[f"y{form}"], g.get(f"m{form}") or g.get(f"n{form}"), g[f"d{form}"]
+    try:
+        return date(int(year), int(month) if month.isdigit() else MONTHS[month.lower()], int(day))
+    except (ValueError, KeyError):
+        return None
+
+
+def labelled_day(lines: Iterable[str]) -> date | None:
+    """The first date a publication label introduces (an update label's date is skipped)."""
+    lines = list(lines)
+    for at, line in enumerate(lines):
+        for label in PUBLISHED_LABEL.finditer(line):
+            if UPDATE_WORDS.search(line[max(0, label.start() - 25):label.end()]):
+                continue
+            # The label alone in its element ("<h5>Datum:</h5>03.02.2022"): the date is the next line.
+            rest = line[label.end():label.end() + 60] or (lines[at + 1][:60] if at + 1 < len(lines) else "")
+            weekday = _WEEKDAY.match(rest)
+            found = written_day(rest, at_start=True) or (weekday and written_day(rest[weekday.end():], at_start=True))
+            if found:
+                return found
+        if day := _day_before_label(line):
+            return day
+    return None
+
+
+def _day_before_label(line: str) -> date | None:
+    """A date the label follows ("... wurde am 19. Mai 2010 um 23:03 Uhr gepostet")."""
+    if not PUBLISHED_VERB.search(line):
+        return None
+    for written in WRITTEN_DATE.finditer(line):
+        after = line[written.end():written.end() + _LABEL_AFTER]
+        if PUBLISHED_VERB.search(after) and not UPDATE_WORDS.search(after):
+            return written_day(written.group(0))
+    return None
+
+
+def dateline_day(lines: list[str], headline: str | None) -> date | None:
+    """A date in the short lines right under the headline (byline, dateline) or just above it
+    (kicker), or one that opens a line there, after a place at most ("31. Oktober 2023. ...")."""
+    at = next((i for i, line in enumerate(lines) if headline and line == headline), None)
+    if at is None:
+        return None
+    near = lines[at + 1: at + 1 + _DATELINE_WINDOW] + lines[max(0, at - _KICKER_WINDOW): at][::-1]
+    for line in near:
+        found = WRITTEN_DATE.search(line)
+        if UPDATE_WORDS.search(line[:found.start()] if found else ""):
+            continue  # "Article mis à jour le 7 janvier 2020": not when it was published
+        if found and (len(line) <= _SHORT_LINE or found.start() <= _DATELINE_PLACE):
+            return written_day(found.group(0))
+    return None
+
+
+def written_published(tree, ld: dict, url: str | None = None) -> Stamp | None:
+    """The publication day as written for readers (see above), when no markup states one;
+    never one outside the month the URL names (/2017/09/...): that is another story's date."""
+    lines = H.text_lines(tree.body)
+    time_node = tree.css_first("time")
+    day = (labelled_day(lines) or written_day(H.node_text(time_node) if time_node is not None else None)
+           or dateline_day(lines, headline(tree, ld)))
+    month = url_month(url)
+    if day is None or (month is not None and (day.year, day.month) != month):
+        return None
+    return Stamp(day, None, "written")
 
 
 # -- title ---------------------------------------------------------------------------------------
@@ -200,11 +413,30 @@ def without_site_name(title: str | None, site_names: Iterable[str]) -> str | Non
 
 def site_names(tree, ld: dict, url: str | None) -> list[str]:
     publisher = ld.get("publisher")
-    names = [H.meta(tree, "og:site_name", "application-name", "apple-mobile-web-app-title"),
+    names = [meta(tree, "og:site_name", "application-name", "apple-mobile-web-app-title"),
              publisher.get("name") if isinstance(publisher, dict) else None]
     host = (urlsplit(url).hostname or "") if url else ""
     labels = [p for p in host.split(".") if p not in ("www", "m", "amp", "edition")]
     return [n for n in names if isinstance(n, str)] + labels[:1]
+
+
+PUBLISHER_TYPES = ("Organization", "NewsMediaOrganization", "WebSite")
+
+
+def site_name(tree, ld: dict, guessed: str | None = None) -> str | None:
+    """The publication's name: og:site_name, the JSON-LD publisher (in the article or beside
+    it), else GUESSED unless it is an address (article:publisher often is a social profile)."""
+    found = meta(tree, "og:site_name", "application-name")
+    publisher = ld.get("publisher")
+    if not found and isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+        found = publisher["name"]
+    for item in () if found else H.json_ld(tree):
+        kind = item.get("@type")
+        if isinstance(kind, str) and kind in PUBLISHER_TYPES and isinstance(item.get("name"), str):
+            found = item["name"]
+            break
+    found = H.clean_space(found) or H.clean_space(guessed)
+    return found if found and "://" not in found and not found.startswith("www.") else None
 
 
 def headline(tree, ld: dict, url: str | None = None) -> str | None:
@@ -212,7 +444,7 @@ def headline(tree, ld: dict, url: str | None = None) -> str | None:
     agree with, else JSON-LD headline, else og:title or <title> without the site's name."""
     names = site_names(tree, ld, url)
     stated = [without_site_name(t, names) for t in (ld.get("headline") if isinstance(ld.get("headline"), str) else None,
-                                                    H.meta(tree, "og:title", "twitter:title"), _page_title(tree))]
+                                                    meta(tree, "og:title", "twitter:title"), _page_title(tree))]
     stated = [t for t in stated if t]
     for selector in HEADLINES:
         for node in tree.css(selector)[:3]:
@@ -282,13 +514,18 @@ def _ld_people(ld: dict) -> list[str]:
 def authors(tree, ld: dict, site: Iterable[str] = (), fallback: Iterable[str] = ()) -> tuple[str, ...]:
     """People named by JSON-LD, else the author metas, else the byline, else FALLBACK."""
     site = list(site)
-    metas = [v for n in AUTHOR_METAS if (v := H.meta(tree, n))]
+    metas = [v for n in AUTHOR_METAS if (v := meta(tree, n))]
     byline = next(([H.node_text(n) for n in nodes] for s in BYLINES if (nodes := tree.css(s)[:4])), [])
     for source in (_ld_people(ld), metas, byline, list(fallback)):
-        names = [n for text in source for n in split_names(text) if is_person_name(n, site)]
-        if names:
-            return tuple(dict.fromkeys(names))
+        if names := people(source, site):
+            return names
     return ()
+
+
+def people(texts: Iterable[str], site: Iterable[str] = ()) -> tuple[str, ...]:
+    """The person names in TEXTS (bylines, metas), in order, once each."""
+    site = list(site)
+    return tuple(dict.fromkeys(n for text in texts for n in split_names(text) if is_person_name(n, site)))
 
 
 # -- what kind of page ---------------------------------------------------------------------------
@@ -297,10 +534,10 @@ ARTICLE_OG_TYPES = ("article", "news", "blog", "blogposting", "newsarticle")
 
 def says_not_article(tree, ld: dict) -> str | None:
     """Why the page itself says it is no article (og:type website, profile...), or None."""
-    og_type = (H.meta(tree, "og:type") or "").lower()
+    og_type = (meta(tree, "og:type") or "").lower()
     if ld or not og_type or any(og_type.startswith(t) for t in ARTICLE_OG_TYPES):
         return None
-    if H.meta(tree, "article:published_time") or tree.css_first("article h1") is not None:
+    if meta(tree, "article:published_time") or tree.css_first("article h1") is not None:
         return None
     return f"the page says it is no article (og:type {og_type})"
 
@@ -308,10 +545,10 @@ def says_not_article(tree, ld: dict) -> str | None:
 def section(tree, ld: dict) -> str | None:
     found = ld.get("articleSection")
     found = found[0] if isinstance(found, list) and found else found
-    return H.clean_space(found) if isinstance(found, str) and found.strip() else H.meta(tree, "article:section")
+    return H.clean_space(found) if isinstance(found, str) and found.strip() else meta(tree, "article:section")
 
 
 def language(tree) -> str | None:
     node = tree.css_first("html")
     lang = node.attributes.get("lang") if node is not None else None
-    return H.clean_space(lang) or H.meta(tree, "og:locale", "language", "content-language")
+    return H.clean_space(lang) or meta(tree, "og:locale", "language", "content-language")

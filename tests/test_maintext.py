@@ -86,13 +86,38 @@ def test_boilerplate_and_comments_are_left_out(article: MainText) -> None:
 
 def test_metadata(article: MainText) -> None:
     assert article.title == "Council approves new tram line after decade of debate"
-    assert article.published == "2024-05-14"
     assert article.authors == ("Jane Miller",)
     assert article.canonical_url == "https://gazette.example.com/2024/05/14/council-approves-tram-line"
     assert article.sitename == "Harbour Town Gazette"
     assert article.image == "https://gazette.example.com/img/tram.jpg"
     assert article.description == "The council backed the harbour-to-campus tram line."
     assert article.tags == ("transport", "city council")
+
+
+def test_costly_guesses_read_the_same_parse(article: MainText) -> None:
+    from sites.metadata import guessed_day
+
+    assert guessed_day(article.tree, None).day.isoformat() == "2024-05-14"
+    assert "Jane Miller" in article.guessed_authors()
+
+
+def test_article_body_marks_where_the_article_ends() -> None:
+    teaser = "Sign up for our newsletter and get the best stories of the week in your inbox every Friday"
+    page = ARTICLE_PAGE.replace("</article>", f"<p>{teaser}</p></article>")
+    assert teaser in extract_main_text(page).text
+    body = " ".join(PARAGRAPHS)
+    assert extract_main_text(page, article_body=body).text.split("\n\n") == PARAGRAPHS
+
+
+def test_article_body_not_containing_the_text_is_ignored() -> None:
+    other = "An unrelated summary of some other story that the page's structured data carries. " * 5
+    assert extract_main_text(ARTICLE_PAGE, article_body=other).text.split("\n\n") == PARAGRAPHS
+
+
+def test_article_body_stands_in_for_a_script_rendered_page() -> None:
+    page = "<html><head><title>T</title></head><body><div id=app></div></body></html>"
+    body = "<p>" + "</p><p>".join(PARAGRAPHS) + "</p>"
+    assert extract_main_text(page, article_body=body).text.split("\n\n") == PARAGRAPHS
 
 
 def test_deterministic() -> None:
