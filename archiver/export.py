@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import sys
 from http import HTTPStatus
 from pathlib import Path
 from typing import IO
@@ -85,10 +87,29 @@ def _warc_date(iso: str) -> str:
 
 
 def export(store: Store, fmt: str, out_path: Path) -> int:
-    if fmt == "jsonl":
-        with open(out_path, "w", encoding="utf-8") as out:
-            return export_jsonl(store, out)
-    if fmt == "warc":
-        with open(out_path, "wb") as out:
-            return export_warc(store, out, out_path.name)
-    raise UsageError(f"unknown export format {fmt!r}")
+    """Write the export to OUT_PATH ("-": standard output). A file appears only whole: it is
+    written beside the target under a temporary name and renamed over it at the end, so a
+    failed export never replaces a good file with a partial one."""
+    if fmt not in ("jsonl", "warc"):
+        raise UsageError(f"unknown export format {fmt!r}")
+    if str(out_path) == "-":
+        if fmt == "jsonl":
+            return export_jsonl(store, sys.stdout)
+        return export_warc(store, sys.stdout.buffer, "archive.warc.gz")
+    out_path = Path(out_path)
+    partial = out_path.with_name(f".{out_path.name}.partial-{os.getpid()}")
+    try:
+        with open(partial, "wb") as out:
+            if fmt == "jsonl":
+                text = io.TextIOWrapper(out, encoding="utf-8", newline="\n")
+                count = export_jsonl(store, text)
+                text.flush()
+                text.detach()
+            else:
+                count = export_warc(store, out, out_path.name)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, out_path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return count

@@ -185,6 +185,9 @@ def _load_target(target: str, fetcher: Fetcher) -> tuple[FetchedPage | None, Fet
         path = Path(target[7:] if target.startswith("file://") else target)
         if not path.is_file():
             return None, FetchError(target, "no such file or URL")
+        limit = fetcher.config.max_body_bytes
+        if path.stat().st_size > limit:  # the cap a download has, for a file too
+            return None, FetchError(target, f"body too large: over max_body_bytes ({limit:,} bytes)")
         body = path.read_bytes()
         return FetchedPage(url=path.resolve().as_uri(), final_url=path.resolve().as_uri(), status=200,
                            headers={"content-type": "text/html"}, body=body, fetched_at=utc_now()), None

@@ -99,3 +99,34 @@ def test_history_escapes_control_characters_and_ids_beyond_range_are_not_found(t
     assert "\\x1b]0;owned\\x07" in shown.output
     far = run("--db", hostile, "history", "99999999999999999999999")
     assert far.exit_code == 2 and "no article" in far.output and "bug" not in far.output
+
+
+def test_export_writes_whole_files_only_and_dash_is_standard_output(tmp_path, demo, monkeypatch):
+    out = tmp_path / "articles.jsonl"
+    assert run("--db", demo, "export", "--format", "jsonl", out).exit_code == 0
+    good = out.read_bytes()
+    assert good.count(b"\n") == 10
+
+    import archiver.export as export
+
+    def failing(store, stream):
+        stream.write("half an article")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export, "export_jsonl", failing)
+    result = run("--db", demo, "export", "--format", "jsonl", out)
+    assert result.exit_code == 1 and "No space left" in result.output
+    assert out.read_bytes() == good and [p.name for p in tmp_path.iterdir()] == ["articles.jsonl"]
+    monkeypatch.undo()
+
+    dash = run("--db", demo, "export", "--format", "jsonl", "-")
+    assert dash.exit_code == 0 and dash.stdout.count("\n") == 10 and not (tmp_path / "-").exists()
+
+
+def test_fetch_of_a_local_file_has_the_download_cap(tmp_path):
+    big = tmp_path / "big.html"
+    big.write_bytes(b"<html><body>" + b"<p>word word word</p>" * 60_000 + b"</body></html>")  # ~1.3 MB
+    config = tmp_path / "config.toml"
+    config.write_text("[fetch]\nmax_body_bytes = 1000000\n")
+    result = run("--config", config, "--db", tmp_path / "a.db", "fetch", big)
+    assert result.exit_code == 1 and "body too large" in result.output
