@@ -122,12 +122,11 @@ class SiteCrawl:
         self._queue_revisits()
 
     def _robots_sitemaps(self) -> list[str]:
-        """Sitemaps the site's robots.txt names, for an adapter that follows them (one that
-        follows a site by configuration alone)."""
-        named = getattr(self.adapter, "named_sitemaps", None)
-        if self.robots is None or named is None:
+        """The site's own sitemaps its robots.txt names: where a site declares them, discovery
+        starts there too."""
+        if self.robots is None:
             return []
-        return named(self.robots.sitemaps(origin_of(self.adapter.base_url)))
+        return self.adapter.named_sitemaps(self.robots.sitemaps(origin_of(self.adapter.base_url)))
 
     def _queue_revisits(self) -> None:
         """Stored articles due for a re-check join the frontier, most overdue first: up to half

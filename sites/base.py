@@ -263,6 +263,11 @@ class Adapter:
         return self.base_url + parts.path + (f"?{parts.query}" if parts.query else "")
 
     # -- discovery ----------------------------------------------------------------------
+    def named_sitemaps(self, urls: Iterable[str]) -> list[str]:
+        """Of the sitemaps a robots.txt names, the site's own, moved onto base_url: where a site
+        declares sitemaps, discovery starts there too (`links` reads them)."""
+        return [self.rebase(u) for u in urls if self.owns(u)]
+
     def links(self, ctx: PageContext) -> PageLinks:
         """Articles and listings linked from any page: a feed, a sitemap or an HTML page."""
         if not D.is_xml(ctx):

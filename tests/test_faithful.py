@@ -283,3 +283,30 @@ def test_each_site_learns_its_own_furniture(site):
     again = [adapter.parse(p, boilerplate=learned) for adapter, p in pages]
     assert sum(prompt[:30] in a.text for a in again) == 0
     assert all(len(a.text.split("\n\n")) >= len(story(0)) for a in again)
+
+
+def test_a_sitemap_the_robots_txt_declares_is_where_discovery_starts_too(tmp_path):
+    from archiver.config import FetchConfig
+    from archiver.fetch import Fetcher
+    from archiver.pipeline import SiteCrawl
+    from archiver.robots import RobotsPolicy
+    from archiver.sites.sputnik import Sputnik
+    from archiver.store import Store
+
+    from .localserver import LocalServer, Reply
+
+    only_in_sitemap = ["/middleeast/201702261051032012-aleppo-raqqa-border/", "/world/201702251051041215-army-raqqa/"]
+    with LocalServer({}) as server:
+        urlset = "".join(f"<url><loc>{server.origin}{path}</loc></url>" for path in only_in_sitemap)
+        server.routes = {
+            "/robots.txt": Reply(body=f"User-agent: *\nSitemap: {server.origin}/news-sitemap.xml\n"
+                                      "Sitemap: https://elsewhere.example/s.xml\n".encode(),
+                                 headers={"Content-Type": "text/plain"}),
+            "/news-sitemap.xml": Reply(body=f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                                            f"{urlset}</urlset>".encode(), headers={"Content-Type": "application/xml"}),
+        }
+        with Store(tmp_path / "a.db") as store, Fetcher(FetchConfig(per_host_delay=0.0, max_retries=0)) as fetcher:
+            SiteCrawl(store, Sputnik(server.origin), fetcher, 20, robots=RobotsPolicy(fetcher)).run()
+            queued = {row["url"].removeprefix(server.origin) for row in store.db.query("SELECT url FROM frontier WHERE kind = 'article'")}
+        assert "/news-sitemap.xml" in server.hits
+    assert set(only_in_sitemap) <= queued
