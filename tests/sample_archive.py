@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from dataclasses import replace
 from pathlib import Path
 
 from archiver.models import FetchedPage, ParsedArticle, RelatedItem, Tag
@@ -79,6 +80,9 @@ def build_archive(path: Path) -> dict:
     hostile = ParsedArticle(url="https://blog.example/p", canonical_url="https://blog.example/p", key="p", title="A saved blog post",
                             text=HOSTILE_TEXT, published="2018-01-01T00:00:00+00:00", parser="generic:test")
     ids["hostile"] = store.save_article("generic", hostile, None, "2024-01-10T00:00:00+00:00", None).article_id
+    # Edited a day later: a second version, for the versions views.
+    corrected = replace(hostile, text=HOSTILE_TEXT + "\n\nCorrection: an earlier version misdated this post.")
+    store.save_article("generic", corrected, None, "2024-01-11T00:00:00+00:00", None)
 
     ok = store.start_run("alalam")
     store.finish_run(ok, "ok", {"fetched": 3, "new": 3, "updated": 0, "unchanged": 0, "duplicate": 0, "failed": 0}, {})

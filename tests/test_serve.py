@@ -78,6 +78,9 @@ def test_canned_queries(server):
     assert parts == [("article", 0, TITLES[4]), ("related", 1, "Syrian Army Wins Back Strategic Region in Homs"),
                      ("tag", 1, "Aleppo-Raqqa border"), ("tag", 2, "Daesh"), ("tag", 3, "Syria")]
 
+    edited = [(r["id"], r["versions"], r["last_changed"]) for r in rows(base, "recently_edited")]
+    assert edited == [(expected["ids"]["hostile"], 2, "2024-01-11T00:00:00+00:00")]
+
     runs = {r["site"]: (r["status"], r["failed"]) for r in rows(base, "crawl_last_runs")}
     assert runs == {"alalam": ("ok", 0), "sputnik": ("partial", 3)}
     failures = [(r["site"], r["reason"], r["failures"], r["in_last_run"]) for r in rows(base, "crawl_failures")]
