@@ -39,24 +39,21 @@ def _header(article: dict) -> list[str]:
     return lines
 
 
+def _section(title: str, items: list[dict], line) -> list[str]:
+    """A titled, counted block of lines, one per item; nothing at all for no items."""
+    return [f"{title} ({len(items)}):", *map(line, items)] if items else []
+
+
 def _related(items: list[dict]) -> list[str]:
-    if not items:
-        return []
-    lines = [f"related ({len(items)}):"]
-    for item in items:
-        archived = f" → article {item['article_id']}" if item["article_id"] else ""
-        lines.append(f"  {item['position']:>2}. [{item['kind']}] {item['title']}  {item['url']}{archived}")
-    return lines
+    return _section("related", items, lambda item: (
+        f"  {item['position']:>2}. [{item['kind']}] {item['title']}  {item['url']}"
+        + (f" → article {item['article_id']}" if item["article_id"] else "")))
 
 
 def _comments(comments: list[dict]) -> list[str]:
-    if not comments:
-        return []
-    lines = [f"comments ({len(comments)}):"]
-    for c in comments:
-        reply = f" (reply to {c['reply_to']})" if c["reply_to"] else ""
-        lines.append(f"  {c['position']}. {c['author'] or 'anonymous'}{reply}: {c['text']}")
-    return lines
+    return _section("comments", comments, lambda c: (
+        f"  {c['position']}. {c['author'] or 'anonymous'}"
+        + (f" (reply to {c['reply_to']})" if c["reply_to"] else "") + f": {c['text']}"))
 
 
 def _captures(captures: list[dict]) -> list[str]:
@@ -66,10 +63,6 @@ def _captures(captures: list[dict]) -> list[str]:
 
 
 def _copies(copies: list[dict]) -> list[str]:
-    if not copies:
-        return []
-    lines = [f"copies ({len(copies)}):"]
-    for c in copies:
-        how = f"  ({c['duplicate_kind']} copy, similarity {c['similarity']:.2f})" if c.get("duplicate_kind") else "  (first seen)"
-        lines.append(f"  #{c['id']} {c['site']} first seen {c['first_seen']}  {c['url']}{how}")
-    return lines
+    return _section("copies", copies, lambda c: (
+        f"  #{c['id']} {c['site']} first seen {c['first_seen']}  {c['url']}"
+        + (f"  ({c['duplicate_kind']} copy, similarity {c['similarity']:.2f})" if c.get("duplicate_kind") else "  (first seen)")))

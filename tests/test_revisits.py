@@ -23,6 +23,7 @@ from archiver.sites import adapter_names
 from archiver.store import Store
 
 from .localserver import LocalServer, Reply
+from .test_faults import query as rows
 from .tinysite import TinyNews, TinyNewsV1, article_html, page, register
 
 BASE = "http://tiny.test"
@@ -60,15 +61,6 @@ def run(db, server, monkeypatch, revisit_all=False, schedule=("1h", "1d")):
         fetcher.backoff_base = 0.01
         (report,) = crawl(store, config, ["tinynews"], fetcher, revisit_all=revisit_all)
     return report
-
-
-def rows(db, sql, *params):
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 def site(article) -> dict:
