@@ -606,6 +606,34 @@ def import_warc(obj: Context, files, scheduler, workers, queue_links):
 
 
 @cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--into", "into", metavar="DB", type=click.Path(dir_okay=False),
+              help="the archive to merge into (created if missing); default: --db / the config's")
+@click.pass_obj
+def merge(obj: Context, sources, into):
+    """Merge archives made on other machines, or one per shard of a backfill, into one: every
+    capture of every source archived again in capture-time order, so bodies are stored once,
+    articles are matched by site and key, versions and near-duplicate clusters are computed
+    across sources. Captures already in the target are skipped.
+
+    \b
+    Examples:
+      archiver merge shard-1.db shard-2.db shard-3.db --into all.db
+      archiver --db main.db merge laptop.db
+    """
+    from .merge import merge_archives
+
+    quiet = obj.verbosity < 0
+    target = Context(obj.config_path, into, obj.verbosity, obj.check_sites) if into else obj
+    with target.writer() as store:
+        result = merge_archives(store, target.config, sources)
+    _print_summary(result.reports, quiet)
+    _print_skipped(result.skipped, quiet)
+    if not quiet:
+        click.echo(f"{sum(result.captures.values())} captures read from {len(sources)} archives", err=True)
+
+
+@cli.command()
 @click.argument("site_or_url")
 @click.option("--from", "since", metavar="YYYY[MMDD]", help="captures from this date on")
 @click.option("--to", "until", metavar="YYYY[MMDD]", help="captures up to this date (inclusive)")
@@ -641,8 +669,9 @@ def wayback(obj: Context, site_or_url, since, until, limit):
 @cli.command()
 @click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True, help="TCP port")
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to bind; anything but loopback exposes the archive")
+@click.option("--allow-sql", is_flag=True, help="allow arbitrary SQL on a non-loopback host too (always on for loopback)")
 @click.pass_obj
-def serve(obj: Context, port, host):
+def serve(obj: Context, port, host, allow_sql):
     """Browse and search the archive in Datasette, read-only (a crawl may keep writing).
 
     Faceted full-text search is at /archive/article_list; canned queries (stories on several
@@ -654,7 +683,7 @@ def serve(obj: Context, port, host):
     """
     from .serve import serve as run_serve
 
-    run_serve(obj.config.archive.db, host=host, port=port)
+    run_serve(obj.config.archive.db, host=host, port=port, allow_sql=allow_sql)
 
 
 @cli.command()
