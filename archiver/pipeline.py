@@ -411,7 +411,6 @@ class CrawlScheduler:
                 # Keep the fetch workers going before storing (a finished one is replaced);
                 # an ordered run hands out the next page only once this one is stored.
                 dispatch.fill()
-            batch.open()
             for crawl, entry, result in results:
                 if result is _WORKER_DONE:
                     continue
@@ -420,6 +419,7 @@ class CrawlScheduler:
                 dispatch.held[crawl] -= 1
                 if isinstance(result, Prepared):
                     self._sample(result, dispatch.live)
+                batch.open()  # the one before may have filled the batch: every page is stored in one
                 crawl.complete(entry, result)
                 batch.added()
 
