@@ -117,12 +117,13 @@ def get_json(url: str):
 
 
 @contextlib.contextmanager
-def running_server(db: Path, log: Path):
-    """`archiver serve` in a child process on a free 127.0.0.1 port; stopped on exit."""
+def running_server(db: Path, log: Path, *serve_args: str):
+    """`archiver serve` in a child process on a free 127.0.0.1 port (SERVE_ARGS may add
+    --host 0.0.0.0, still reached through 127.0.0.1); stopped on exit."""
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "archiver.cli", "--db", str(db), "serve", "--port", str(port)],
+        proc = subprocess.Popen([sys.executable, "-m", "archiver.cli", "--db", str(db), "serve", "--port", str(port), *serve_args],
                                 stdout=out, stderr=subprocess.STDOUT, env=env, cwd=db.parent)
     base = f"http://127.0.0.1:{port}"
     try:

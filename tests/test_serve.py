@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import socket
 import sqlite3
+import subprocess
+import sys
+import urllib.error
 import urllib.parse
 import urllib.request
 import zlib
@@ -16,7 +20,7 @@ from click.testing import CliRunner
 from archiver.cli import cli
 from archiver.serve import datasette_metadata, datasette_settings
 
-from .sample_archive import COPY_TITLE, TITLES, build_archive, get, get_json, running_server
+from .sample_archive import COPY_TITLE, TITLES, build_archive, free_port, get, get_json, running_server
 
 
 @pytest.fixture(scope="module")
@@ -211,3 +215,82 @@ def test_failures_tell_the_last_run_from_older_ones(server, tmp_path):
         sql = datasette_metadata()["databases"]["archive"]["queries"]["crawl_failures"]["sql"]
         found = {(r[0], r[1]): (r[2], r[3]) for r in target.execute(sql)}
     assert found[("sputnik", "HTTP 500")] == (1, 0) and found[("sputnik", "HTTP 404")] == (2, 2)
+
+
+def serve_log(db) -> str:
+    return (db.parent / "serve.log").read_text(encoding="utf-8", errors="replace")
+
+
+def test_client_errors_are_4xx_answers_and_one_log_line_each(server):
+    base, _, db = server
+    before = serve_log(db).count("\n")
+    assert get(f"{base}/archive/article_list?_sort=nope")[0] == 400
+    status, _, body = get(f"{base}/archive/articles.json?_sort=nope")
+    assert status == 400 and json.loads(body)["error"] == "Cannot sort table by nope"
+    assert get(f"{base}/archive/no_such_table")[0] == 404
+    insert = urllib.request.Request(f"{base}/archive/articles/-/insert", data=json.dumps({"row": {"title": "x"}}).encode(),
+                                    headers={"content-type": "application/json"}, method="POST")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(insert, timeout=10)
+    assert refused.value.code == 405 and refused.value.headers["allow"] == "GET, HEAD"
+    logged = serve_log(db).splitlines()[before:]
+    assert "Traceback" not in "\n".join(logged) and "locals" not in "\n".join(logged)
+    assert len(logged) == 4, logged
+    assert any("400 GET /archive/article_list" in line and "Cannot sort table by nope" in line for line in logged)
+    assert any("405 POST /archive/articles/-/insert" in line for line in logged)
+
+
+def run_serve(db, *args: str) -> subprocess.CompletedProcess:
+    """`archiver serve` that is expected to stop by itself; a timeout means it served."""
+    return subprocess.run([sys.executable, "-m", "archiver.cli", "--db", str(db), "serve", *args],
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_an_address_that_cannot_be_served_is_one_error_line(server):
+    _, _, db = server
+    bad_host = run_serve(db, "--host", "256.1.1.1", "--port", str(free_port()))
+    assert bad_host.returncode == 2 and "Serving" not in bad_host.stdout
+    assert bad_host.stderr.strip().count("\n") == 0 and "256.1.1.1" in bad_host.stderr
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = run_serve(db, "--port", str(port))
+    assert busy.returncode == 1 and "Serving" not in busy.stdout
+    assert busy.stderr.strip().count("\n") == 0 and f"port {port}" in busy.stderr and "in use" in busy.stderr
+
+
+SLOW_SQL = "with recursive n(i) as (select 1 union all select i + 1 from n) select count(*) from n"
+
+
+def test_arbitrary_sql_is_off_on_a_network_address_unless_asked(server, tmp_path):
+    _, _, db = server
+    with running_server(db, tmp_path / "open.log", "--host", "0.0.0.0") as base:
+        status, _, _ = get(f"{base}/archive.json?" + urllib.parse.urlencode({"sql": SLOW_SQL}), timeout=3)
+        assert status == 403
+        assert get(f"{base}/archive/article_list.json?_search=Raqqa")[0] == 200
+        assert get(f"{base}/archive/stories_on_several_sites.json")[0] == 200  # canned queries stay
+    said = (tmp_path / "open.log").read_text()
+    assert "Arbitrary SQL is off on 0.0.0.0" in said and "--allow-sql" in said
+    with running_server(db, tmp_path / "asked.log", "--host", "0.0.0.0", "--allow-sql") as base:
+        assert get(f"{base}/archive.json?sql=select+1")[0] == 200
+    assert "Arbitrary SQL is off" not in (tmp_path / "asked.log").read_text()
+
+
+def test_error_status_of_datasette_exceptions():
+    from datasette.utils.asgi import NotFound
+    from datasette.views.base import DatasetteError
+
+    from archiver.serve import error_status
+
+    assert error_status(NotFound("x")) == 404
+    assert error_status(DatasetteError("Cannot sort table by nope")) == 400
+    assert error_status(DatasetteError("bad", status=400)) == 400
+    try:
+        try:
+            raise sqlite3.OperationalError("disk I/O error")
+        except sqlite3.OperationalError as exc:
+            raise DatasetteError(str(exc)) from exc
+    except DatasetteError as wrapped:
+        assert error_status(wrapped) == 500
+    assert error_status(RuntimeError("bug")) == 500
