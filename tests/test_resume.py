@@ -115,10 +115,10 @@ def test_sigkill_at_several_points_resumes_to_the_same_archive(tmp_path):
 
 
 def test_search_runs_while_a_crawl_writes(tmp_path):
-    site = TinySite(80)
+    site = TinySite(200)
     db = tmp_path / "archive.db"
     runner = CliRunner()
-    with LocalServer(site.route, latency=0.01) as server:
+    with LocalServer(site.route, latency=0.02) as server:
         config = write_config(tmp_path / "crawl.toml", server.origin, concurrency=2)
         process = start_crawl(config, db)
         searches = 0
