@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from lxml.etree import XPath
 from trafilatura import bare_extraction
 from trafilatura.metadata import examine_meta, extract_author, extract_title, extract_url
 from trafilatura.utils import decode_file, load_html
@@ -43,22 +42,10 @@ class MainText:
         if self.tree is None:
             return ()
         try:
-            if not _AUTHOR_MARKED(self.tree):  # nothing for its search to find: spare its cost
-                return ()
             return _split(extract_author(self.tree), ";")
         except Exception:
             return ()
 
-
-# Every element trafilatura's byline search (trafilatura.xpaths.AUTHOR_XPATHS) can take a name
-# from is marked by one of these; half the pages that name no author in their metas have none.
-_AUTHOR_MARKS = ("author", "Author", "byline", "Byline", "username", "zuozhe", "bianji", "xiaobian", "channel-name",
-                 "submitted-by", "posted-by", "journalist-name", "screenname", "writer")
-_AUTHOR_MARKED = XPath(
-    "boolean(//author | //*[@rel='author' or @class='byl' or @class='BBL' or @data-testid='AuthorCard'"
-    " or @data-testid='AuthorURL' or contains(@data-component, 'Byline') or contains(@itemprop, 'author') or "
-    + " or ".join(f"contains(@class, '{m}') or contains(@id, '{m}')" for m in _AUTHOR_MARKS) + "])"
-)
 
 # Comments are never part of an archived article; tables often are (data, schedules).
 # No deduplicate: its cache is process-global (output would depend on earlier pages).

@@ -89,7 +89,7 @@ class GenericV2(Parser):
         main = ctx.field("main")
         # trafilatura's byline search only when the page names nobody plainly: it costs a quarter of an extraction.
         named = M.authors(ctx.tree, ctx.field("ld"), site, fallback=main.authors)
-        return named or M.people(main.guessed_authors(), site)
+        return named or (M.people(main.guessed_authors(), site) if M.byline_marked(ctx.tree) else ())
 
     def read_section(self, ctx: PageContext) -> str | None:
         return M.section(ctx.tree, ctx.field("ld"))

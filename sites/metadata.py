@@ -522,6 +522,21 @@ def authors(tree, ld: dict, site: Iterable[str] = (), fallback: Iterable[str] = 
     return ()
 
 
+# Every element trafilatura's byline search (trafilatura.xpaths.AUTHOR_XPATHS) can take a name
+# from is marked by one of these; half the pages that name no author in their metas have none.
+_AUTHOR_MARKS = ("author", "Author", "byline", "Byline", "username", "zuozhe", "bianji", "xiaobian", "channel-name",
+                 "submitted-by", "posted-by", "journalist-name", "screenname", "writer")
+AUTHOR_MARKED = ", ".join(["author", "[rel=author]", "[class=byl]", "[class=BBL]", "[data-testid=AuthorCard]",
+                           "[data-testid=AuthorURL]", "[data-component*=Byline]", "[itemprop*=author]",
+                           *(f"[class*={m}], [id*={m}]" for m in _AUTHOR_MARKS)])
+
+
+def byline_marked(tree) -> bool:
+    """Whether the page has an element a byline search could read a name from: when it has
+    none, that (costly) search is spared."""
+    return tree.css_first(AUTHOR_MARKED) is not None
+
+
 def people(texts: Iterable[str], site: Iterable[str] = ()) -> tuple[str, ...]:
     """The person names in TEXTS (bylines, metas), in order, once each."""
     site = list(site)
