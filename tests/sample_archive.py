@@ -147,3 +147,15 @@ def running_server(db: Path, log: Path, *serve_args: str):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def edit_article(path: Path, article_id: int, correction: str, seen_at: str) -> None:
+    """A later reading of ARTICLE_ID whose text gained a CORRECTION paragraph: its second
+    version (what a revisit stores when a site edits a story)."""
+    store = Store(path)
+    row = store.article(article_id)
+    edited = ParsedArticle(url=row["url"], canonical_url=row["canonical_url"], key=row["key"], title=row["title"],
+                           text=f"{row['text']}\n\n{correction}", published=row["published"], section=row["section"],
+                           parser=row["parser"])
+    store.save_article(row["site"], edited, None, seen_at, None)
+    store.close()
