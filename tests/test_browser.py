@@ -134,6 +134,11 @@ def test_search_raqqa_in_the_browser(tmp_path, browser):
         assert {"site", "section", "published_year", "published_month", "duplicate_status"} <= set(facets)
         body = browser.evaluate("document.body.innerText")
         assert '6 rows where search matches "Raqqa"' in body
+        # Readable at a glance: results start on the first screen, each title in at most three lines.
+        assert browser.evaluate("document.querySelector('td.col-title').getBoundingClientRect().top") < 1200
+        lines = browser.evaluate("""[...document.querySelectorAll('td.col-title a')].map(a =>
+            new Set([...a.getClientRects()].map(r => Math.round(r.top))).size)""")
+        assert max(lines) <= 3, lines
 
         shot = base64.b64decode(browser.call("Page.captureScreenshot", format="png")["data"])
         assert shot.startswith(b"\x89PNG") and len(shot) > 10_000
