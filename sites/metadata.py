@@ -25,6 +25,7 @@ def metas(tree) -> dict[str, str]:
     """Every meta's content by its name, property and itemprop (lower case; the first one
     with content wins). Read in one pass over the page and kept for the page just read: a
     lookup per name costs three scans of the whole tree, and a field asks for dozens."""
+    global _last_read
     last = _last_read
     if last[0] is tree:
         return last[1]
@@ -34,7 +35,7 @@ def metas(tree) -> dict[str, str]:
         for attr in ("name", "property", "itemprop") if content else ():
             if key := (node.attributes.get(attr) or "").strip().lower():
                 found.setdefault(key, content)
-    globals()["_last_read"] = (tree, found)
+    _last_read = (tree, found)
     return found
 
 
