@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 import re
-import zlib
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
+
+from .store.bodies import decompress
 
 _MIDNIGHT_UTC = re.compile(r"^(\d{4}-\d{2}-\d{2})T00:00:00(?:\+00:00|Z)?$")
 _MOMENT = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2})?(?:\+00:00|Z)$")
@@ -61,7 +62,7 @@ def register_routes():
 
 
 async def raw_body(datasette, request):
-    """A raw body exactly as the server sent it (stored zlib-compressed), as a download: never
+    """A raw body exactly as the server sent it (stored compressed), as a download: never
     rendered, since archived pages carry scripts."""
     try:
         db = datasette.get_database(request.url_vars["database"])
@@ -72,7 +73,7 @@ async def raw_body(datasette, request):
     if not rows:
         return Response.text("no raw page with that sha256", status=404)
     content, compression = rows[0]
-    body = zlib.decompress(content) if compression == "zlib" else content
+    body = decompress(content, compression)
     return Response(body, content_type="application/octet-stream", headers={
         "content-disposition": f'attachment; filename="{sha}.raw"', "x-content-type-options": "nosniff"})
 

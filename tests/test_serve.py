@@ -12,13 +12,13 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
-import zlib
 
 import pytest
 from click.testing import CliRunner
 
 from archiver.cli import cli
 from archiver.serve import datasette_metadata, datasette_settings
+from archiver.store.bodies import decompress
 
 from .sample_archive import COPY_TITLE, TITLES, build_archive, free_port, get, get_json, running_server
 
@@ -183,9 +183,10 @@ def test_shown_dates_keep_their_precision():
 
 def test_raw_bodies_download_as_the_original_bytes(server):
     base, _, db = server
-    sha, content = sqlite3.connect(db).execute("SELECT sha256, content FROM raw_pages ORDER BY sha256 LIMIT 1").fetchone()
+    sha, content, compression = sqlite3.connect(db).execute(
+        "SELECT sha256, content, compression FROM raw_pages ORDER BY sha256 LIMIT 1").fetchone()
     status, headers, body = get(f"{base}/-/archiver/archive/raw/{sha}")
-    assert status == 200 and body == zlib.decompress(content) and hashlib.sha256(body).hexdigest() == sha
+    assert status == 200 and body == decompress(content, compression) and hashlib.sha256(body).hexdigest() == sha
     assert headers["content-type"] == "application/octet-stream" and "attachment" in headers["content-disposition"]
     assert get(f"{base}/-/archiver/archive/raw/{'0' * 64}")[0] == 404
     assert f"/-/archiver/archive/raw/{sha}".encode() in get(f"{base}/archive/raw_pages")[2]
