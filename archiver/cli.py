@@ -609,8 +609,10 @@ def import_warc(obj: Context, files, scheduler, workers, queue_links):
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--into", "into", metavar="DB", type=click.Path(dir_okay=False),
               help="the archive to merge into (created if missing); default: --db / the config's")
+@click.option("--workers", type=click.IntRange(min=0), metavar="N",
+              help="processes parsing the pages (default: one per core); 0: parse in this process")
 @click.pass_obj
-def merge(obj: Context, sources, into):
+def merge(obj: Context, sources, into, workers):
     """Merge archives made on other machines, or one per shard of a backfill, into one: every
     capture of every source archived again in capture-time order, so bodies are stored once,
     articles are matched by site and key, versions and near-duplicate clusters are computed
@@ -621,12 +623,13 @@ def merge(obj: Context, sources, into):
       archiver merge shard-1.db shard-2.db shard-3.db --into all.db
       archiver --db main.db merge laptop.db
     """
+    from .bulk import local_workers
     from .merge import merge_archives
 
     quiet = obj.verbosity < 0
     target = Context(obj.config_path, into, obj.verbosity, obj.check_sites) if into else obj
     with target.writer() as store:
-        result = merge_archives(store, target.config, sources)
+        result = merge_archives(store, target.config, sources, local_workers() if workers is None else workers)
     _print_summary(result.reports, quiet)
     _print_skipped(result.skipped, quiet)
     if not quiet:

@@ -12,21 +12,27 @@ source twice adds nothing. Captures without a body (a failed fetch, a skipped im
 are carried as captures too.
 
 The sources' run rows are not copied: the merge is one import run per site in the target.
+With WORKERS >= 2 the pages are parsed in that many processes (bulk.py's pure map step),
+still written by this one process in the same order, so the target is the same.
 """
 
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .archive import Batch
 from .config import Config
+from .dedup.sketch import Params
 from .errors import UsageError
-from .ingest import BATCH, Ingest
+from .ingest import BATCH, AdapterChoice, Ingest, WarcCapture
 from .models import FetchedPage
+from .parsing import Prepared
 from .runs import RunReport
 from .store import Store
 from .store.capture_log import CaptureLog
@@ -50,17 +56,22 @@ class MergeResult:
     skipped: Counter = field(default_factory=Counter)  # reason -> captures not added
 
 
-def merge_archives(target: Store, config: Config, sources: Iterable[str | Path]) -> MergeResult:
-    """Archive every capture of SOURCES into TARGET, in capture-time order across sources."""
+PAGES_PER_TASK = 50  # captures a worker process prepares per hand-off
+
+
+def merge_archives(target: Store, config: Config, sources: Iterable[str | Path], workers: int = 0) -> MergeResult:
+    """Archive every capture of SOURCES into TARGET, in capture-time order across sources;
+    WORKERS >= 2: parsed in that many processes (spawned: a calling script needs a main guard)."""
     paths = _checked_sources(target, sources)
     result = MergeResult([])
     stores = [Store(path, readonly=True, dedup=config.dedup) for path in paths]
     try:
-        with Ingest(target, config, generic_links=False) as ingest, Batch(target, pages=BATCH, seconds=5.0) as batch:
-            for capture in interleaved(stores):
+        with Ingest(target, config, generic_links=False) as ingest, Batch(target, pages=BATCH, seconds=5.0) as batch, \
+                _preparer(config, target.dedup_params(), workers) as prepare:
+            for capture, prepared in prepare(interleaved(stores)):
                 result.captures[str(paths[capture.source])] += 1
                 batch.open()
-                _carry(target, ingest, capture)
+                _carry(target, ingest, capture, prepared)
                 batch.added()
         result.reports = ingest.reports
         result.skipped = ingest.skipped
@@ -80,9 +91,9 @@ def interleaved(stores: list[Store]) -> Iterator[SourceCapture]:
         yield capture
 
 
-def _carry(target: Store, ingest: Ingest, capture: SourceCapture) -> None:
+def _carry(target: Store, ingest: Ingest, capture: SourceCapture, prepared: Prepared | None = None) -> None:
     if capture.kind != "failed":
-        ingest.add(capture.page, capture.site)
+        ingest.add(capture.page, capture.site, prepared=prepared)
         return
     # A fetch that got no page: recorded on its own date, not the merge's (Ingest.fail's).
     page = capture.page
@@ -93,6 +104,43 @@ def _carry(target: Store, ingest: Ingest, capture: SourceCapture) -> None:
     report = ingest.report_for(adapter.name)
     target.save_capture(adapter.name, page, "failed", report.run_id, error=capture.error, store_body=False)
     report.failed(capture.error or "failed")
+
+
+Prepare = Callable[[Iterable[SourceCapture]], Iterator[tuple[SourceCapture, Prepared | None]]]
+
+
+@contextmanager
+def _preparer(config: Config, params: Params, workers: int) -> Iterator[Prepare]:
+    """Pairs each capture with its pure work done in a worker process, in the captures' order;
+    with fewer than two workers, with None (the writer parses it itself)."""
+    if workers < 2:
+        yield lambda captures: ((capture, None) for capture in captures)
+        return
+    import concurrent.futures
+    import multiprocessing
+
+    from .bulk import in_order
+
+    # spawn: a forked worker would inherit the database connections and locks other threads hold.
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        def prepare(captures: Iterable[SourceCapture]) -> Iterator[tuple[SourceCapture, Prepared | None]]:
+            tasks = iter(lambda: list(itertools.islice(captures, PAGES_PER_TASK)), [])
+            for task, outcome in in_order(tasks, lambda task: pool.submit(prepare_captures, task, config, params),
+                                          window=2 * workers):
+                ready = outcome if not isinstance(outcome, Exception) else [None] * len(task)
+                yield from zip(task, ready)
+
+        yield prepare
+
+
+def prepare_captures(captures: list[SourceCapture], config: Config, params: Params) -> list[Prepared | None]:
+    """In a worker process: each capture's pure work, as an import's worker does it (None
+    for what the writer does not parse: a failure, an error status, a non-HTML body)."""
+    from .bulk import _prepare
+
+    choose = AdapterChoice(config)
+    return [None if c.kind == "failed" else _prepare(choose, WarcCapture(c.page, c.site, None), params, False)
+            for c in captures]
 
 
 def _checked_sources(target: Store, sources: Iterable[str | Path]) -> list[Path]:

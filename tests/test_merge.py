@@ -68,6 +68,14 @@ def test_merging_two_halves_equals_importing_both(halves, tmp_path):
     assert clusters  # the copy in the second half joins the cluster of the story in the first
 
 
+def test_merging_in_worker_processes_gives_the_same_archive(halves, tmp_path):
+    into = tmp_path / "merged.db"
+    with Store(into) as store:
+        merge_archives(store, Config(), [halves["one"], halves["two"]], workers=2)
+    assert differences(snapshot(halves["both"]), snapshot(str(into))) == []
+    assert counts(str(into)) == counts(halves["both"]) and captures(str(into)) == captures(halves["both"])
+
+
 def test_merging_the_same_source_twice_adds_nothing(halves, tmp_path):
     into = tmp_path / "merged.db"
     with Store(into) as store:
@@ -104,7 +112,7 @@ def test_the_command_waits_for_the_writers_lock_of_the_target(halves, tmp_path):
     assert lock.acquire()
     outcome = {}
     command = threading.Thread(target=lambda: outcome.setdefault("result", CliRunner().invoke(
-        cli, ["merge", halves["one"], halves["two"], "--into", str(into)])))
+        cli, ["merge", halves["one"], halves["two"], "--into", str(into), "--workers", "0"])))
     command.start()
     time.sleep(1.0)
     assert command.is_alive() and not into.exists()  # queued behind the holder, nothing written
