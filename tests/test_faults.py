@@ -6,7 +6,6 @@ from __future__ import annotations
 import gzip
 import sqlite3
 import tracemalloc
-import zlib
 
 import pytest
 
@@ -16,6 +15,7 @@ from archiver.fetch import Fetcher
 from archiver.pipeline import crawl
 from archiver.sites import adapter_names
 from archiver.store import Store
+from archiver.store.bodies import decompress
 
 from .localserver import LocalServer, Reply
 from .tinysite import TinySite, article_html, register
@@ -94,8 +94,8 @@ def test_connection_closed_mid_body_is_retried_and_only_the_whole_body_stored(db
     with LocalServer(site.route) as server:
         run_crawl(db_path, server, monkeypatch)
     assert server.hits["/news/2"] == 2 and stored_keys(db_path) == [1, 2, 3, 4]
-    (capture,) = query(db_path, "SELECT c.sha256, r.content FROM captures c JOIN raw_pages r USING (sha256) WHERE c.url LIKE '%/news/2'")
-    assert zlib.decompress(capture["content"]) == body
+    (capture,) = query(db_path, "SELECT c.sha256, r.content, r.compression FROM captures c JOIN raw_pages r USING (sha256) WHERE c.url LIKE '%/news/2'")
+    assert decompress(capture["content"], capture["compression"]) == body
 
 
 def test_response_slower_than_the_timeout_fails_with_reason(db_path, monkeypatch):
@@ -151,9 +151,9 @@ def test_wrong_charset_declarations_decode_right_and_raw_bytes_stay_untouched(db
     titles = {r["key"]: r["title"] for r in query(db_path, "SELECT key, title FROM articles")}
     assert titles["2"] == "Café Zürich — Ünïcode ☕" and titles["3"] == "Crème brûlée"
     raw = {r["url"].rsplit("/", 1)[1]: r for r in query(
-        db_path, "SELECT c.url, r.content, r.encoding FROM captures c JOIN raw_pages r USING (sha256) WHERE c.kind = 'article'")}
-    assert zlib.decompress(raw["2"]["content"]) == utf8_labelled_latin1 and raw["2"]["encoding"] == "utf-8"
-    assert zlib.decompress(raw["3"]["content"]) == cp1252 and raw["3"]["encoding"] == "cp1252"
+        db_path, "SELECT c.url, r.content, r.compression, r.encoding FROM captures c JOIN raw_pages r USING (sha256) WHERE c.kind = 'article'")}
+    assert decompress(raw["2"]["content"], raw["2"]["compression"]) == utf8_labelled_latin1 and raw["2"]["encoding"] == "utf-8"
+    assert decompress(raw["3"]["content"], raw["3"]["compression"]) == cp1252 and raw["3"]["encoding"] == "cp1252"
 
 
 def test_broken_html_is_stored_and_parsed(db_path, monkeypatch):

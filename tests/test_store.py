@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import zlib
 
 import pytest
 
 from archiver.errors import QueryError, StoreError
 from archiver.models import FetchedPage, ParsedArticle, RelatedItem, Tag
 from archiver.store import Outcome, Store
+from archiver.store.bodies import decompress
 
 
 def page(url="https://example.org/news/1", body=b"<html>one</html>", at="2026-01-01T00:00:00+00:00"):
@@ -37,8 +37,8 @@ def test_identical_bodies_are_stored_once_compressed(db_path):
     b = store.save_capture("s", page("https://example.org/b"), "article")
     assert a.sha256 == b.sha256 and a.new_body and not b.new_body
     assert store.db["raw_pages"].count == 1 and store.db["captures"].count == 2
-    raw = store.db.execute("SELECT content, size FROM raw_pages").fetchone()
-    assert zlib.decompress(raw[0]) == b"<html>one</html>" and raw[1] == 16
+    raw = store.db.execute("SELECT content, size, compression FROM raw_pages").fetchone()
+    assert decompress(raw[0], raw[2]) == b"<html>one</html>" and raw[1] == 16 and raw[2] in ("zlib", "zstd")
     assert store.raw_body(a.sha256) == b"<html>one</html>"
 
 
