@@ -19,7 +19,7 @@ from ..dedup import body_hash
 from ..errors import StoreError
 from .base import Part
 
-WRITE_COMPRESSION = "zlib"  # "zstd" once every test reads raw_pages through bodies.decompress (REQUESTS.md)
+WRITE_COMPRESSION = "zstd"
 ZSTD_LEVEL = 9
 
 _codecs = threading.local()  # zstandard's (de)compressor objects must not be shared by threads
