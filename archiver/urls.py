@@ -27,8 +27,13 @@ def normalize_url(url: str) -> str:
     if parts.query:
         kept = "&".join(p for p in parts.query.split("&") if p and not TRACKING_PARAMS.match(p.split("=", 1)[0]))
         cleaned = parts._replace(query=kept).geturl()
-    canonical = canonicalize_url(cleaned, keep_fragments=False)
-    normalized = url_normalize(canonical) or canonical
+    try:
+        canonical = canonicalize_url(cleaned, keep_fragments=False)
+        normalized = url_normalize(canonical) or canonical
+    except (UnicodeError, ValueError):
+        # A host IDNA cannot encode (a label over 63 characters, an empty one): not a URL a
+        # browser could open, but one a page or a WARC may still name; kept as written.
+        normalized = cleaned
     return normalized.split("#", 1)[0]
 
 

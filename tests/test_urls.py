@@ -37,3 +37,8 @@ def test_host_authority_and_origin():
     assert (host_of(url), authority_of(url), origin_of(url)) == ("example.org", "example.org:8443", "https://example.org:8443")
     assert (host_of("http://example.org/"), authority_of("http://example.org/")) == ("example.org", "example.org")
     assert same_site("https://www.example.org/a", "https://example.org") and not same_site("https://example.org:8443/", "https://example.org")
+
+
+def test_a_host_idna_cannot_encode_is_kept_as_written_not_a_crash():
+    long_label = "https://" + "a" * 70 + ".example/story?utm_source=x#top"
+    assert normalize_url(long_label) == "https://" + "a" * 70 + ".example/story"
