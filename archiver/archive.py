@@ -109,6 +109,15 @@ def archive_page(store, adapter: Adapter, page: FetchedPage, *, run_id: int | No
         return _save_article(store, adapter, page, stored, prepared, links)
 
 
+def parses(page: FetchedPage, accept: Callable[[str], bool] = PARSED_TYPES) -> bool:
+    """Whether `archive_page` parses PAGE: not a 304, an error status or a body it only records."""
+    return not (page.status == 304 or page.status >= 400 or _only_recorded(page, accept))
+
+
+def _only_recorded(page: FetchedPage, accept: Callable[[str], bool]) -> bool:
+    return page.header("x-archiver-body") == "skipped" or not accept(page.content_type)
+
+
 def _capture_without_parse(store, adapter: Adapter, page: FetchedPage, run_id: int | None, is_article: bool,
                            accept: Callable[[str], bool]) -> Archived | None:
     """A 304, an error status or a body we do not parse: stored as a capture, never parsed."""
@@ -132,8 +141,8 @@ def _capture_without_parse(store, adapter: Adapter, page: FetchedPage, run_id: i
                 store.versions.mark_removed(article_id, page.fetched_at, capture.capture_id)
         return Archived(url, Outcome.FAILED, reason, article_id=article_id, capture_id=capture.capture_id,
                         http_error=True)
-    content_type = page.content_type
-    if page.header("x-archiver-body") == "skipped" or not accept(content_type):
+    if _only_recorded(page, accept):
+        content_type = page.content_type
         with store.transaction():
             capture = store.save_capture(site, page, "skipped", run_id, error=f"not HTML: {content_type}",
                                          store_body=False)

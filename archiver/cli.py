@@ -181,14 +181,6 @@ def _print_summary(reports, quiet: bool) -> None:
             click.echo(line, err=True)
 
 
-def _terminate_gracefully():
-    """SIGTERM (systemd stop, shutdown) ends a crawl like Ctrl-C: the runs are recorded as
-    interrupted and the next run resumes; a batch being committed finishes first."""
-    from .interrupts import graceful
-
-    return graceful()
-
-
 @cli.command()
 @click.argument("sites", nargs=-1)
 @click.option("--max-pages", type=click.IntRange(min=0), help="pages to fetch per site in this run")
@@ -209,6 +201,7 @@ def crawl(obj: Context, sites, max_pages, due, replay, record, revisit):
     """
     from .cassettes import Recorder
     from .fetch import Fetcher
+    from .interrupts import graceful
     from .lock import CrawlLock
     from .pipeline import crawl as run_crawl, due_sites
     from .progress import reporter
@@ -226,7 +219,9 @@ def crawl(obj: Context, sites, max_pages, due, replay, record, revisit):
             return
         if lock.stale:
             log.warning("took over the crawl lock left by a process that is gone (%s)", lock.stale)
-        stack.enter_context(_terminate_gracefully())
+        # SIGTERM (systemd stop, shutdown) ends a crawl like Ctrl-C: the runs are recorded as
+        # interrupted and the next run resumes; a batch being committed finishes first.
+        stack.enter_context(graceful())
         if replay:
             config, base_urls, chosen = _replay(stack, config, sites, Path(replay))
         else:

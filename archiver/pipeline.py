@@ -30,7 +30,7 @@ from typing import Callable, Iterable
 
 from .dedup import sketch
 from .adapters import make_adapter
-from .archive import PARSED_TYPES, Archived, Batch, Outcome, StoredCapture, archive_page
+from .archive import PARSED_TYPES, Archived, Batch, Outcome, StoredCapture, archive_page, parses
 from .cassettes import Recorder
 from .config import Config
 from .errors import FetchError
@@ -196,8 +196,7 @@ class SiteCrawl:
 
     def worth_preparing(self, page: FetchedPage) -> bool:
         """Whether `archive_page` will parse this page (not an error, a 304 or a skipped body)."""
-        return not (page.status == 304 or page.status >= 400 or page.header("x-archiver-body") == "skipped"
-                    or not self.accept(page.content_type))
+        return parses(page, self.accept)
 
     def prepare(self, page: FetchedPage) -> Prepared | None:
         """Worker thread: what `archive_page` would work out from a page it is going to parse."""
@@ -264,9 +263,10 @@ class SiteCrawl:
         """The article was just looked at: when it is next due (its schedule counts from its
         last change, so an edit makes it young again)."""
         versions = self.store.versions
-        first_seen, _ = versions.check_state(article_id)
-        changed = versions.last_change(article_id) or first_seen
-        due = next_check(self.revisit, datetime.fromisoformat(changed), datetime.fromisoformat(at))
+        due = None
+        if self.revisit:
+            due = next_check(self.revisit, datetime.fromisoformat(versions.last_change(article_id)),
+                             datetime.fromisoformat(at))
         versions.checked(article_id, at, due.isoformat() if due else None)
 
     def _record(self, entry: dict, archived: Archived) -> None:
@@ -314,10 +314,7 @@ class SiteCrawl:
                                     stored=StoredCapture(row["id"], row["sha256"]))
             if archived.links is not None:
                 self._discover({**entry, "depth": 0}, archived.links)
-            if archived.outcome is Outcome.FAILED:
-                self.report.failed(archived.reason)
-            elif archived.is_article:
-                self.report.counts[archived.outcome.value] += 1
+            self.report.count(archived, fetched=False)
             self.store.frontier_mark(url, "done")
 
 

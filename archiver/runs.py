@@ -32,6 +32,7 @@ class RunReport:
     errors: Counter = field(default_factory=Counter)  # reason → pages
     coverage: Coverage = field(default_factory=Coverage)  # fields found per parser version (layout drift)
     warnings: list[str] = field(default_factory=list)  # departures from the site's earlier runs
+    _durable: tuple | None = field(default=None, init=False, repr=False)  # the counts as last committed
 
     def as_dict(self) -> dict:
         return {"site": self.site, "run_id": self.run_id, "status": self.status, **{
@@ -45,13 +46,14 @@ class RunReport:
     def rollback(self) -> None:
         """The open batch was rolled back (Ctrl-C, SIGTERM): its pages are counted no more, so
         the run's counts say what the archive holds."""
-        durable = getattr(self, "_durable", None)
-        if durable is not None:
-            self.counts, self.errors, self.coverage = Counter(durable[0]), Counter(durable[1]), deepcopy(durable[2])
+        if self._durable is not None:
+            counts, errors, coverage = self._durable
+            self.counts, self.errors, self.coverage = Counter(counts), Counter(errors), deepcopy(coverage)
 
-    def count(self, archived: Archived) -> None:
-        """A page that was obtained (fetched, imported, read from a file) and archived."""
-        self.counts["fetched"] += 1
+    def count(self, archived: Archived, fetched: bool = True) -> None:
+        """A page that was obtained (fetched, imported, read from a file) and archived; not
+        FETCHED when its bytes were already stored (a killed run's page, parsed on resume)."""
+        self.counts["fetched"] += int(fetched)
         if archived.fields is not None:
             self.coverage.add(archived.fields)
         if archived.outcome is Outcome.FAILED:

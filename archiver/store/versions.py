@@ -53,11 +53,9 @@ class Versions(Part):
 
     def _in_effect(self, article_id: int, moment: str, before: int | None = None) -> dict | None:
         """The newest version at MOMENT (other than the version BEFORE names, and older than it)."""
-        if before is None:
-            return self.first("SELECT title, text FROM article_versions WHERE article_id = ? AND fetched_at <= ? "
-                              "ORDER BY fetched_at DESC, id DESC LIMIT 1", [article_id, moment])
-        return self.first("SELECT title, text FROM article_versions WHERE article_id = ? AND id != ? AND "
-                          "fetched_at <= ? ORDER BY fetched_at DESC, id DESC LIMIT 1", [article_id, before, moment])
+        return self.first("SELECT title, text FROM article_versions WHERE article_id = ? AND (? IS NULL OR id != ?) "
+                          "AND fetched_at <= ? ORDER BY fetched_at DESC, id DESC LIMIT 1",
+                          [article_id, before, before, moment])
 
     def in_effect(self, article_id: int, moment: str) -> dict | None:
         """The version in effect at MOMENT with the capture that started it (its row, for
@@ -94,11 +92,12 @@ class Versions(Part):
             "ORDER BY rank, v.article_id, v.fetched_at LIMIT ? OFFSET ?", [match, site, site, limit, offset]))
         return rows
 
-    def last_change(self, article_id: int) -> str | None:
-        """When the article's words last changed (its newest non-trivial version)."""
-        row = self.db.execute("SELECT max(fetched_at) FROM article_versions WHERE article_id = ? AND trivial = 0",
-                              [article_id]).fetchone()
-        return row[0] if row else None
+    def last_change(self, article_id: int) -> str:
+        """When the article's words last changed: its newest version that is not trivial, else
+        (an archive from before versions) when it was first seen."""
+        return self.db.execute(
+            "SELECT coalesce((SELECT max(fetched_at) FROM article_versions WHERE article_id = ? AND trivial = 0), "
+            "first_seen) FROM articles WHERE id = ?", [article_id, article_id]).fetchone()[0]
 
     # -- removal ------------------------------------------------------------------------------
     def mark_removed(self, article_id: int, at: str, capture_id: int | None) -> bool:
@@ -129,10 +128,6 @@ class Versions(Part):
         """The article was looked at AT; its next re-check is DUE (None: never)."""
         self.db.execute("UPDATE articles SET last_checked = max(coalesce(last_checked, ''), ?), revisit_due = ? WHERE id = ?",
                         [at, due, article_id])
-
-    def check_state(self, article_id: int) -> tuple[str, str | None]:
-        """(first_seen, last_checked) of an article."""
-        return tuple(self.db.execute("SELECT first_seen, last_checked FROM articles WHERE id = ?", [article_id]).fetchone())
 
     def due(self, site: str, now: str, limit: int) -> list[str]:
         """URLs of SITE's articles due for a re-check at NOW, most overdue first."""
