@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
+from typing import Callable, TypeVar
 from urllib.parse import quote
 
 from ..errors import StoreError
+
+T = TypeVar("T")
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
@@ -25,3 +29,24 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(uri, uri=True, timeout=30)
     conn.execute("PRAGMA busy_timeout = 30000")
     return conn
+
+
+# What a reader can be told while a writer is changing the schema under it (a new archive's
+# migrations, an upgrade): FTS5 builds its table from the schema and configuration it reads,
+# and gives up with the first of these rather than waiting as SQLite does for a lock.
+SCHEMA_IN_FLUX = ("vtable constructor failed", "database schema has changed", "database is locked")
+
+
+def once_schema_settles(read: Callable[[], T], patience: float = 10.0) -> T:
+    """READ(), tried again while a writer's schema change makes it fail, for up to PATIENCE
+    seconds; any other error, or one that outlasts the change, is raised as it is."""
+    deadline = time.monotonic() + patience
+    pause = 0.01
+    while True:
+        try:
+            return read()
+        except sqlite3.OperationalError as exc:
+            if not any(text in str(exc) for text in SCHEMA_IN_FLUX) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from ..errors import QueryError, StoreError
-from .readonly import connect_readonly
+from .readonly import connect_readonly, once_schema_settles
 
 # A match in the title weighs five times one in the text. The table's rank option holds it
 # (m009), so `ORDER BY rank` in Datasette or anyone's SQL ranks the same way; the searches
@@ -85,12 +85,16 @@ class SearchIndex:
         query FTS5 rejects is a QueryError."""
         filters = Filters(site, since, until)
         wanted = offset + limit
-        try:
+
+        def page() -> list[dict]:
             if order == "relevance":
                 hits = self._by_rank(match, filters, wanted, all_duplicates)
             else:
                 hits = self._by_date(match, filters, wanted, all_duplicates, newest=order == "newest")
             return self._rows(match, hits[offset:wanted])
+
+        try:
+            return once_schema_settles(page)
         except sqlite3.OperationalError as exc:
             raise QueryError(f"cannot search for {match!r}: {exc}") from None
 

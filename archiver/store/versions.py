@@ -12,6 +12,7 @@ from __future__ import annotations
 from ..dedup import normalize_text
 from ..models import ParsedArticle
 from .base import Part, from_json, to_json
+from .readonly import once_schema_settles
 
 
 class Versions(Part):
@@ -83,13 +84,13 @@ class Versions(Part):
         with the article it belongs to and when that version was first seen."""
         if not self._kept():
             return []
-        rows = list(self.db.query(
+        rows = once_schema_settles(lambda: list(self.db.query(
             "SELECT v.article_id AS id, a.site, a.url, v.title, a.published, v.fetched_at AS version_seen, "
             "snippet(article_versions_fts, 1, '<mark>', '</mark>', '…', 24) AS snippet, "
             "-bm25(article_versions_fts, 5.0, 1.0) AS score, 1 AS copies "
             "FROM article_versions_fts JOIN article_versions v ON v.id = article_versions_fts.rowid "
             "JOIN articles a ON a.id = v.article_id WHERE article_versions_fts MATCH ? AND (? IS NULL OR a.site = ?) "
-            "ORDER BY rank, v.article_id, v.fetched_at LIMIT ? OFFSET ?", [match, site, site, limit, offset]))
+            "ORDER BY rank, v.article_id, v.fetched_at LIMIT ? OFFSET ?", [match, site, site, limit, offset])))
         return rows
 
     def last_change(self, article_id: int) -> str:
