@@ -54,7 +54,9 @@ def e(text: str) -> str:
 
 def mark(body: str, template: str) -> str:
     """Put the synthetic marker at the top, after a doctype or XML declaration (which must stay first)."""
-    note = f"<!-- {SYNTHETIC_MARK}: made by tests/pagebuilder.py from tests/pages/{template}, not a saved page -->\n"
+    words = f"{SYNTHETIC_MARK}: made by tests/pagebuilder.py from tests/pages/{template}, not a saved page"
+    # A plain-text body (robots.txt) takes its own comment syntax: an HTML comment there is a line of junk.
+    note = f"# {words}\n" if template.endswith(".txt") else f"<!-- {words} -->\n"
     lead = re.match(r"\s*(<!DOCTYPE[^>]*>|<\?xml[^>]*\?>)\n?", body, re.I)
     at = lead.end() if lead else 0
     if lead and not lead.group(0).endswith("\n"):
@@ -842,9 +844,264 @@ def build_sputnik(out: Output) -> None:
                                                        "headers": {"content-type": "text/html; charset=utf-8", "date": http_date(a["served"])}})
 
 
+# -- South Front, October 2020: a site no adapter describes, followed by configuration alone --
+# A WordPress magazine theme of 2020 (tagDiv-like markup, Yoast SEO metas, JSON-LD and sitemaps,
+# a Yoast News sitemap); the theme is invented, the texts are real (tests/pages/southfront/articles.json).
+
+SOUTHFRONT = "https://southfront.org"
+SF_MUST_NOT_CONTAIN = ["RELATED ARTICLES", "MORE FROM AUTHOR", "Support SouthFront", "About SouthFront", "TAGS",
+                       "comments powered by Disqus", "All rights reserved", "Load more", "Latest"]
+
+
+def read_southfront_sample(name: str) -> dict:
+    """The report as Global Research republished it: the paragraphs between its header lines and
+    the voiceover line, and the voiceover's name."""
+    lines = [line.strip() for line in (SAMPLES / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    start = next(i for i, line in enumerate(lines) if line.startswith("In-depth Report:")) + 1
+    voice = next(i for i, line in enumerate(lines) if line.startswith("Voiceover by "))
+    return {"paras": lines[start:voice], "voiceover": lines[voice].removeprefix("Voiceover by ").strip("*")}
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+class SouthFrontSite:
+    def __init__(self):
+        data = content("southfront")
+        self.crawl, self.appeal = datetime.fromisoformat(data["crawl"]), data["appeal"]
+        self.articles = [{**a, **read_southfront_sample(a["sample"])} if "sample" in a else a for a in data["articles"]]
+        self.by_id = {a["id"]: a for a in self.articles}
+        self.clock = iter(range(0, 3600, 11))
+
+    def served(self) -> str:
+        return format_datetime(self.crawl + timedelta(seconds=next(self.clock)), usegmt=True)
+
+    @staticmethod
+    def url(a: dict) -> str:
+        return f"{SOUTHFRONT}/{a['slug']}/"
+
+    @staticmethod
+    def shown_date(a: dict) -> str:
+        d = datetime.fromisoformat(a["published"])
+        return f"{d:%B} {d.day}, {d.year}"
+
+    @staticmethod
+    def excerpt(a: dict) -> str:
+        words = a["paras"][0].split()
+        return " ".join(words[:40]) + (" " if len(words) > 40 else "")
+
+    def thumb(self, a: dict) -> str:
+        return a["image"].replace(".jpg", "-218x150.jpg")
+
+    def names(self, **more) -> dict:
+        return dict(ORIGIN=SOUTHFRONT, slug=_slug, permalink=self.url, **more)
+
+    def ld(self, a: dict) -> str:
+        url, image = self.url(a), f"{SOUTHFRONT}/wp-content/uploads/{a['image']}"
+        graph = {"@context": "https://schema.org", "@graph": [
+            {"@type": "Organization", "@id": f"{SOUTHFRONT}/#organization", "name": "SouthFront", "url": f"{SOUTHFRONT}/",
+             "sameAs": ["https://www.facebook.com/SouthFront", "https://twitter.com/southfronteng"]},
+            {"@type": "WebSite", "@id": f"{SOUTHFRONT}/#website", "url": f"{SOUTHFRONT}/", "name": "SouthFront",
+             "description": "Analysis & Intelligence", "publisher": {"@id": f"{SOUTHFRONT}/#organization"}, "inLanguage": "en-US"},
+            {"@type": "ImageObject", "@id": f"{url}#primaryimage", "inLanguage": "en-US", "url": image, "width": 1280, "height": 720},
+            {"@type": "WebPage", "@id": f"{url}#webpage", "url": url, "name": f"{a['title']} | SouthFront",
+             "isPartOf": {"@id": f"{SOUTHFRONT}/#website"}, "primaryImageOfPage": {"@id": f"{url}#primaryimage"},
+             "datePublished": a["published"], "dateModified": a["modified"], "inLanguage": "en-US"},
+            {"@type": "Article", "@id": f"{url}#article", "isPartOf": {"@id": f"{url}#webpage"},
+             "author": {"@id": f"{SOUTHFRONT}/#/schema/person/southfront"}, "headline": a["title"][:110],
+             "datePublished": a["published"], "dateModified": a["modified"], "commentCount": 0,
+             "mainEntityOfPage": {"@id": f"{url}#webpage"}, "publisher": {"@id": f"{SOUTHFRONT}/#organization"},
+             "image": {"@id": f"{url}#primaryimage"}, "keywords": ",".join(a["tags"]), "articleSection": [c[0] for c in a["categories"]],
+             "inLanguage": "en-US"},
+            {"@type": "Person", "@id": f"{SOUTHFRONT}/#/schema/person/southfront", "name": "South Front"},
+        ]}
+        return json.dumps(graph, ensure_ascii=False).replace("/", "\\/")
+
+    def seo(self, a: dict) -> str:
+        image = f"{SOUTHFRONT}/wp-content/uploads/{a['image']}"
+        return "\n".join([
+            '<meta name="robots" content="index, follow, max-snippet:-1, max-image-preview:large, max-video-preview:-1" />',
+            f'<link rel="canonical" href="{self.url(a)}" />',
+            '<meta property="og:locale" content="en_US" />',
+            '<meta property="og:type" content="article" />',
+            f'<meta property="og:title" content="{e(a["title"])} | SouthFront" />',
+            f'<meta property="og:description" content="{e(self.excerpt(a).strip())}" />',
+            f'<meta property="og:url" content="{self.url(a)}" />',
+            '<meta property="og:site_name" content="SouthFront" />',
+            '<meta property="article:publisher" content="https://www.facebook.com/SouthFront" />',
+            f'<meta property="article:published_time" content="{a["published"]}" />',
+            f'<meta property="article:modified_time" content="{a["modified"]}" />',
+            f'<meta property="og:image" content="{image}" />',
+            '<meta property="og:image:width" content="1280" />',
+            '<meta property="og:image:height" content="720" />',
+            '<meta name="twitter:card" content="summary_large_image" />',
+            '<meta name="twitter:creator" content="@southfronteng" />',
+            '<meta name="twitter:site" content="@southfronteng" />',
+            '<meta name="twitter:label1" content="Written by">',
+            '<meta name="twitter:data1" content="South Front">',
+        ])
+
+    def body(self, a: dict) -> str:
+        blocks = [f"<h2>{e(p[3:])}</h2>" if p.startswith("## ") else f"<p>{html.escape(p, quote=False)}</p>" for p in a["paras"]]
+        if a.get("voiceover"):
+            blocks.append(f"<p>Voiceover by <strong>{e(a['voiceover'])}</strong></p>")
+        if a.get("source"):
+            name, href = a["source"]
+            blocks.append(f'<p>Source: <a href="{e(href)}" target="_blank" rel="noopener">{e(name)}</a></p>')
+        blocks.append(f'<p style="text-align: center;"><strong>{self.appeal}</strong></p>')
+        return "\n".join(blocks)
+
+    def featured(self, a: dict) -> str:
+        if a["video"]:
+            return (f'<div class="td-post-featured-video"><iframe title="{e(a["title"])}" width="696" height="392" '
+                    f'src="https://www.youtube.com/embed/{a["video"]}?feature=oembed" frameborder="0" allowfullscreen></iframe></div>')
+        image = f"{SOUTHFRONT}/wp-content/uploads/{a['image']}"
+        return (f'<div class="td-post-featured-image"><a href="{image}" data-caption=""><img width="696" height="392" '
+                f'class="entry-thumb td-modal-image" src="{image.replace(".jpg", "-696x392.jpg")}" alt="" title="{e(a["title"])}"/></a></div>')
+
+    def latest(self, exclude: int | None) -> str:
+        return "\n".join(
+            f'                            <div class="td-block-span12"><div class="td_module_6 td_module_wrap"><div class="item-details">'
+            f'<h3 class="entry-title td-module-title"><a href="{self.url(b)}" rel="bookmark" title="{e(b["title"])}">{e(b["title"])}</a></h3>'
+            f'<div class="td-module-meta-info"><span class="td-post-date"><time class="entry-date updated td-module-date" '
+            f'datetime="{b["published"]}" >{self.shown_date(b)}</time></span></div></div></div></div>'
+            for b in self.articles if b["id"] != exclude)
+
+    def article(self, a: dict) -> str:
+        related = "\n".join(render("southfront/related.html", **self.names(url=self.url(b), title=e(b["title"]), thumb=self.thumb(b)))
+                            for b in (self.by_id[r] for r in a["related"]))
+        return render("southfront/article.html", **self.names(
+            a=a, title=e(a["title"]), head_title=f"{e(a['title'])} | SouthFront", seo=self.seo(a), ld=self.ld(a),
+            more_head=(f"<link rel='shortlink' href='{SOUTHFRONT}/?p={a['id']}' />\n"
+                       f'<link rel="alternate" type="application/json+oembed" href="{SOUTHFRONT}/wp-json/oembed/1.0/embed?url={quote(self.url(a), safe="")}" />\n'),
+            url=self.url(a), quoted_url=quote(self.url(a), safe=""), quoted_title=quote(a["title"], safe=""),
+            shown_date=self.shown_date(a), views=1000 + a["id"] % 7919, featured=self.featured(a), body=self.body(a),
+            related=related, latest=self.latest(a["id"])))
+
+    def modules(self, posts: list[dict]) -> str:
+        return "\n".join(render("southfront/module.html", **self.names(
+            a=a, url=self.url(a), title=e(a["title"]), thumb=self.thumb(a), shown_date=self.shown_date(a),
+            excerpt=html.escape(self.excerpt(a), quote=False))) for a in posts)
+
+    def home(self) -> str:
+        ld = json.dumps({"@context": "https://schema.org", "@graph": [
+            {"@type": "Organization", "@id": f"{SOUTHFRONT}/#organization", "name": "SouthFront", "url": f"{SOUTHFRONT}/"},
+            {"@type": "WebSite", "@id": f"{SOUTHFRONT}/#website", "url": f"{SOUTHFRONT}/", "name": "SouthFront",
+             "potentialAction": [{"@type": "SearchAction", "target": f"{SOUTHFRONT}/?s={{search_term_string}}",
+                                  "query-input": "required name=search_term_string"}], "inLanguage": "en-US"},
+            {"@type": "WebPage", "@id": f"{SOUTHFRONT}/#webpage", "url": f"{SOUTHFRONT}/", "name": "SouthFront - Analysis & Intelligence",
+             "isPartOf": {"@id": f"{SOUTHFRONT}/#website"}, "inLanguage": "en-US"}]}, ensure_ascii=False).replace("/", "\\/")
+        more = ('                    <div class="td-load-more-wrap"><a href="#" class="td_ajax_load_more td_ajax_load_more_js" '
+                'data-td_block_id="tdi_4_2d1">Load more<i class="td-icon-font td-icon-menu-down"></i></a></div>\n')
+        return render("southfront/listing.html", **self.names(
+            head_title="SouthFront - Analysis &amp; Intelligence", seo=self.listing_seo(f"{SOUTHFRONT}/", "SouthFront - Analysis &amp; Intelligence"),
+            ld=ld, more_head="", body_class="home page-template page-template-page-pagebuilder-latest page page-id-2", heading="",
+            block_title="Latest news", modules=self.modules(self.recent()), more=more))
+
+    def category(self, name: str, slug: str) -> str:
+        """A category archive: every recorded post of the category, newest first, on one page (no next page)."""
+        posts = [a for a in self.articles if [name, slug] in a["categories"]]
+        url = f"{SOUTHFRONT}/category/{slug}/"
+        heading = f'                <div class="td-category-header"><h1 class="entry-title td-page-title">{e(name)}</h1></div>\n'
+        return render("southfront/listing.html", **self.names(
+            head_title=f"{e(name)} Archives | SouthFront", seo=self.listing_seo(url, f"{e(name)} Archives | SouthFront"), ld="",
+            more_head=f'<link rel="alternate" type="application/rss+xml" title="SouthFront &raquo; {e(name)} Category Feed" href="{url}feed/" />\n',
+            body_class=f"archive category category-{slug}", heading=heading, block_title=e(name), modules=self.modules(posts), more=""))
+
+    @staticmethod
+    def listing_seo(url: str, title: str) -> str:
+        return "\n".join([
+            '<meta name="robots" content="index, follow, max-snippet:-1, max-image-preview:large, max-video-preview:-1" />',
+            f'<link rel="canonical" href="{url}" />',
+            '<meta property="og:locale" content="en_US" />',
+            '<meta property="og:type" content="website" />',
+            f'<meta property="og:title" content="{title}" />',
+            f'<meta property="og:url" content="{url}" />',
+            '<meta property="og:site_name" content="SouthFront" />',
+            '<meta name="twitter:card" content="summary_large_image" />',
+        ])
+
+    def not_found(self) -> str:
+        seo = "\n".join(['<meta name="robots" content="noindex, follow" />', '<meta property="og:locale" content="en_US" />',
+                         '<meta property="og:title" content="Page not found - SouthFront" />',
+                         '<meta property="og:site_name" content="SouthFront" />'])
+        return render("southfront/not-found.html", **self.names(head_title="Page not found - SouthFront", seo=seo, ld="", more_head=""))
+
+    def recent(self) -> list[dict]:
+        """What the home page, the feed and the news sitemap list: the posts of this year."""
+        return [a for a in self.articles if a["published"][:4] == str(self.crawl.year)]
+
+    def feed(self) -> str:
+        items = [{"a": a, "url": self.url(a), "title": e(a["title"]), "excerpt": self.excerpt(a).strip(),
+                  "pub": format_datetime(datetime.fromisoformat(a["published"]))} for a in self.recent()]
+        return render("southfront/feed.xml", **self.names(items=items, built=format_datetime(datetime.fromisoformat(self.recent()[0]["modified"]))))
+
+
+SOUTHFRONT_NOTE = (
+    "South Front (southfront.org), a site without an adapter of its own: the demo's config-only site, read by the generic "
+    "adapter (the directory name is the site name, `origin` its base_url). Captured (constructed) 14 October 2020, built by "
+    "tests/pagebuilder.py from tests/pages/southfront/ (its articles.json says what is real). South Front's pages are "
+    "preserved nowhere here: the theme is a plausible 2020 WordPress magazine theme with Yoast SEO (metas, JSON-LD, "
+    "sitemap index, post sitemap, News sitemap). syrian-army-advancing-in-raqqa-province-withdrawal-of-isis (9 June 2017) "
+    "carries the text Global Research republished on 10 June 2017 (shared/samples/globalresearch-2017-06-10-southfront-raqqa.txt), "
+    "at the URL Global Research names as its original source: the cross-site copy of the demo. The two 2020 posts carry "
+    "the verbatim texts of two real news pages of shared/corpora/htmldate-eval.tgz (Reuters via Global News, 2 March 2020; "
+    "News.Az, 13 October 2020), with a source line; that South Front posted them is invented. robots.txt names "
+    "/sitemap_index.xml, which the footer also links; /sitemap.xml answers 404 (recorded: a failure the crawl keeps); "
+    "the index lists the post sitemap (every post) and the News sitemap (the last two days). The home page and /feed/ "
+    "list the 2020 posts; the 2017 report is reached through the post sitemap and the related posts of the Idlib post."
+)
+
+
+SF_GOLDENS = (("southfront-2017-raqqa-report-video", 4812), ("southfront-2020-idlib-subheading", 33108),
+              ("southfront-2020-karabakh-short", 41620))
+
+
+def build_southfront(out: Output) -> None:
+    site = SouthFrontSite()
+    served: dict[str, dict] = {}
+
+    def add(path: str, name: str, body: str, template: str, ctype: str = "text/html; charset=UTF-8", status: int = 200,
+            extra: dict | None = None) -> str:
+        served[SOUTHFRONT + path] = {"content-type": ctype, "server": "nginx", "date": site.served(), **(extra or {})}
+        return out.page("southfront", SOUTHFRONT + path, name, body, served[SOUTHFRONT + path], template, status)
+
+    add("/robots.txt", "robots.txt", render("southfront/robots.txt", ORIGIN=SOUTHFRONT), "southfront/robots.txt", "text/plain; charset=utf-8")
+    add("/", "home.html", site.home(), "southfront/listing.html")
+    add("/sitemap.xml", "sitemap-xml-404.html", site.not_found(), "southfront/not-found.html", status=404)
+    newest = max(a["modified"] for a in site.articles)
+    add("/sitemap_index.xml", "sitemap_index.xml", render("southfront/sitemap-index.xml", sitemaps=[
+        (f"{SOUTHFRONT}/post-sitemap.xml", newest), (f"{SOUTHFRONT}/news-sitemap.xml", newest)]),
+        "southfront/sitemap-index.xml", "text/xml; charset=UTF-8")
+    oldest_first = sorted(site.articles, key=lambda a: a["published"])
+    add("/post-sitemap.xml", "post-sitemap.xml", render("southfront/post-sitemap.xml", **site.names(posts=oldest_first)),
+        "southfront/post-sitemap.xml", "text/xml; charset=UTF-8")
+    two_days = [a for a in site.articles if site.crawl - datetime.fromisoformat(a["published"]) <= timedelta(days=2)]
+    add("/news-sitemap.xml", "news-sitemap.xml", render("southfront/news-sitemap.xml", **site.names(posts=two_days)),
+        "southfront/news-sitemap.xml", "text/xml; charset=UTF-8")
+    add("/feed/", "feed.xml", site.feed(), "southfront/feed.xml", "application/rss+xml; charset=UTF-8")
+    for name, slug in dict.fromkeys(tuple(c) for a in site.articles for c in a["categories"]):
+        add(f"/category/{slug}/", f"category-{slug}.html", site.category(name, slug), "southfront/listing.html")
+    built = {}
+    for a in site.articles:
+        built[a["id"]] = add(f"/{a['slug']}/", f"{a['slug']}.html", site.article(a), "southfront/article.html",
+                             extra={"link": f'<{SOUTHFRONT}/?p={a["id"]}>; rel=shortlink'})
+    out.cassette("southfront", SOUTHFRONT, SOUTHFRONT_NOTE)
+    for name, key in SF_GOLDENS:
+        a = site.by_id[key]
+        first, last = next(p for p in a["paras"] if not p.startswith("## ")), a["paras"][-1]
+        out.golden("generic", name, built[key], {
+            "url": site.url(a), "headers": served[site.url(a)],
+            "note": "a South Front page of the demo cassette (cassettes/southfront), read by the generic adapter",
+            "must_contain": [first, last], "must_not_contain": SF_MUST_NOT_CONTAIN,
+        })
+
+
 # -- building ---------------------------------------------------------------------------------
 
-BUILDERS = {"alalam": build_alalam, "globalresearch": build_globalresearch, "sputnik": build_sputnik}
+BUILDERS = {"alalam": build_alalam, "globalresearch": build_globalresearch, "sputnik": build_sputnik,
+            "southfront": build_southfront}
 
 
 def build(out: Output, sites=None) -> None:
