@@ -94,3 +94,8 @@ class PageLinks:
 
     articles: tuple[str, ...] = ()
     listings: tuple[str, ...] = ()  # more discovery pages (pagination, archives)
+    # Links of the site that the adapter's rules take for neither (a site followed by
+    # configuration learns from them: archiver.url_shapes), and what the page says it is
+    # (True an article, False something else, None: it does not say).
+    others: tuple[str, ...] = ()
+    says_article: bool | None = None

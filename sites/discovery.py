@@ -203,14 +203,21 @@ def _excluded(url: str) -> bool:
     return not type_filter(url, strict=True, with_nav=True) or is_not_crawlable(url)
 
 
+def never_article(url: str) -> bool:
+    """Whether URL is no article whatever its shape: navigation (tags, authors, search, next
+    pages), feeds, files, admin and account pages."""
+    from courlan.filters import is_navigation_page
+
+    return bool(_excluded(url) or is_navigation_page(url) or _PAGINATION.search(url)
+                or _NOT_A_LISTING.search(urlsplit(url).path))
+
+
 def looks_like_article(url: str) -> bool:
     """Whether URL has the shape of an article on a news site no adapter describes: a path
     with a date or a long numeric id, or a last segment that reads like a headline, and none
     of the navigation, feed, file or account pages courlan knows."""
-    from courlan.filters import is_navigation_page
-
     parts = urlsplit(url)
-    if _excluded(url) or is_navigation_page(url) or _PAGINATION.search(url) or _NOT_A_LISTING.search(parts.path):
+    if never_article(url):
         return False
     return bool(_DATED.search(parts.path) or _LONG_ID.search(f"{parts.path}?{parts.query}")
                 or slug_words(parts.path) >= _ARTICLE_SLUG_WORDS)
