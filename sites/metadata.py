@@ -255,7 +255,8 @@ def guessed_day(page, url: str | None) -> Stamp | None:
     if page is None:
         return None
     try:
-        found = find_date(page, url=url, extensive_search=True, original_date=True, outputformat="%Y-%m-%d")
+        found = (find_date(page, url=url, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
+                 or find_date(page, url=url, extensive_search=True, original_date=True, outputformat="%Y-%m-%d"))
     except Exception:  # a best-effort guess must never cost the article
         return None
     return read_stamp(found, "htmldate") if found else None
