@@ -40,6 +40,9 @@ class PageContext:
     text: str
     encoding: str
     tree: LexborHTMLParser
+    # The text the tree was built from: TEXT, or TEXT with broken table markup repaired (what
+    # any other parser of the page should read too, to see the paragraphs in source order).
+    source: str = ""
     warnings: list[str] = field(default_factory=list)
     parser: "Parser | None" = None
     extra: dict[str, str] = field(default_factory=dict)
@@ -81,7 +84,8 @@ def context_for(page: FetchedPage, adapter: "Adapter") -> PageContext:
     tree, fix = H.parse_html(text), repaired(text)  # broken table markup moves paragraphs out of their place
     in_order = H.parse_html(fix.text) if fix is not None else None
     use = in_order is not None and (fix.stray or H.text_lines(in_order.body) != H.text_lines(tree.body))
-    ctx = PageContext(page=page, adapter=adapter, text=text, encoding=encoding, tree=in_order if use else tree)
+    ctx = PageContext(page=page, adapter=adapter, text=text, encoding=encoding, tree=in_order if use else tree,
+                      source=fix.text if use else text)
     if use:
         ctx.warn(f"broken table markup ({fix.stray} stray end tags): the page read in source order")
     return ctx

@@ -41,7 +41,7 @@ class GenericV2(Parser):
         from archiver.maintext import extract_main_text
 
         body = ctx.field("ld").get("articleBody")
-        main = extract_main_text(ctx.text, ctx.url, article_body=body if isinstance(body, str) else None)
+        main = extract_main_text(ctx.source, ctx.url, article_body=body if isinstance(body, str) else None)
         if not main.text:
             raise ParseError(ctx.url, "no main text found")
         return main

@@ -16,6 +16,7 @@ import pytest
 
 from archiver.models import FetchedPage
 from archiver.sites.base import context_for
+from archiver.sites.generic import Generic
 from archiver.sites.globalresearch import GlobalResearch
 from archiver.sites.sputnik import Sputnik
 from tests.pagebuilder import SYNTHETIC_MARK, mark, render
@@ -116,11 +117,14 @@ def f1(got: str, want: str) -> float:
     return 0.0 if not common else 2 * common / (sum(g.values()) + sum(w.values()))
 
 
+# The generic adapter reads the body with another HTML parser (trafilatura's, libxml2), which
+# loses the paragraphs after a stray cell end in its own way: it must read the repaired source too.
+@pytest.mark.parametrize("adapter", [GlobalResearch(GR), Generic()], ids=["globalresearch", "generic"])
 @pytest.mark.parametrize("variant", sorted(BROKEN))
-def test_broken_markup_keeps_every_paragraph_in_source_order(variant):
+def test_broken_markup_keeps_every_paragraph_in_source_order(variant, adapter):
     body = render("faithful/gr-broken-table.html", title="Water returns to the eastern districts", slug="water-returns",
                   id="5590123", author="Leila Haddad", date="June 14, 2017", body=BROKEN[variant](PARAGRAPHS))
-    article = GlobalResearch(GR).parse(page(f"{GR}/water-returns/5590123", body, "faithful/gr-broken-table.html"))
+    article = adapter.parse(page(f"{GR}/water-returns/5590123", body, "faithful/gr-broken-table.html"))
     want = "\n\n".join(PARAGRAPHS)
     assert f1(article.text, want) >= 0.95, article.text
     positions = [article.text.find(p[:40]) for p in PARAGRAPHS]
