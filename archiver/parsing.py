@@ -65,7 +65,9 @@ def prepare_page(adapter: Adapter, page: FetchedPage, dedup_params: sketch.Param
     _, encoding = decode_body(page.body, page.header("content-type"))
     links = _attempt(lambda: adapter.links(context_for(page, adapter))) if discover else None
     article = dedup = None
-    if adapter.article_key(page.url) is not None:
+    # A page that says it is an article may be stored as one where shapes are learned (archiver.url_shapes).
+    says = adapter.learns_shapes and isinstance(links, PageLinks) and links.says_article
+    if adapter.article_key(page.url) is not None or says:
         article = _attempt(lambda: adapter.parse(page))
         if isinstance(article, ParsedArticle) and dedup_params is not None:
             # On failure the store computes it again, and raises there if it must.

@@ -42,6 +42,7 @@ from .robots import RobotsPolicy, Verdict
 from .runs import COUNT_KEYS, RunReport
 from .sites.base import Adapter
 from .store import Store
+from .url_shapes import ShapeBook
 from .urls import origin_of
 
 log = logging.getLogger("archiver.crawl")
@@ -100,6 +101,7 @@ class SiteCrawl:
         self._done = 0
         self._unreachable = 0
         self._starts: set[str] = set()
+        self.shapes: ShapeBook | None = None  # what the site's URL shapes proved to be (archiver.url_shapes)
 
     @property
     def pages_left(self) -> int:
@@ -115,6 +117,8 @@ class SiteCrawl:
             log.info("%s: %d earlier run(s) were interrupted; resuming their frontier", self.site, stale)
         self.report.begin(self.store)
         self.dedup_params = self.store.dedup_params()
+        if self.adapter.learns_shapes:
+            self.shapes = ShapeBook.from_captures(self.store.iter_captures([self.site], kind=None))
         starts = self.adapter.start_urls() + self._robots_sitemaps()
         self._starts = set(starts)
         self.store.frontier_add(self.site, starts, "listing")
@@ -253,11 +257,21 @@ class SiteCrawl:
     def _archive(self, entry: dict, page: FetchedPage, prepared: Prepared | None) -> None:
         with self.store.transaction():
             archived = archive_page(self.store, self.adapter, page, run_id=self.report.run_id,
-                                    is_article=self.adapter.article_key(entry["url"]) is not None,
+                                    is_article=self._is_article(entry["url"], prepared and prepared.links),
                                     prepared=prepared, accept=self.accept, discover=True)
             self._record(entry, archived)
             if archived.article_id is not None:
                 self._checked(archived.article_id, page.fetched_at)
+
+    def _is_article(self, url: str, links: PageLinks | Exception | None = None) -> bool:
+        """Whether the page at URL is stored as an article: its URL says so by the adapter's
+        rules, or, where shapes are learned, the page or its shape does, or it is one already."""
+        if self.adapter.article_key(url) is not None:
+            return True
+        if self.shapes is None:
+            return False
+        says = links.says_article if isinstance(links, PageLinks) else None
+        return self.shapes.stores(url, says) or self.store.article_id_for_url(url) is not None
 
     def _checked(self, article_id: int, at: str) -> None:
         """The article was just looked at: when it is next due (its schedule counts from its
@@ -277,13 +291,23 @@ class SiteCrawl:
             self._fail(url, archived.reason, entry["attempts"], retry=False)
             return
         self.report.count(archived)
+        self._learn(url, archived)
         if archived.links is not None:
             self._discover(entry, archived.links)
         reason = archived.reason if archived.outcome in (Outcome.FAILED, Outcome.SKIPPED) else None
         self.store.frontier_mark(url, "done", reason, attempted=True)
 
+    def _learn(self, url: str, archived: Archived) -> None:
+        """A page parsed (or kept as a listing) is evidence about its URL's shape."""
+        if self.shapes is not None and archived.outcome is not Outcome.SKIPPED:
+            self.shapes.learn(url, archived.article_id is not None)
+
     def _discover(self, entry: dict, links: PageLinks) -> None:
         depth = (entry.get("depth") or 0) + 1
+        if self.shapes is not None:
+            links, probes = self.shapes.route(links)
+            # A few links of an undecided shape are fetched early (as listings) to learn what it is.
+            self.store.frontier_add(self.site, probes, "listing", depth)
         new_articles = self.store.frontier_add(self.site, links.articles, "article", depth)
         listings = [u for u in links.listings if u != entry["url"]]
         if entry["kind"] == "listing" and listings:
@@ -310,8 +334,9 @@ class SiteCrawl:
         page = self.store.page_from_capture(row)
         with self.store.transaction():
             archived = archive_page(self.store, self.adapter, page, run_id=self.report.run_id, discover=True,
-                                    is_article=self.adapter.article_key(url) is not None,
+                                    is_article=self._is_article(url),
                                     stored=StoredCapture(row["id"], row["sha256"]))
+            self._learn(url, archived)
             if archived.links is not None:
                 self._discover({**entry, "depth": 0}, archived.links)
             self.report.count(archived, fetched=False)

@@ -11,7 +11,7 @@ their time. Parsing is pure: nothing is remembered between pages.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any, ClassVar, Iterable
 from urllib.parse import urlsplit
@@ -224,6 +224,9 @@ class Adapter:
     discovery: ClassVar[tuple[D.Source, ...]] = ()
     start_paths: ClassVar[tuple[str, ...]] = ("/",)  # used when no discovery sources are named
     parsers: ClassVar[tuple[type[Parser], ...]] = ()
+    # Whether the crawl learns which URL shapes are articles' (archiver.url_shapes): for a site
+    # no adapter describes; one with its own article_pattern knows them.
+    learns_shapes: bool = False
     # Empty days in a row that end the walk back through a daily archive: a day without
     # articles (a holiday, an outage) is stepped over, a longer run is taken as its start.
     empty_days_run: ClassVar[int] = 7
@@ -287,14 +290,14 @@ class Adapter:
             pages, sitemaps = D.feed_links(ctx, self.discovery)
         found = self.sort_links(pages + sitemaps)
         extra = [self.rebase(u) for u in sitemaps if self.owns(u)]
-        return PageLinks(articles=found.articles, listings=tuple(dict.fromkeys([*found.listings, *extra])))
+        return replace(found, listings=tuple(dict.fromkeys([*found.listings, *extra])))
 
     def _with_navigation(self, ctx: PageContext, found: PageLinks) -> PageLinks:
         """A listing's own navigation (previous day, next page, a "more" button) is followed
         whatever its markup: every link of the listing's shape, not only those under the item
         selectors."""
         anywhere = self.sort_links(u for u in map(ctx.absolute, H.hrefs(ctx.tree)) if u)
-        return PageLinks(articles=found.articles, listings=tuple(dict.fromkeys([*found.listings, *anywhere.listings])))
+        return replace(found, listings=tuple(dict.fromkeys([*found.listings, *anywhere.listings])))
 
     def _walk_back(self, ctx: PageContext, archive: D.DailyArchive, found: PageLinks) -> PageLinks | None:
         """A daily archive walked back from the newest day: a day listing articles adds the
@@ -304,13 +307,13 @@ class Adapter:
         day = _archive_day(archive, self._path(ctx.url))
         if day is not None and not found.articles:
             earlier = {u for u in found.listings if (d := _archive_day(archive, self._path(u))) and d < day}
-            return PageLinks(articles=found.articles, listings=tuple(u for u in found.listings if u not in earlier))
+            return replace(found, listings=tuple(u for u in found.listings if u not in earlier))
         if day is None and archive.index and self._path(ctx.url).rstrip("/") == archive.index.rstrip("/"):
             day = self._newest_day(archive, found)
         if day is None:
             return None
         back = [self.base_url + archive.path(day - timedelta(days=n)) for n in range(1, self.empty_days_run + 1)]
-        return PageLinks(articles=found.articles, listings=tuple(dict.fromkeys([*found.listings, *back])))
+        return replace(found, listings=tuple(dict.fromkeys([*found.listings, *back])))
 
     def _newest_day(self, archive: D.DailyArchive, found: PageLinks) -> date | None:
         """The day the archive index shows: the one after the newest day it links."""

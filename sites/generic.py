@@ -115,7 +115,7 @@ class Generic(Adapter):
 
     def __init__(self, base_url: str | None = None, site: str | None = None):
         super().__init__(base_url)
-        self.follows_site = site is not None
+        self.follows_site = self.learns_shapes = site is not None
         if site is not None:
             self.name = site  # a configured site's pages and articles are filed under its own name
 
@@ -157,4 +157,25 @@ class Generic(Adapter):
         if not self.follows_site or D.is_xml(ctx):
             return found
         feeds = [self.rebase(u) for u in D.feed_hrefs(ctx) if self.owns(u)]
-        return PageLinks(articles=found.articles, listings=tuple(dict.fromkeys([*found.listings, *feeds])))
+        return replace(found, listings=tuple(dict.fromkeys([*found.listings, *feeds])), says_article=says_article(ctx))
+
+    def sort_links(self, urls) -> PageLinks:
+        urls = list(urls)
+        found = super().sort_links(urls)
+        if not self.follows_site:
+            return found
+        # What the rules take for neither, unless no article at all (files, tags, feeds):
+        # the crawl learns from these which shapes are the site's articles'.
+        known = {*found.articles, *found.listings}
+        others = dict.fromkeys(u for u in (normalize_url(self.rebase(x)) for x in urls if self.owns(x))
+                               if u not in known and not D.never_article(u))
+        return replace(found, others=tuple(others))
+
+
+def says_article(ctx: PageContext) -> bool | None:
+    """What a page says it is: an article (JSON-LD article, og:type article), something else
+    (og:type website, profile...), or nothing."""
+    ld = H.ld_article(ctx.tree)
+    if ld or any((M.meta(ctx.tree, "og:type") or "").lower().startswith(t) for t in M.ARTICLE_OG_TYPES):
+        return True
+    return False if M.says_not_article(ctx.tree, ld) else None
