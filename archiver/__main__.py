@@ -1,5 +1,5 @@
 """`python -m archiver`: the same command line as the `archiver` script."""
 
-from .cli import main
+from .launch import main
 
 main()

@@ -5,18 +5,18 @@ The SQL lives in the store; this module only validates and shapes.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
-from datetime import date, datetime, timedelta, timezone
-from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .render import printable
 from .store.search import SearchIndex, shown_score
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without loading typing (a search's start-up)
 if TYPE_CHECKING:
+    from datetime import date
+
     from .store import Store
 
 RESULT_FIELDS = ("id", "site", "url", "title", "published", "snippet", "score", "copies")
@@ -29,6 +29,8 @@ def date_bound(value: str | None, upper: bool) -> str | None:
     `published` with. An upper bound covers the whole day/month/year it names."""
     if not value:
         return None
+    from datetime import date, datetime, timezone  # only a search with a date bound needs it
+
     value = value.strip()
     match = _DATE.match(value)
     if match:
@@ -57,6 +59,8 @@ def date_bound(value: str | None, upper: bool) -> str | None:
 
 def _day_after(start: date, day: str | None, month: str | None) -> date:
     """The first day after the day, month or year START names."""
+    from datetime import date, timedelta
+
     if day:
         return start + timedelta(days=1)
     if month:
@@ -323,6 +327,8 @@ def to_jsonl(rows: list[dict]) -> str:
 
 def to_csv(rows: list[dict]) -> str:
     buffer = io.StringIO()
+    import csv  # only a CSV output needs it
+
     writer = csv.DictWriter(buffer, fieldnames=RESULT_FIELDS, extrasaction="ignore")
     writer.writeheader()
     writer.writerows(_printable(_for_output(rows)))

@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from .search import SEARCH_ORDERS, SearchIndex
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without loading typing: `archiver search` passes through here
 if TYPE_CHECKING:
+    from typing import Callable, Iterable, Iterator
+
     from ..config import DedupConfig
     from ..dedup.sketch import Params, TextSketch
     from ..models import FetchedPage, ParsedArticle

@@ -7,12 +7,15 @@ import os
 import sqlite3
 import time
 from pathlib import Path
-from typing import Callable, TypeVar
 from urllib.parse import quote
 
 from ..errors import StoreError
 
-T = TypeVar("T")
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without loading typing (a search's start-up)
+if TYPE_CHECKING:
+    from typing import Callable, TypeVar
+
+    T = TypeVar("T")
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:

@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from collections import namedtuple
+
+# typing.TYPE_CHECKING without loading typing: all of a search's start-up counts (launch.py).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterator
 
 from ..errors import QueryError, StoreError
 from .readonly import connect_readonly, once_schema_settles
@@ -34,11 +38,12 @@ SHOWN_DIGITS = 4
 SORT_MATCHES_BELOW = 0.01
 
 
-@dataclass(frozen=True)
-class Filters:
-    site: str | None = None
-    since: str | None = None  # ISO UTC, inclusive
-    until: str | None = None  # ISO UTC, exclusive
+# Records as named tuples, not dataclasses: a search's whole start-up is a few milliseconds,
+# and the dataclasses module (with inspect) would be a third of it (archiver/launch.py).
+class Filters(namedtuple("Filters", "site since until", defaults=(None, None, None))):
+    """SITE; SINCE (inclusive) and UNTIL (exclusive) as ISO UTC."""
+
+    __slots__ = ()
 
     def sql(self, table: str = "a") -> tuple[str, list[Any]]:
         """' AND ...' conditions on the articles table aliased TABLE, and their parameters."""
@@ -55,11 +60,8 @@ def shown_score(score: float | None) -> float | None:
     return None if score is None else float(f"{score:.{SHOWN_DIGITS}g}")
 
 
-@dataclass(frozen=True)
-class Hit:
-    id: int
-    cluster: int
-    rank: float | None  # FTS5's rank (lower is better); None until asked for
+# RANK: FTS5's rank (lower is better); None until asked for.
+Hit = namedtuple("Hit", "id cluster rank")
 
 
 class SearchIndex:
