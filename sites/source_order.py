@@ -24,6 +24,7 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 INLINE = {"a", "abbr", "b", "big", "cite", "code", "em", "font", "i", "q", "s", "small", "span", "strike",
           "strong", "sub", "sup", "tt", "u", "p"}  # open ones do not stop a cell from closing
 CLOSES_ROW = {"td": ("tr",), "th": ("tr",), "tr": ("table", "tbody", "thead", "tfoot")}
+NOT_LOOSE = TABLE_PARTS | {"script", "style", "form"}  # elements that may stand in a table row
 TABLE_TAG = re.compile(r"<(/?)(?:table|tbody|thead|tfoot|tr|td|th|caption|colgroup)(?=[\s/>])", re.I)
 
 
@@ -36,24 +37,34 @@ class _Pass:
 
 
 def _scan(text: str) -> _Pass:
+    # Written for speed: it reads every tag of every page with a table.
     stack: list[str] = []
     found = _Pass([], False)
     for m in TOKEN.finditer(text):
-        if m.group(3) is None:  # text, comment, script
-            found.loose |= bool(stack and stack[-1] in ROW_CONTEXT and m.group(0).strip() and not m.group(0).startswith("<!--"))
+        tag = m.group(3)
+        if tag is None:  # text, comment, script
+            if not found.loose and stack and stack[-1] in ROW_CONTEXT:
+                token = m.group(0)
+                found.loose = bool(token.strip()) and not token.startswith("<!--")
             continue
-        name, closing = m.group(3).lower(), m.group(2) == "/"
-        if closing:
+        name = tag.lower()
+        if m.group(2):
             _close(stack, name, m.span(), found)
         elif name not in VOID and not m.group(4).rstrip().endswith("/"):
-            found.loose |= bool(stack and stack[-1] in ROW_CONTEXT and name not in TABLE_PARTS | {"script", "style", "form"})
+            if not found.loose and stack and stack[-1] in ROW_CONTEXT:
+                found.loose = name not in NOT_LOOSE
             _open(stack, name)
     return found
 
 
 def _innermost(stack: list[str], name: str) -> int | None:
     """The index of the innermost open NAME (searched from the top: cheap on deep pages)."""
-    return next((i for i in range(len(stack) - 1, -1, -1) if stack[i] == name), None)
+    if name not in stack:
+        return None
+    at = len(stack) - 1
+    while stack[at] != name:
+        at -= 1
+    return at
 
 
 def _open(stack: list[str], name: str) -> None:
@@ -72,7 +83,7 @@ def _close(stack: list[str], name: str, span: tuple[int, int], found: _Pass) -> 
         if name in TABLE_PARTS:
             found.stray.append(span)
         return
-    if (name in TABLE_PARTS or name == "font") and any(e not in INLINE for e in stack[at + 1:]):
+    if (name in TABLE_PARTS or name == "font") and not INLINE.issuperset(stack[at + 1:]):
         found.stray.append(span)  # a cell closed inside a block still open in it: the parser would eject what follows
         return
     del stack[at:]
