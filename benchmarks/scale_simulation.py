@@ -299,15 +299,19 @@ def report(runs: dict[int, list[dict]], targets=(10_000_000, 100_000_000)) -> di
     medians = {size: {stage: statistics.median(r["seconds"][stage] for r in rs) for stage in stages}
                for size, rs in runs.items()}
     print(f"\nmedian wall seconds ({', '.join(f'{s:,}: {len(rs)} run(s)' for s, rs in runs.items())}); 2 worker processes")
+    largest = max(medians)
+    print("k: the exponent of a * n^k fitted over the sizes, then its extrapolation; linear: the largest size's "
+          "time per article times the target")
     print(f"{'stage':<14}" + "".join(f"{size:>12,}" for size in medians) + f"{'k':>7}" +
-          "".join(f"{t:>14,}" for t in targets))
+          "".join(f"{'fit ' + format(t, ','):>16}" for t in targets) + "".join(f"{'linear ' + format(t, ','):>19}" for t in targets))
     fits = {}
     for stage in stages:
         points = [(size, medians[size][stage]) for size in medians]
         a, k = fit(points) if len(points) > 1 else (points[0][1] / points[0][0], 1.0)
         fits[stage] = (a, k)
         print(f"{stage:<14}" + "".join(f"{medians[size][stage]:12.2f}" for size in medians) + f"{k:7.2f}" +
-              "".join(f"{a * t ** k:14,.0f}" for t in targets))
+              "".join(f"{a * t ** k:16,.0f}" for t in targets) +
+              "".join(f"{medians[largest][stage] / largest * t:19,.0f}" for t in targets))
     for size, rs in runs.items():
         last = rs[-1]
         print(f"\n{size:,} articles, {last['shards']} shards {last['articles per shard']}: {last['counts']}")
