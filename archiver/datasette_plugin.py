@@ -1,7 +1,9 @@
 """A Datasette plugin for archiver databases: rows of the `article_list` view (which has no
 primary key, so Datasette gives its rows no links) link their title to the article's page; an
 article's row page reads as an article (templates/row-archive-articles.html); story clusters
-show their first article's title; raw bodies download as their original bytes.
+show their first article's title and link their copies count to the list of members;
+publication dates show as precise as the site gave them; raw bodies download as their
+original bytes.
 
 `archiver serve` registers it; installed archiver also declares it as a `datasette` entry
 point, so a plain `datasette archive.db` in the same environment loads it too. It touches only
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import urlencode
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
@@ -21,6 +24,12 @@ from .store.bodies import decompress
 
 _MIDNIGHT_UTC = re.compile(r"^(\d{4}-\d{2}-\d{2})T00:00:00(?:\+00:00|Z)?$")
 _MOMENT = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2})?(?:\+00:00|Z)$")
+# Dates a site states (a day alone is stored as midnight UTC by some adapters), shown as precise
+# as they are in these tables' pages; fetch times are archiver's own and stay as stored.
+_PUBLICATION_DATES = frozenset({"published", "updated", "first_published"})
+_DATED_TABLES = frozenset({"articles", "article_list", "clusters", "related_items", "comments"})
+# Member ids in a cluster's link: a URL stays a few kilobytes however many copies a story has.
+MAX_MEMBERS = 500
 
 
 @hookimpl
@@ -33,7 +42,17 @@ def render_cell(row, value, column, table, database, datasette):
             datasette.urls.row(database, "articles", str(article_id)), escape(value)))
     if table == "clusters" and column == "cluster_id" and value is not None:
         return _story_link(datasette, database, value)
+    if table == "clusters" and column == "copies" and value is not None:
+        return _cell_with(row, "cluster_id", lambda root: _members_link(datasette, database, root, value))
+    if column in _PUBLICATION_DATES and table in _DATED_TABLES:
+        return _date_cell(value)
     return None
+
+
+def _date_cell(value) -> Markup | None:
+    """A stored date as precise as the site gave it, the stored value one hover away."""
+    shown = shown_date(value) if isinstance(value, str) else value
+    return Markup('<span title="{}">{}</span>').format(value, shown) if shown != value else None
 
 
 def _cell_with(row, key: str, render):
@@ -50,6 +69,17 @@ async def _story_link(datasette, database: str, article_id: int) -> Markup:
     title = rows[0][0] if rows and rows[0][0] else "(no title)"
     return Markup('<a href="{}">{}</a> <span style="color: #666">#{}</span>').format(
         datasette.urls.row(database, "articles", str(article_id)), escape(title), article_id)
+
+
+async def _members_link(datasette, database: str, root: int, copies: int) -> Markup:
+    """A cluster's copies count, linked to the list of its members (the first-seen article and
+    every copy of it), oldest first; a very large cluster links to its first MAX_MEMBERS."""
+    rows = (await datasette.get_database(database).execute(
+        "SELECT id FROM articles WHERE id = ? OR duplicate_of = ? ORDER BY first_seen, id LIMIT ?",
+        [root, root, MAX_MEMBERS])).rows
+    ids = ",".join(str(r[0]) for r in rows)
+    return Markup('<a href="{}?{}">{}</a>').format(
+        datasette.urls.table(database, "article_list"), urlencode({"id__in": ids, "_sort": "published"}), copies)
 
 
 def raw_body_path(database: str, sha256: str) -> str:

@@ -295,3 +295,21 @@ def test_error_status_of_datasette_exceptions():
     except DatasetteError as wrapped:
         assert error_status(wrapped) == 500
     assert error_status(RuntimeError("bug")) == 500
+
+
+def test_cluster_copies_link_to_the_list_of_members(server):
+    base, expected, _ = server
+    page = get(f"{base}/archive/clusters?copies__gt=1")[2].decode("utf-8")
+    members = f"id__in={expected['original']}%2C{expected['copy']}"
+    assert f'/archive/article_list?{members}&amp;_sort=published">2</a>' in page
+    listed = rows(base, "article_list", id__in=f"{expected['original']},{expected['copy']}", _sort="published")
+    assert [r["title"] for r in listed] == [TITLES[2], COPY_TITLE]
+
+
+def test_day_only_dates_show_as_days_in_table_pages(server):
+    base, _, _ = server
+    page = get(f"{base}/archive/article_list?site=globalresearch")[2].decode("utf-8")
+    assert '<span title="2017-06-10T00:00:00+00:00">2017-06-10</span>' in page  # a day alone, as the site gave it
+    assert '<span title="2016-06-07T09:00:00+00:00">2016-06-07 09:00 UTC</span>' in page
+    assert "2017-06-10T00:00:00+00:00</td>" not in page
+    assert rows(base, "article_list", site="globalresearch", _sort="id")[0]["published"].endswith("+00:00")  # data unchanged
