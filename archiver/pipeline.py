@@ -386,6 +386,7 @@ class CrawlScheduler:
 
     def run(self) -> list[RunReport]:
         for crawl in self.crawls:
+            crawl.adapter.load()
             crawl.begin()
         pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="archiver-fetch")
         batch = Batch(self.crawls[0].store) if self.crawls else None

@@ -239,6 +239,10 @@ class Adapter:
         paths = D.start_paths(self.discovery) if self.discovery else self.start_paths
         return [self.base_url + path for path in paths]
 
+    def load(self) -> None:
+        """Import what parsing needs, once, before a crawl's fetch threads start parsing at the
+        same moment (a module several threads import at once can be seen half-initialised)."""
+
     def owns(self, url: str) -> bool:
         host = host_of(url)
         return same_site(url, self.base_url) or any(host == d or host.endswith("." + d) for d in self.domains)

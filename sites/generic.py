@@ -124,6 +124,9 @@ class Generic(Adapter):
         """The adapter following SITE at BASE_URL by configuration alone."""
         return cls(base_url, site)
 
+    def load(self) -> None:
+        import archiver.maintext  # noqa: F401  trafilatura, imported lazily: ~0.3 s every command would pay
+
     def owns(self, url: str) -> bool:
         return super().owns(url) if self.follows_site else True
 

@@ -249,3 +249,21 @@ def test_three_lines_of_config_and_archiver_crawl_follow_the_site(tmp_path):
     rows = stored(tmp_path / "a.db", "SELECT site, url FROM articles")
     assert {url.removeprefix(server.origin) for _, url in rows} == set(ARTICLES)
     assert {site for site, _ in rows} == {"riverside"}
+
+
+def test_a_crawl_loads_the_extractor_before_its_fetch_threads_parse(tmp_path):
+    # Fetch threads parsing their first pages at the same moment would each import trafilatura;
+    # a module several threads import at once can be seen half-initialised. The crawl loads it
+    # first, while every command that parses nothing never pays for it.
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    check = ("import sys; from archiver.sites.generic import Generic; adapter = Generic('https://news.example', 'news'); "
+             "assert 'trafilatura' not in sys.modules; adapter.load(); assert 'trafilatura' in sys.modules")
+    done = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    source = (ROOT / "archiver" / "pipeline.py").read_text()
+    run = source[source.index("    def run(self) -> list[RunReport]:"):]
+    assert run.index("crawl.adapter.load()") < run.index("ThreadPoolExecutor(")

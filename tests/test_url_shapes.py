@@ -24,7 +24,6 @@ from archiver.url_shapes import PROBES, ShapeBook, Verdict, general, names_a_pag
 
 from .localserver import LocalServer, Reply
 
-import archiver.maintext  # noqa: F401  imported before the crawl's fetch threads all import it at once
 
 # path -> (headline, how the page says it is an article)
 ARTICLES = {
