@@ -126,7 +126,10 @@ def main() -> None:
         try:
             run_quick_search(options)
             return
-        except BrokenPipeError:
+        except KeyboardInterrupt:  # as the full command line ends on Ctrl-C; never started over
+            sys.stderr.write("interrupted; everything stored so far is kept and the next run resumes\n")
+            sys.exit(130)
+        except BrokenPipeError:  # the reader went away (`| head`): nothing to start over for
             raise
         except Exception:  # the full command line says what went wrong, as it always does
             pass

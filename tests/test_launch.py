@@ -110,3 +110,17 @@ def test_a_plain_search_loads_neither_click_nor_the_command_line(demo, tmp_path)
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.startswith("[")
     assert done.stderr == "[]"
+
+
+def test_ctrl_c_ends_a_quick_search_as_it_ends_any_command(monkeypatch, capsys):
+    import archiver.launch as launch
+
+    def interrupted(options):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(launch, "run_quick_search", interrupted)
+    monkeypatch.setattr(sys, "argv", ["archiver", "--db", "a.db", "search", "Raqqa"])
+    with pytest.raises(SystemExit) as ended:
+        launch.main()
+    assert ended.value.code == 130  # not started over by the full command line
+    assert capsys.readouterr().err.startswith("interrupted")
