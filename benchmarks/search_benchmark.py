@@ -210,9 +210,9 @@ _CACHE = Path(tempfile.mkdtemp(prefix="search-benchmark-pycache-"))
 _ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "PYTHONPYCACHEPREFIX": str(_CACHE)}
 
 
-def _run(argv: list[str]) -> float:
+def _run(argv: list[str], cwd: Path | None = None) -> float:
     started = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=_ENV)
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=_ENV, cwd=cwd)
     return time.perf_counter() - started
 
 
@@ -221,13 +221,29 @@ def time_cli(path: Path, queries, rounds: int) -> dict[str, tuple[float, float]]
     for query in queries:
         with Store(path, readonly=True) as store:
             expression = _floor_expression(store, query)
+        # Both run in the archive's directory, where no config.toml is read; a config file
+        # costs its reading and checking on top (time_config_file).
         floor, ours = [], []
-        _run([sys.executable, "-m", "archiver", "--db", str(path), *query.cli_args()])  # warm: caches, bytecode
+        _run([sys.executable, "-m", "archiver", "--db", str(path), *query.cli_args()], path.parent)  # warm: caches, bytecode
         for _ in range(rounds):
-            floor.append(_run([sys.executable, "-c", FLOOR_PROGRAM, str(path), expression]))
-            ours.append(_run([sys.executable, "-m", "archiver", "--db", str(path), *query.cli_args()]))
+            floor.append(_run([sys.executable, "-c", FLOOR_PROGRAM, str(path), expression], path.parent))
+            ours.append(_run([sys.executable, "-m", "archiver", "--db", str(path), *query.cli_args()], path.parent))
         out[query.name] = (statistics.median(floor), statistics.median(ours))
     return out
+
+
+def time_config_file(path: Path, rounds: int) -> tuple[float, float]:
+    """The rare-word search without and with a config.toml in the working directory naming
+    the archive (read and checked as every command reads it), alternating."""
+    with tempfile.TemporaryDirectory() as with_config:
+        Path(with_config, "config.toml").write_text(f"[archive]\ndb = {str(path)!r}\n")
+        args = QUERIES[0].cli_args()
+        _run([sys.executable, "-m", "archiver", *args], Path(with_config))  # warm
+        bare, configured = [], []
+        for _ in range(rounds):
+            bare.append(_run([sys.executable, "-m", "archiver", "--db", str(path), *args], path.parent))
+            configured.append(_run([sys.executable, "-m", "archiver", *args], Path(with_config)))
+    return statistics.median(bare), statistics.median(configured)
 
 
 def time_startup(rounds: int) -> dict[str, float]:
@@ -267,6 +283,9 @@ def main() -> None:
             library = time_library(path, QUERIES, args.rounds)
             cli = {} if args.no_cli else time_cli(path, QUERIES, args.rounds)
             report(size, library, cli)
+            if not args.no_cli:
+                bare, configured = time_config_file(path, args.rounds)
+                print(f"CLI rare word with a config.toml read: {configured:.4f} s against {bare:.4f} s with --db alone")
     finally:
         shutil.rmtree(_CACHE, ignore_errors=True)
         if args.keep is None:
