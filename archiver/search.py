@@ -25,8 +25,9 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
 
 def date_bound(value: str | None, upper: bool) -> str | None:
-    """'2016', '2016-06', '2016-06-05' or a full ISO timestamp → an ISO UTC string to compare
-    `published` with. An upper bound covers the whole day/month/year it names."""
+    """'2016', '2016-06', '2016-06-05' or a full ISO timestamp → a string to compare `published`
+    with: a day (YYYY-MM-DD) for the first three, an ISO UTC moment for the last. An upper bound
+    covers the whole day/month/year it names."""
     if not value:
         return None
     from datetime import date, datetime, timezone  # only a search with a date bound needs it
@@ -44,7 +45,9 @@ def date_bound(value: str | None, upper: bool) -> str | None:
                 start = _day_after(start, day, month)
             except (ValueError, OverflowError):
                 return None  # the end of year 9999: no bound at all
-        return datetime(start.year, start.month, start.day, tzinfo=timezone.utc).isoformat()
+        # The bare day, not its midnight: an article known only to the day is stored as the day
+        # ("2020-03-05"), which sorts before that day's midnight and after the day before.
+        return start.isoformat()
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:

@@ -156,3 +156,30 @@ def test_until_the_last_year_is_no_upper_bound(store):
 
 def test_parentheses_within_the_limit_still_work(store):
     assert run_search(store, "(" * 32 + "Raqqa" + ")" * 32) == run_search(store, "Raqqa")
+
+
+def test_date_bounds_take_articles_known_only_to_the_day(tmp_path):
+    # The generic adapter stores a date a page gives without a time as the day ("2020-03-05",
+    # never a made-up midnight); --since/--until must treat it as that day, beside articles
+    # with a time.
+    from archiver.models import ParsedArticle
+    from archiver.store import Store
+
+    dated = {"day4": "2020-03-04", "late4": "2020-03-04T23:59:00+00:00", "day5": "2020-03-05",
+             "noon5": "2020-03-05T12:00:00+00:00", "day6": "2020-03-06", "midnight6": "2020-03-06T00:00:00+00:00"}
+    with Store(tmp_path / "days.db") as days:
+        for n, (key, published) in enumerate(dated.items()):
+            url = f"https://news.example/{key}"
+            article = ParsedArticle(url=url, canonical_url=url, key=key, title=f"Ceasefire report {key}",
+                                    text=f"Ceasefire report number {n} " + " ".join(f"w{n}x{i}" for i in range(60)),
+                                    published=published, parser="generic:test")
+            days.save_article("news", article, None, f"2024-01-0{n + 1}T00:00:00+00:00", None)
+
+        def keys(**bounds):
+            return sorted(row["url"].rsplit("/", 1)[1] for row in run_search(days, "ceasefire", limit=50, **bounds))
+
+        assert keys(since="2020-03-05", until="2020-03-05") == ["day5", "noon5"]
+        assert keys(since="2020-03-05") == ["day5", "day6", "midnight6", "noon5"]
+        assert keys(until="2020-03-05") == ["day4", "day5", "late4", "noon5"]
+        assert keys(since="2020-03", until="2020-03") == sorted(dated)
+        assert keys(since="2020-03-05T06:00:00Z") == ["day6", "midnight6", "noon5"]
