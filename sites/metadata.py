@@ -405,12 +405,20 @@ def without_site_name(title: str | None, site_names: Iterable[str]) -> str | Non
     parts = _SEPARATORS.split(title)
     if len(parts) < 2 or not names:
         return title or None
-    for edge in (-1, 0):
-        piece = _squashed(parts[edge])
-        if piece and any(piece == n or piece in n or n in piece for n in names):
-            parts.pop(edge)
-            break
-    return H.clean_space(" - ".join(parts)) if len(parts) > 1 else parts[0]
+
+    def names_site(part: str) -> bool:
+        piece = _squashed(part)
+        return bool(piece) and any(piece == n or piece in n or n in piece for n in names)
+
+    # The site's name ends the headline, and what follows it is the site's too (a tagline:
+    # "Headline | site.ch | Your magazine for..."); searched from the end, so a headline that
+    # mentions the site keeps it. A title that starts with the site's name ends there instead.
+    kept = next((parts[:at] for at in range(len(parts) - 1, 0, -1) if names_site(parts[at])), None)
+    if kept is None and names_site(parts[0]):
+        kept = parts[1:]
+    if kept is None:
+        return title or None
+    return H.clean_space(" - ".join(kept)) if len(kept) > 1 else kept[0]
 
 
 def site_names(tree, ld: dict, url: str | None) -> list[str]:

@@ -221,6 +221,23 @@ def test_the_headline_is_the_article_h1_not_the_logo_nor_the_seo_title():
     assert without_site_name("Taxes - what changes in 2024 - Daily Planet", ["Daily Planet"]) == "Taxes - what changes in 2024"
 
 
+@pytest.mark.parametrize("title, names, expected", [
+    # the site's tagline after its name goes with it
+    ("Winter pike on the lake | fishing-news.ch | Your Swiss angling magazine", ["fishing-news"], "Winter pike on the lake"),
+    ("Storm hits the coast — Daily Planet — News you can trust", ["Daily Planet"], "Storm hits the coast"),
+    # the site's name first
+    ("Daily Planet | Storm hits the coast", ["Daily Planet"], "Storm hits the coast"),
+    # a headline that names the site keeps it: the search starts from the end
+    ("Inside the Daily Planet newsroom - a year of layoffs | Daily Planet", ["Daily Planet"],
+     "Inside the Daily Planet newsroom - a year of layoffs"),
+    # no segment names the site: the title as written, its own dashes and bars kept
+    ("Queer Royal – on drag on and off the stage", ["Daily Planet"], "Queer Royal – on drag on and off the stage"),
+    ("Lexikon « Nalas pages", ["Daily Planet"], "Lexikon « Nalas pages"),
+])
+def test_a_title_loses_the_site_name_and_what_follows_it_and_nothing_else(title, names, expected):
+    assert without_site_name(title, names) == expected
+
+
 def test_the_headline_is_not_repeated_as_the_first_line_of_the_text():
     body = ('<html><head><title>Storm hits the coast - Daily Planet</title></head><body><article><h1>Storm hits the coast!</h1>'
             + "".join(f"<p>Paragraph {i} about the storm and the coast, long enough to count as text.</p>" for i in range(8))
