@@ -130,6 +130,14 @@ def _capture_without_parse(store, adapter: Adapter, page: FetchedPage, run_id: i
             if article_id:
                 _link_unchanged(store, StoredCapture(capture.capture_id, sha), article_id, page.fetched_at)
         return Archived(url, Outcome.UNCHANGED, article_id=article_id, capture_id=capture.capture_id)
+    if page.status in GONE and url in adapter.guessed_urls():
+        # An address tried by convention, not one the site links: its absence is recorded (the
+        # capture keeps what the server said) but is no failure, or a site without a
+        # /sitemap.xml would end every run "partial".
+        with store.transaction():
+            capture = store.save_capture(site, page, "absent", run_id)
+        return Archived(url, Outcome.SKIPPED, f"not at a conventional address (HTTP {page.status})",
+                        capture_id=capture.capture_id)
     if page.status >= 400:
         reason = f"HTTP {page.status}"
         with store.transaction():

@@ -239,6 +239,11 @@ class Adapter:
         paths = D.start_paths(self.discovery) if self.discovery else self.start_paths
         return [self.base_url + path for path in paths]
 
+    def guessed_urls(self) -> frozenset[str]:
+        """Start URLs tried by convention (a /sitemap.xml), not because the site names them: one
+        that is not there (404, 410) is no failure of the site."""
+        return frozenset()
+
     def load(self) -> None:
         """Import what parsing needs, once, before a crawl's fetch threads start parsing at the
         same moment (a module several threads import at once can be seen half-initialised)."""

@@ -145,7 +145,11 @@ class Generic(Adapter):
 
     # -- following a site ------------------------------------------------------------------
     def start_urls(self) -> list[str]:
-        return [self.base_url + "/", self.base_url + "/sitemap.xml"]
+        return [self.base_url + "/", *sorted(self.guessed_urls())]
+
+    def guessed_urls(self) -> frozenset[str]:
+        # Many sites name their sitemaps elsewhere (robots.txt, /sitemap_index.xml) or have none.
+        return frozenset({self.base_url + "/sitemap.xml"}) if self.follows_site else frozenset()
 
     def sitemaps_from_robots(self, robots_txt: str) -> list[str]:
         """The site's sitemaps its robots.txt names (moved onto base_url), to start from too."""

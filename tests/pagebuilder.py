@@ -1048,7 +1048,7 @@ SOUTHFRONT_NOTE = (
     "at the URL Global Research names as its original source: the cross-site copy of the demo. The two 2020 posts carry "
     "the verbatim texts of two real news pages of shared/corpora/htmldate-eval.tgz (Reuters via Global News, 2 March 2020; "
     "News.Az, 13 October 2020), with a source line; that South Front posted them is invented. robots.txt names "
-    "/sitemap_index.xml, which the footer also links; /sitemap.xml answers 404 (recorded: a failure the crawl keeps); "
+    "/sitemap_index.xml, which the footer also links; /sitemap.xml answers 404 (recorded; an address tried by convention, no failure); "
     "the index lists the post sitemap (every post) and the News sitemap (the last two days). The home page and /feed/ "
     "list the 2020 posts; the 2017 report is reached through the post sitemap and the related posts of the Idlib post."
 )

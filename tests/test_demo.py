@@ -1,8 +1,9 @@
 """The README's first command, end to end: `archiver crawl --replay cassettes/` with the shipped
 config.toml, as a fresh clone runs it. The demo shows every feature: three sites with adapters of
 their own, South Front followed by three lines of config (the generic adapter), a story copied
-across sites (Global Research's republication of South Front's report), a recorded failure, and
-rows in every canned Datasette query that one crawl can fill."""
+across sites (Global Research's republication of South Front's report), an address tried by
+convention that is not there (recorded, no failure), and rows in every canned Datasette query
+that one crawl of recordings can fill."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ ORIGINAL_URL = "https://southfront.org/syrian-army-advancing-in-raqqa-province-w
 # One crawl reads each page once: an edit or a removal needs a later reading of a stored
 # article (a revisit), so "recently edited or removed" stays empty on a first crawl.
 NEEDS_A_SECOND_READING = {"recently_edited"}
+# The recordings hold no page that fails: South Front's /sitemap.xml answers 404, but that is an
+# address tried by convention, recorded and no failure (test_a_conventional_address_not_there...).
+NEEDS_A_FAILING_PAGE = {"crawl_failures"}
 
 
 def run(db, *args):
@@ -94,7 +98,8 @@ def test_every_canned_datasette_query_has_rows_on_the_demo(demo):
     _, conn = demo
     [with_lists] = conn.execute("SELECT id FROM articles WHERE text LIKE '%advanced around 8 kilometers into the depth of ISIS%'")
     queries = datasette_metadata()["databases"]["archive"]["queries"]
-    empty = [name for name in queries if name not in NEEDS_A_SECOND_READING and not canned(conn, name, id=with_lists[0])]
+    empty = [name for name in queries
+             if name not in NEEDS_A_SECOND_READING | NEEDS_A_FAILING_PAGE and not canned(conn, name, id=with_lists[0])]
     assert empty == []
     parts = {r["part"] for r in canned(conn, "article_with_related", id=with_lists[0])}
     assert parts == {"article", "related"}
@@ -109,8 +114,21 @@ def test_the_failures_query_agrees_with_the_last_runs(demo):
     in_last_run = {site: 0 for site in last_runs}
     for r in canned(conn, "crawl_failures"):
         in_last_run[r["site"]] += r["in_last_run"]
-    assert in_last_run == last_runs
-    assert [(r["site"], r["reason"], r["failures"]) for r in canned(conn, "crawl_failures")] == [("southfront", "HTTP 404", 1)]
+    assert in_last_run == last_runs == {"alalam": 0, "globalresearch": 0, "southfront": 0, "sputnik": 0}
+    assert canned(conn, "crawl_failures") == []
+
+
+def test_a_conventional_address_not_there_is_recorded_and_no_failure(demo):
+    # South Front names its sitemaps in robots.txt (/sitemap_index.xml); /sitemap.xml, which
+    # archiver tries on every configured site, answers 404. A site without one must not end
+    # every run "partial".
+    _, conn = demo
+    status, failed, errors = conn.execute("SELECT status, failed, errors FROM crawl_runs WHERE site = 'southfront'").fetchone()
+    assert (status, failed) == ("ok", 0)
+    assert json.loads(errors)["not at a conventional address (HTTP 404)"] == 1
+    kind, code, error, kept = conn.execute("SELECT kind, status, error, sha256 IS NOT NULL FROM captures "
+                                           "WHERE url = 'https://southfront.org/sitemap.xml'").fetchone()
+    assert (kind, code, error, kept) == ("absent", 404, None, 1)  # what the server said is kept
 
 
 def test_a_cassette_of_a_site_without_adapter_or_config_replays_through_the_generic_adapter(tmp_path):
