@@ -39,7 +39,9 @@ def test_each_redirect_hop_is_paced():
         page = fetcher.fetch(server.url("/a"))
     at = arrivals(server)
     assert page.final_url == server.url("/c") and page.redirects == (server.url("/a"), server.url("/b"))
-    assert at["/b"] - at["/a"] >= 0.28 and at["/c"] - at["/b"] >= 0.28
+    # Arrival times are taken by the server's threads: under load they jitter by tens of
+    # milliseconds. Unpaced hops arrive within a few milliseconds of each other.
+    assert at["/b"] - at["/a"] >= 0.22 and at["/c"] - at["/b"] >= 0.22
 
 
 def test_crawl_delay_holds_the_first_request_after_robots_txt_and_every_hop():
@@ -49,7 +51,7 @@ def test_crawl_delay_holds_the_first_request_after_robots_txt_and_every_hop():
         assert RobotsPolicy(fetcher).check(server.url("/a")).allowed
         fetcher.fetch(server.url("/a"))
     at = arrivals(server)
-    assert at["/a"] - at["/robots.txt"] >= 0.58 and at["/b"] - at["/a"] >= 0.58
+    assert at["/a"] - at["/robots.txt"] >= 0.5 and at["/b"] - at["/a"] >= 0.5  # 0.6 s, less the server's jitter
 
 
 def test_a_redirect_to_another_origin_asks_its_robots_txt():
@@ -109,7 +111,7 @@ def test_retry_after_holds_back_requests_already_waiting_for_the_host():
             thread.join()
     times = [moment for _, _, moment in server.log]
     assert len(times) == 5  # four pages, one of them twice
-    assert all(moment - times[0] >= 0.95 for moment in times[1:])
+    assert all(moment - times[0] >= 0.85 for moment in times[1:])  # 1 s, less the server's jitter
 
 
 def test_half_a_gzip_body_is_a_failed_fetch_retried_later(db_path, monkeypatch):
