@@ -313,7 +313,7 @@ def search(obj: Context, query, site, since, until, limit, offset, all_duplicate
     """
     from contextlib import closing
 
-    from .search import run_search, to_csv, to_json, to_jsonl, to_table, to_text
+    from .search import printed, run_search, terminal_width
     from .store.search import open_search
 
     if all_versions:
@@ -321,20 +321,9 @@ def search(obj: Context, query, site, since, until, limit, offset, all_duplicate
     else:
         with closing(open_search(obj.config.archive.db)) as index:
             rows = run_search(index, " ".join(query), site, since, until, limit, all_duplicates, sort, offset)
-    if fmt == "json":
-        click.echo(to_json(rows))
-    elif fmt == "jsonl":
-        click.echo(to_jsonl(rows), nl=False)
-    elif fmt == "csv":
-        click.echo(to_csv(rows), nl=False)
-    elif not rows:
-        click.echo("no results", err=True)
-    elif sys.stdout.isatty():
-        import shutil
-
-        click.echo(to_table(rows, width=shutil.get_terminal_size().columns), nl=False)
-    else:
-        click.echo(to_text(rows), nl=False)
+    out, note = printed(rows, fmt, terminal_width())
+    click.echo(note, err=True, nl=False)
+    click.echo(out, nl=False)
 
 
 def _search_versions(obj: Context, query: str, site: str | None, limit: int, offset: int) -> list[dict]:

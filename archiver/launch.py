@@ -19,6 +19,9 @@ VALUE_OPTIONS = {"--site", "--since", "--until", "--limit", "--offset", "--sort"
 GLOBAL_OPTIONS = {"--db", "--config"}  # may stand before the command too
 FLAGS = {"--all-duplicates"}
 CHOICES = {"--sort": ("relevance", "newest", "oldest"), "--format": ("table", "json", "jsonl", "csv")}
+# archiver.config's DEFAULT_CONFIG_FILE and ENV_VAR, not imported: that module loads dataclasses
+# (tests/test_launch.py holds them equal).
+CONFIG_FILE, CONFIG_ENV = "config.toml", "ARCHIVER_CONFIG"
 
 
 class NotQuick(Exception):
@@ -83,7 +86,7 @@ def _typed(options: dict) -> dict:
 
 def _database(options: dict) -> str:
     db = options.get("--db") or os.environ.get("ARCHIVER_DB") or None
-    if db and not options.get("--config") and not os.environ.get("ARCHIVER_CONFIG") and not os.path.exists("config.toml"):
+    if db and not options.get("--config") and not os.environ.get(CONFIG_ENV) and not os.path.exists(CONFIG_FILE):
         return db  # no config file would be read: nothing in one to check
     from .config import load_config  # the full command line's reading, errors and all
 
@@ -93,29 +96,15 @@ def _database(options: dict) -> str:
 def run_quick_search(options: dict) -> None:
     from contextlib import closing
 
-    from .search import run_search, to_csv, to_json, to_jsonl, to_table, to_text
+    from .search import printed, run_search, terminal_width
     from .store.search import open_search
 
     with closing(open_search(_database(options))) as index:
         rows = run_search(index, " ".join(options["query"]), options.get("--site"), options.get("--since"),
                           options.get("--until"), options.get("--limit", 20), bool(options.get("--all-duplicates")),
                           options.get("--sort", "relevance"), options.get("--offset", 0))
-    fmt = options.get("--format", "table")
-    if fmt == "json":
-        out = to_json(rows) + "\n"
-    elif fmt == "jsonl":
-        out = to_jsonl(rows)
-    elif fmt == "csv":
-        out = to_csv(rows)
-    elif not rows:
-        sys.stderr.write("no results\n")
-        return
-    elif sys.stdout.isatty():
-        import shutil
-
-        out = to_table(rows, width=shutil.get_terminal_size().columns)
-    else:
-        out = to_text(rows)
+    out, note = printed(rows, options.get("--format", "table"), terminal_width())
+    sys.stderr.write(note)
     sys.stdout.write(out)
     sys.stdout.flush()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import sys
 
 from .errors import UsageError
 from .render import printable
@@ -378,6 +379,29 @@ def to_table(rows: list[dict], width: int = 100, color: bool = True) -> str:
     Console(file=buffer, width=width, force_terminal=color, color_system="standard" if color else None,
             highlight=False).print(table)
     return buffer.getvalue()
+
+
+def terminal_width() -> int | None:
+    """The terminal's width when standard output is one, else None (a pipe, a file)."""
+    if not sys.stdout.isatty():
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
+def printed(rows: list[dict], fmt: str, terminal_width: int | None = None) -> tuple[str, str]:
+    """What `archiver search` writes (standard output, standard error) for ROWS in format FMT;
+    TERMINAL_WIDTH when the output is a terminal (the table), else None (plain lines)."""
+    if fmt == "json":
+        return to_json(rows) + "\n", ""
+    if fmt == "jsonl":
+        return to_jsonl(rows), ""
+    if fmt == "csv":
+        return to_csv(rows), ""
+    if not rows:
+        return "", "no results\n"
+    return (to_table(rows, width=terminal_width) if terminal_width else to_text(rows)), ""
 
 
 def to_text(rows: list[dict]) -> str:

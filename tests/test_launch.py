@@ -80,6 +80,12 @@ def test_a_missing_archive_and_the_environment_and_a_config_file(demo, tmp_path)
     assert code != 0 and "config" in err.lower()
 
 
+def test_the_quick_path_looks_for_the_config_file_the_full_command_line_reads():
+    from archiver import config, launch
+
+    assert (launch.CONFIG_FILE, launch.CONFIG_ENV) == (config.DEFAULT_CONFIG_FILE, config.ENV_VAR)
+
+
 def test_what_the_quick_path_takes_on():
     assert quick_search_args(["search", "Raqqa", "--db", "a.db", "--limit", "5"]) == \
         {"query": ["Raqqa"], "--db": "a.db", "--limit": 5}

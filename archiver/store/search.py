@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from pathlib import Path
 from collections import namedtuple
+from pathlib import Path
+
+from ..errors import QueryError, StoreError
+from .readonly import connect_readonly, once_schema_settles
 
 # typing.TYPE_CHECKING without loading typing: all of a search's start-up counts (launch.py).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable, Iterator
-
-from ..errors import QueryError, StoreError
-from .readonly import connect_readonly, once_schema_settles
 
 # A match in the title weighs five times one in the text. The table's rank option holds it
 # (m009), so `ORDER BY rank` in Datasette or anyone's SQL ranks the same way; the searches
