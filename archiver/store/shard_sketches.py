@@ -14,10 +14,13 @@ from typing import Iterable
 
 import numpy as np
 
+from .readonly import connect_readonly
+
 
 def _open(path: str | Path) -> sqlite3.Connection:
-    uri = Path(path).resolve().as_uri()
-    return sqlite3.connect(f"{uri}?mode=ro", uri=True)
+    # The store's one read-only opener: a shard in a directory the worker cannot write (a
+    # read-only mount, another user's) opens as immutable, and a busy shard is waited for.
+    return connect_readonly(Path(path))
 
 
 def band_rows(path: str | Path) -> np.ndarray:
