@@ -33,6 +33,7 @@ from typing import Iterable
 from urllib.parse import parse_qsl, unquote
 
 from .models import PageLinks
+from .sites.discovery import ARTICLE_SLUG_WORDS  # a slug of this many words reads as a headline
 
 # Confidence for a shape's article share (the Wilson interval's z: 95%). Being wrong the one
 # way costs a fetch (the page is still checked before it is stored), the other way an article:
@@ -47,7 +48,6 @@ PROBES = math.ceil(Z * Z)
 
 _EXTENSION = re.compile(r"^(.+?)(\.[a-z][a-z0-9]{1,4})$", re.IGNORECASE)
 _WORDS = re.compile(r"[-_+ ,]+")
-_LONG_SLUG = 4  # words in a slug that reads as a headline (as sites.discovery takes it)
 
 
 class Verdict(str, Enum):
@@ -92,7 +92,7 @@ def _words(words: list[str]) -> str:
     ids = [i for i, w in enumerate(words) if w.isdigit() and len(w) >= 5]
     if ids:
         return "<id-slug>" if ids[0] == 0 else "<slug-id>" if ids[-1] == len(words) - 1 else "<slug>"
-    return "<slug>" if len(words) >= _LONG_SLUG else "<short-slug>"
+    return "<slug>" if len(words) >= ARTICLE_SLUG_WORDS else "<short-slug>"
 
 
 def shape(url: str) -> tuple[str, ...]:

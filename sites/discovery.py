@@ -183,7 +183,7 @@ _PAGINATION = re.compile(r"/(?:page|seite|pagina)/\d+/?$|[?&](?:page|paged)=\d+$
 _NOT_A_LISTING = re.compile(r"[/_-](?:tags?|topics?|auth?ors?|users?|profiles?|search|suche|login|register|"
                             r"wp-[a-z]+|cdn-cgi|xmlrpc|comments?|share|print|amp|embed|trackback)(?:/|\.|$|\?)",
                             re.IGNORECASE)
-_ARTICLE_SLUG_WORDS = 4  # a last path segment of at least this many words reads as a story title
+ARTICLE_SLUG_WORDS = 4  # a last path segment of at least this many words reads as a story title
 
 
 def _segments(path: str) -> list[str]:
@@ -220,7 +220,7 @@ def looks_like_article(url: str) -> bool:
     if never_article(url):
         return False
     return bool(_DATED.search(parts.path) or _LONG_ID.search(f"{parts.path}?{parts.query}")
-                or slug_words(parts.path) >= _ARTICLE_SLUG_WORDS)
+                or slug_words(parts.path) >= ARTICLE_SLUG_WORDS)
 
 
 def looks_like_listing(url: str) -> bool:
