@@ -166,10 +166,25 @@ def unreadable(body: bytes, text: str) -> str | None:
     return None
 
 
+# The last page limited, and its result: a page is parsed twice (selectolax for the fields,
+# lxml for the body) and the pass over its tags need not be made twice. Pure: same text, same result.
+_last_limited: tuple = ("", "", MAX_DEPTH)
+
+
 def limit_nesting(text: str, max_depth: int = MAX_DEPTH) -> str:
     """TEXT with the tags nested deeper than MAX_DEPTH taken out (their text stays)."""
+    global _last_limited
     if text.count("<") < _NESTING_CHECK_FROM:
         return text
+    last = _last_limited
+    if last[0] is text and last[2] == max_depth:
+        return last[1]
+    limited = _limited(text, max_depth)
+    _last_limited = (text, limited, max_depth)
+    return limited
+
+
+def _limited(text: str, max_depth: int) -> str:
     depth, cuts = 0, []
     for match in _TAG.finditer(text):
         if match.group(2).lower() in _NOT_NESTING or match.group(0).endswith("/>"):
@@ -196,7 +211,7 @@ def parse_html(text: str) -> HTMLParser:
 def clean_space(text: str | None) -> str:
     if not text:
         return ""
-    return re.sub(r"\s+", " ", text.replace("\xa0", " ")).strip()
+    return " ".join(text.split())  # str.split() splits on what re's \s matches, no-break space included
 
 
 def _walk(node: Node, out: list[str]) -> None:

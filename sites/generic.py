@@ -87,7 +87,7 @@ class GenericV2(Parser):
     def read_authors(self, ctx: PageContext) -> tuple[str, ...]:
         site = M.site_names(ctx.tree, ctx.field("ld"), ctx.url)
         main = ctx.field("main")
-        # trafilatura's byline search only when the page names nobody plainly: it costs a quarter of an extraction.
+        # The byline search only when the page names nobody plainly: it walks the whole page.
         named = M.authors(ctx.tree, ctx.field("ld"), site, fallback=main.authors)
         return named or (M.people(main.guessed_authors(), site) if M.byline_marked(ctx.tree) else ())
 

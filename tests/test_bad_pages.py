@@ -11,6 +11,7 @@ import time
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, strategies as st
 
 from archiver import html as H
 from archiver.cli import cli
@@ -171,3 +172,18 @@ def test_nesting_is_flattened_only_past_the_limit():
     flat = H.limit_nesting(deep)
     assert flat.count("<div>") == H.MAX_DEPTH and flat.count("</div>") == H.MAX_DEPTH and "<p>x</p>" in flat
     assert H.text_lines(H.parse_html(deep).body) == ["x"]
+
+
+def test_a_page_limited_twice_is_read_once_with_the_same_result():
+    deep = "<div>" * 4000 + "<p>x</p>" + "</div>" * 4000
+    first = H.limit_nesting(deep)
+    assert H.limit_nesting(deep) is first  # the second parse of a page reuses the pass
+    assert H.limit_nesting(deep, max_depth=10).count("<div>") == 10  # another limit is another pass
+    assert H.limit_nesting("".join(deep)) == first  # an equal text, another object: recomputed, equal
+
+
+@given(st.text(alphabet=st.sampled_from("ab \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u1680\u2000\u2028\u3000\u200b\ufeff")))
+def test_clean_space_collapses_exactly_what_a_whitespace_pattern_does(text):
+    import re
+
+    assert H.clean_space(text) == re.sub(r"\s+", " ", text).strip()
