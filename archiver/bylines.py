@@ -74,45 +74,70 @@ def _rel_me(el, removed: set) -> bool:
     return any(c.tag == "rel" and c not in removed and "".join(_texts(c, removed)) == "me" for c in el)
 
 
+def _discarded(tag: str, id_: str, cls: str, get) -> bool:
+    """Whether trafilatura's pruning removes the element (with everything in it)."""
+    if tag in _DISCARD_ALWAYS:
+        return True
+    return tag in _DISCARD_TAGS and bool(
+        cls in ("comments", "title", "date") or (id_ and _DISCARD_ID(id_)) or (cls and _DISCARD_CLASS(cls))
+        or "Figure" in (get("data-component") or ""))
+
+
+def _is_generic(tag: str, id_: str, cls: str, itemprop: str) -> bool:
+    return tag in _GENERIC_TAGS and bool(
+        cls in _GENERIC_CLASSES or "author" in itemprop or (id_ and _GENERIC_ID(id_)) or (cls and _GENERIC_CLASS(cls)))
+
+
+def _is_any(id_: str, cls: str, itemprop: str, get) -> bool:
+    return bool((id_ and _ANY_ID(id_)) or (cls and _ANY_CLASS(cls)) or "author" in itemprop
+                or "Byline" in (get("data-component") or ""))
+
+
+class _Walk:
+    """One pass over the page: what the pruning removes, and the candidates of each expression
+    (document order) outside it."""
+
+    def __init__(self, tree):
+        self.removed: set = set()
+        self.specific: list = []  # tested for rel='me' once every removal is known
+        self.generic: list = []
+        self.anywhere: list = []
+        self.rel_elements = False
+        stack = [iter((tree,))]
+        while stack:
+            el = next(stack[-1], None)
+            if el is None:
+                stack.pop()
+            elif isinstance(el.tag, str):  # not a comment or processing instruction
+                if self._visit(el, el is tree):
+                    stack.append(iter(el))
+
+    def _visit(self, el, is_root: bool) -> bool:
+        """Sort EL; whether to look inside it."""
+        tag, get = el.tag, el.get
+        id_, cls = get("id") or "", get("class") or ""
+        if not is_root and _discarded(tag, id_, cls, get):  # the root is never deleted
+            self.removed.add(el)
+            return False
+        itemprop = get("itemprop") or ""
+        self.rel_elements = self.rel_elements or tag == "rel"
+        if tag == "author" or tag in _SPECIFIC_TAGS:
+            self.specific.append(el)
+        if _is_generic(tag, id_, cls, itemprop):
+            self.generic.append(el)
+        if _is_any(id_, cls, itemprop, get):
+            self.anywhere.append(el)
+        return True
+
+
 def byline_authors(tree) -> str | None:
     """The authors the page's bylines name, as trafilatura.metadata.extract_author finds them
     (';'-separated), or None. TREE (lxml) is only read."""
-    removed: set = set()
-    specific: list = []  # tested for rel='me' once every removal is known
-    generic: list = []
-    anywhere: list = []
-    rel_elements = False
-    stack = [iter((tree,))]
-    while stack:
-        el = next(stack[-1], None)
-        if el is None:
-            stack.pop()
-            continue
-        tag = el.tag
-        if not isinstance(tag, str):  # comments, processing instructions
-            continue
-        get = el.get
-        id_, cls = get("id") or "", get("class") or ""
-        if el is not tree and (tag in _DISCARD_ALWAYS or tag in _DISCARD_TAGS and (
-                cls in ("comments", "title", "date") or (id_ and _DISCARD_ID(id_)) or (cls and _DISCARD_CLASS(cls))
-                or "Figure" in (get("data-component") or ""))):
-            removed.add(el)  # the root is never deleted; nor is anything searched under a removed node
-            continue
-        stack.append(iter(el))
-        rel_elements = rel_elements or tag == "rel"
-        itemprop = get("itemprop") or ""
-        if tag == "author" or tag in _SPECIFIC_TAGS:
-            specific.append(el)
-        if tag in _GENERIC_TAGS and (cls in _GENERIC_CLASSES or "author" in itemprop or (id_ and _GENERIC_ID(id_))
-                                     or (cls and _GENERIC_CLASS(cls))):
-            generic.append(el)
-        if ((id_ and _ANY_ID(id_)) or (cls and _ANY_CLASS(cls)) or "author" in itemprop
-                or "Byline" in (get("data-component") or "")):
-            anywhere.append(el)
-    specific_found = (el for el in specific if _is_specific(el, removed, rel_elements))
-    for elements in (specific_found, generic, anywhere):
+    walk = _Walk(tree)
+    specific = (el for el in walk.specific if _is_specific(el, walk.removed, walk.rel_elements))
+    for elements in (specific, walk.generic, walk.anywhere):
         for el in elements:
-            content = " ".join(" ".join(_texts(el, removed)).split())
+            content = " ".join(" ".join(_texts(el, walk.removed)).split())
             if content and 2 < len(content) < _LEN_LIMIT:
                 return normalize_authors(None, content)
     return None
