@@ -24,7 +24,8 @@ from .store.bodies import decompress
 
 _MIDNIGHT_UTC = re.compile(r"^(\d{4}-\d{2}-\d{2})T00:00:00(?:\+00:00|Z)?$")
 _MOMENT = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2})?(?:\+00:00|Z)$")
-# Dates a site states (a day alone is stored as midnight UTC by some adapters), shown as precise
+# Dates a site states (a day alone: archives parsed before every adapter stored it as the day
+# hold midnight UTC, until `archiver reparse`), shown as precise
 # as they are in these tables' pages; fetch times are archiver's own and stay as stored.
 _PUBLICATION_DATES = frozenset({"published", "updated", "first_published"})
 _DATED_TABLES = frozenset({"articles", "article_list", "clusters", "related_items", "comments"})
@@ -109,8 +110,8 @@ async def raw_body(datasette, request):
 
 
 def shown_date(published: str | None) -> str | None:
-    """A publication time as precise as it is: a day alone (or midnight UTC, how a day-only
-    date is stored) as the day, a UTC moment as day and minute."""
+    """A publication time as precise as it is: a day alone (or midnight UTC, how older archives
+    stored one) as the day, a UTC moment as day and minute."""
     if not published:
         return None
     day = _MIDNIGHT_UTC.match(published)

@@ -22,7 +22,7 @@ the shared text-anchored extractors of sites/fields.py.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import date
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -109,15 +109,19 @@ class V1(Parser):
 
     # -- dates, people, source ----------------------------------------------------------------
     def read_dates(self, ctx: PageContext) -> tuple[str | None, str | None]:
-        """The Global Research date; the metadata's time when it falls on that day."""
+        """The Global Research date; the metadata's time when it falls on that day. A day the
+        page gives without a time is stored as the day ("2017-06-10"), never as a midnight."""
         day, stamp = ctx.field("day"), F.first_date(ctx.tree, self.published)
         if day is None:
             ctx.warn("no 'Global Research, <date>' line; date from the page metadata" if stamp else "no publication date")
         elif stamp is None or day not in (stamp.date(), stamp.astimezone(MONTREAL).date()):
             if stamp is not None:
                 ctx.warn(f"published_time {stamp.isoformat()} is not the page's date {day.isoformat()}; page date kept")
-            stamp = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
-        published, updated = to_utc_iso(stamp), to_utc_iso(F.first_date(ctx.tree, self.updated))
+            stamp = None
+        published = to_utc_iso(stamp) if stamp is not None else (day.isoformat() if day is not None else None)
+        if published is not None:
+            ctx.extra["published_precision"] = "day" if stamp is None else "second" if stamp.second else "minute"
+        updated = to_utc_iso(F.first_date(ctx.tree, self.updated))
         return published, updated if updated != published else None
 
     def read_authors(self, ctx: PageContext) -> tuple[str, ...]:

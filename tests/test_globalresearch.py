@@ -6,6 +6,8 @@ the 2025-era layout. The sample article is shared/samples/globalresearch-2017-06
 
 from __future__ import annotations
 
+import re
+
 import json
 
 import pytest
@@ -198,11 +200,11 @@ SAMPLE_TAGS = (
 )
 
 
-@pytest.mark.parametrize("name, parser, published", [
-    ("2017-southfront-raqqa", "globalresearch/1", "2017-06-10T00:00:00+00:00"),  # date line only
-    ("2025-southfront-raqqa", "globalresearch/2", "2017-06-10T13:26:41+00:00"),  # published_time, same day
+@pytest.mark.parametrize("name, parser, published, precision", [
+    ("2017-southfront-raqqa", "globalresearch/1", "2017-06-10", "day"),  # date line only: the day, no midnight
+    ("2025-southfront-raqqa", "globalresearch/2", "2017-06-10T13:26:41+00:00", "second"),  # published_time, same day
 ])
-def test_sample(gr, name, parser, published):
+def test_sample(gr, name, parser, published, precision):
     art = gr.parse(golden(name))
     paragraphs = art.text.split("\n\n")
     assert art.parser == parser
@@ -220,6 +222,7 @@ def test_sample(gr, name, parser, published):
     assert art.extra == {
         "source": "South Front", "source_date": "2017-06-09", "voiceover": "Lance Ramsay",
         "source_url": "https://southfront.org/syrian-army-advancing-in-raqqa-province-withdrawal-of-isis/",
+        "published_precision": precision,
     }
     assert art.image.url == f"{ORIGIN}/wp-content/uploads/2017/06/raqqa-tiger-forces-400x225.jpg"
     assert art.image.credit == "credits to the owner" and art.image.caption is None
@@ -241,7 +244,7 @@ def test_cassette_articles_are_clean(gr, url):
     art = gr.parse(recorded(url))
     assert art.key == url.rsplit("/", 1)[-1] and art.canonical_url == url
     assert art.title and art.authors and art.warnings == ()
-    assert art.published.startswith("2017-06-") and art.published.endswith("T00:00:00+00:00")
+    assert re.fullmatch(r"2017-06-\d\d", art.published) and art.extra["published_precision"] == "day"
     assert Tag("Middle East & North Africa", "region") in art.tags
     assert {t.kind for t in art.tags} <= {"region", "theme", "report"}
     assert len(art.text.split("\n\n")) >= 5
@@ -278,7 +281,7 @@ def test_byline_without_author_links_is_split_on_commas_and_and(gr):
 
 def test_original_pieces_and_sources(gr):
     original = gr.parse(recorded(f"{ORIGIN}/deir-ezzor-three-years-under-siege/5593841"))
-    assert original.extra == {"source": "Global Research"}  # no source line: the footer's "original source"
+    assert original.extra == {"source": "Global Research", "published_precision": "day"}  # no source line: the footer's "original source"
     assert original.text.endswith("Nadia Karam is an independent researcher and writer on Syria.")
     assert original.image.caption == "Supplies dropped over Deir Ezzor" and original.image.credit == "WFP"
     syndicated = gr.parse(recorded(f"{ORIGIN}/qatar-crisis-what-the-gulf-rift-means-for-the-war-in-syria/5594126"))
@@ -305,7 +308,7 @@ def test_published_time_on_another_day_loses_to_the_page_date(gr):
         b'"article:published_time" content="2019-03-02T09:26:41-04:00"',
     ).replace(b'"datePublished": "2017-06-10T09:26:41-04:00"', b'"datePublished": "2019-03-02T09:26:41-04:00"')
     art = gr.parse(page(SAMPLE_URL, body, "Tue, 14 Oct 2025 10:12:03 GMT"))
-    assert art.published == "2017-06-10T00:00:00+00:00"
+    assert art.published == "2017-06-10" and art.extra["published_precision"] == "day"
     assert any("not the page's date" in w for w in art.warnings)
 
 
