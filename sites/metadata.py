@@ -244,19 +244,24 @@ def updated(tree, ld: dict) -> Stamp | None:
 def publication(tree, ld: dict, url: str | None, page=None) -> Stamp | None:
     """The publication date: as the page states it for machines, else as it is written for
     readers, else htmldate's guess from PAGE (its HTML or lxml tree; the costly last resort)."""
-    return published(tree, ld, url) or written_published(tree, ld, url) or guessed_day(page, url)
+    return (published(tree, ld, url) or written_published(tree, ld, url)
+            or guessed_day(page, url, language(tree)))
 
 
-def guessed_day(page, url: str | None) -> Stamp | None:
+def guessed_day(page, url: str | None, page_language: str | None = None) -> Stamp | None:
     """htmldate's reading of PAGE (its HTML, or the lxml tree of it, which htmldate copies
-    before pruning): text patterns, the URL... A day, never a time."""
+    before pruning): text patterns, the URL... A day, never a time. Written dates are read in
+    PAGE_LANGUAGE, the language the page declares, and English (sites/htmldate_language.py)."""
     from htmldate import find_date
+
+    from .htmldate_language import in_page_language
 
     if page is None:
         return None
     try:
-        found = (find_date(page, url=url, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
-                 or find_date(page, url=url, extensive_search=True, original_date=True, outputformat="%Y-%m-%d"))
+        with in_page_language(page_language):
+            found = (find_date(page, url=url, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
+                     or find_date(page, url=url, extensive_search=True, original_date=True, outputformat="%Y-%m-%d"))
     except Exception:  # a best-effort guess must never cost the article
         return None
     return read_stamp(found, "htmldate") if found else None
