@@ -160,9 +160,11 @@ def _warm_up() -> float:
 
 def _dateparser_tables() -> float:
     # htmldate's extensive search (trafilatura's metadata, the adapter's last-resort date guess)
-    # asks dateparser, which builds its tables for every locale the first time a string reads
+    # asks dateparser, which builds its tables for every language the first time a string reads
     # as a date in none of them: seconds once per process, not a cost of the page that asked.
-    # Paid here, for both rows that use it, and printed, so a reader can add it back.
+    # (The adapter has it read the page's declared language only, which takes a fraction of
+    # that, so for the adapter the figure is an upper bound.) Paid here, for both rows that use
+    # it, and printed, so a reader can add it back.
     from htmldate.extractors import get_external_parser
 
     started = time.perf_counter()
@@ -218,7 +220,7 @@ def report(scores: dict[str, Score], one_off: float = 0.0, processes: int = 1) -
     if one_off:
         # what the ratios would be had each worker paid dateparser's tables inside the timed pages
         print(f"\none-off per process, paid before timing: dateparser's tables {one_off:.2f} s; "
-              f"counted in this run's {processes} processes:")
+              f"counted in this run's {processes} processes (for the adapter an upper bound):")
         for name, ours in others:
             if name != "archiver main text" and base[1].seconds:
                 print(f"  {name} / plain: time {(ours.seconds + processes * one_off) / base[1].seconds:.2f}x")
