@@ -17,6 +17,7 @@ import click
 from . import __version__
 from .config import Config, load_config
 from .errors import ArchiverError, UsageError
+from .launch import DB_ENV
 
 if TYPE_CHECKING:  # the store (sqlite-utils, numpy) loads only for a command that opens it
     from .store import Store
@@ -139,7 +140,7 @@ def _setup_logging(verbosity: int) -> None:
 
 @click.group(cls=ArchiverGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="config file (default: $ARCHIVER_CONFIG, else ./config.toml)")
-@click.option("--db", type=click.Path(dir_okay=False), envvar="ARCHIVER_DB", show_envvar=True,
+@click.option("--db", type=click.Path(dir_okay=False), envvar=DB_ENV, show_envvar=True,
               help="database file, overriding [archive] db (before or after the command)")
 @click.option("-v", "--verbose", count=True, help="more log output (-vv for debug)")
 @click.option("-q", "--quiet", is_flag=True, help="only errors")

@@ -22,6 +22,7 @@ CHOICES = {"--sort": ("relevance", "newest", "oldest"), "--format": ("table", "j
 # archiver.config's DEFAULT_CONFIG_FILE and ENV_VAR, not imported: that module loads dataclasses
 # (tests/test_launch.py holds them equal).
 CONFIG_FILE, CONFIG_ENV = "config.toml", "ARCHIVER_CONFIG"
+DB_ENV = "ARCHIVER_DB"  # the database file, as --db gives it (the full command line reads this name too)
 
 
 class NotQuick(Exception):
@@ -85,7 +86,7 @@ def _typed(options: dict) -> dict:
 
 
 def _database(options: dict) -> str:
-    db = options.get("--db") or os.environ.get("ARCHIVER_DB") or None
+    db = options.get("--db") or os.environ.get(DB_ENV) or None
     if db and not options.get("--config") and not os.environ.get(CONFIG_ENV) and not os.path.exists(CONFIG_FILE):
         return db  # no config file would be read: nothing in one to check
     from .config import load_config  # the full command line's reading, errors and all

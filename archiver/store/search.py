@@ -41,7 +41,8 @@ SORT_MATCHES_BELOW = 0.01
 # Records as named tuples, not dataclasses: a search's whole start-up is a few milliseconds,
 # and the dataclasses module (with inspect) would be a third of it (archiver/launch.py).
 class Filters(namedtuple("Filters", "site since until", defaults=(None, None, None))):
-    """SITE; SINCE (inclusive) and UNTIL (exclusive) as ISO UTC."""
+    """SITE; SINCE (inclusive) and UNTIL (exclusive) as archiver.search.date_bound gives them: a
+    bare day (YYYY-MM-DD) or an ISO UTC moment, compared with `published` as strings."""
 
     __slots__ = ()
 
