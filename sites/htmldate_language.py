@@ -15,6 +15,13 @@ that function is wrapped once, and answers htmldate's own parser (every locale) 
 page language is set, so other callers of htmldate in the process see no change. The language
 is a context variable: threads and concurrent pages each have their own. Parsing stays a pure
 function of the page.
+
+A page that declares no language (6.5% of both corpora) would still send dateparser through
+every locale, tables and all. Its language is guessed instead from its own prose (py3langid, a
+naive Bayes model of 97 languages: 0.6 s to load, a fraction of a millisecond a page), only
+when dateparser is reached, and only when the guess is confident; otherwise every locale, as
+before. On both corpora's 123 such pages the dates are the same as with every locale; with
+English alone one Russian page lost its date.
 """
 
 from __future__ import annotations
@@ -23,12 +30,34 @@ import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
-from typing import Iterator
+from typing import Callable, Iterator, Union
 
-__all__ = ["dateparser_languages", "in_page_language"]
+__all__ = ["dateparser_languages", "guessed_language", "in_page_language"]
 
-_LANGUAGES: ContextVar[tuple[str, ...] | None] = ContextVar("page_date_languages", default=None)
+GUESS_CONFIDENCE = 0.5  # the guess must be likelier than every other language together
+
+
+class _Guess:
+    """The language of an undeclared page, guessed from its prose when dateparser first needs it."""
+
+    def __init__(self, prose: Callable[[], str]):
+        self._prose = prose
+        self._languages: tuple[str, ...] | None = None
+        self._done = False
+
+    def languages(self) -> tuple[str, ...] | None:
+        if not self._done:
+            try:
+                self._languages = dateparser_languages(guessed_language(self._prose()))
+            except Exception:  # no guess: every locale, as htmldate would
+                self._languages = None
+            self._done = True
+        return self._languages
+
+
+_LANGUAGES: ContextVar[Union[tuple[str, ...], _Guess, None]] = ContextVar("page_date_languages", default=None)
 _INSTALL = threading.Lock()
+_IDENTIFIER = threading.Lock()
 
 
 def dateparser_languages(declared: str | None) -> tuple[str, ...] | None:
@@ -42,11 +71,33 @@ def dateparser_languages(declared: str | None) -> tuple[str, ...] | None:
     return (code,) if code == "en" else (code, "en")
 
 
+def guessed_language(prose: str) -> str | None:
+    """The language PROSE is written in, when py3langid is confident of it."""
+    if not prose or not prose.strip():
+        return None
+    language, _ = _identifier().classify(prose[:5000])
+    return None if language == "und" else language
+
+
+@lru_cache(maxsize=1)
+def _load_identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True, min_confidence=GUESS_CONFIDENCE)
+
+
+def _identifier():
+    with _IDENTIFIER:  # loaded once however many threads ask first
+        return _load_identifier()
+
+
 @contextmanager
-def in_page_language(declared: str | None) -> Iterator[None]:
-    """While inside, htmldate's dateparser reads the languages of a page declaring DECLARED."""
+def in_page_language(declared: str | None, prose: Callable[[], str] | None = None) -> Iterator[None]:
+    """While inside, htmldate's dateparser reads the languages of a page declaring DECLARED;
+    when it declares none, the language its PROSE (asked for only if needed) is guessed to be in."""
     _install()
-    token = _LANGUAGES.set(dateparser_languages(declared))
+    languages = dateparser_languages(declared)
+    token = _LANGUAGES.set(_Guess(prose) if languages is None and prose is not None else languages)
     try:
         yield
     finally:
@@ -56,6 +107,8 @@ def in_page_language(declared: str | None) -> Iterator[None]:
 def _install() -> None:
     import htmldate.extractors as extractors
 
+    if getattr(extractors.get_external_parser, "reads_page_language", False):
+        return
     with _INSTALL:
         if getattr(extractors.get_external_parser, "reads_page_language", False):
             return
@@ -63,6 +116,8 @@ def _install() -> None:
 
         def external_parser():
             languages = _LANGUAGES.get()
+            if isinstance(languages, _Guess):
+                languages = languages.languages()
             return everything() if languages is None else _parser(languages, everything)
 
         external_parser.reads_page_language = True

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from datetime import date, datetime, timedelta, timezone
-from typing import Iterable
+from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
 from archiver import html as H
@@ -245,13 +245,21 @@ def publication(tree, ld: dict, url: str | None, page=None) -> Stamp | None:
     """The publication date: as the page states it for machines, else as it is written for
     readers, else htmldate's guess from PAGE (its HTML or lxml tree; the costly last resort)."""
     return (published(tree, ld, url) or written_published(tree, ld, url)
-            or guessed_day(page, url, language(tree)))
+            or guessed_day(page, url, language(tree), lambda: prose(tree)))
 
 
-def guessed_day(page, url: str | None, page_language: str | None = None) -> Stamp | None:
+def prose(tree) -> str:
+    """The text of the page's paragraphs (its body's, when it has none): what its language is guessed from."""
+    text = " ".join(node.text(deep=True) for node in tree.css("p"))
+    return text if text.strip() or tree.body is None else tree.body.text(deep=True)
+
+
+def guessed_day(page, url: str | None, page_language: str | None = None,
+                page_prose: Callable[[], str] | None = None) -> Stamp | None:
     """htmldate's reading of PAGE (its HTML, or the lxml tree of it, which htmldate copies
     before pruning): text patterns, the URL... A day, never a time. Written dates are read in
-    PAGE_LANGUAGE, the language the page declares, and English (sites/htmldate_language.py)."""
+    PAGE_LANGUAGE, the language the page declares, and English; in the language PAGE_PROSE is
+    guessed to be in when it declares none (sites/htmldate_language.py)."""
     from htmldate import find_date
 
     from .htmldate_language import in_page_language
@@ -259,7 +267,7 @@ def guessed_day(page, url: str | None, page_language: str | None = None) -> Stam
     if page is None:
         return None
     try:
-        with in_page_language(page_language):
+        with in_page_language(page_language, page_prose):
             found = (find_date(page, url=url, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
                      or find_date(page, url=url, extensive_search=True, original_date=True, outputformat="%Y-%m-%d"))
     except Exception:  # a best-effort guess must never cost the article

@@ -75,3 +75,72 @@ def test_a_page_in_another_language_keeps_its_guessed_date():
             '<p class="datum">Mittwoch, 3. Juli 2019</p><p>Ein kurzer Text über das Wetter in Basel.</p>'
             '</article></body></html>')
     assert guessed_day(page, None, "de").day.isoformat() == guessed_day(page, None, None).day.isoformat() == "2019-07-03"
+
+
+# -- pages that declare no language: the language is guessed from their prose ---------------
+RUSSIAN_PROSE = ("Сборная Германии провела последний матч сезона в Мёнхенгладбахе. Нападающий заявил "
+                 "журналистам, что завершает карьеру в национальной команде после двенадцати лет.")
+
+
+def _undeclared_page(written_date: str) -> str:
+    return (f'<html><head><title>Новости</title></head><body><div class="content"><h2>Футбол</h2>'
+            f'<div class="meta">{written_date}</div><p>{RUSSIAN_PROSE}</p></div></body></html>')
+
+
+@pytest.mark.parametrize("prose, language", [
+    (RUSSIAN_PROSE, "ru"),
+    ("Der Stadtrat hat am Dienstag beschlossen, die Brücke über den Fluss bis zum Herbst zu sanieren.", "de"),
+    ("The council voted on Tuesday to repair the bridge over the river before the autumn floods.", "en"),
+    ("", None), ("   \n ", None),
+    ("12 34 56", None),  # nothing a language model can read: no guess, every locale
+])
+def test_the_language_of_prose(prose, language):
+    from archiver.sites.htmldate_language import guessed_language
+
+    assert guessed_language(prose) == language
+
+
+def test_an_undeclared_page_is_read_in_the_language_of_its_prose():
+    import htmldate.extractors as extractors
+
+    asked = []
+
+    def prose() -> str:
+        asked.append(1)
+        return RUSSIAN_PROSE
+
+    with in_page_language(None, prose):
+        assert asked == []  # guessed only once dateparser is reached
+        assert extractors.get_external_parser().languages == ["ru", "en"]
+        assert extractors.get_external_parser().languages == ["ru", "en"]
+    assert asked == [1]
+    with in_page_language("de", prose):  # a declared language is never second-guessed
+        assert extractors.get_external_parser().languages == ["de", "en"]
+    assert asked == [1]
+    with in_page_language(None, lambda: "12 34"):  # no confident guess: every locale
+        assert extractors.get_external_parser().languages is None
+
+
+def test_an_undeclared_russian_page_keeps_its_written_date():
+    from archiver import html as H
+    from archiver.sites.metadata import prose
+
+    page = _undeclared_page("15 августа 2016")
+    tree = H.parse_html(page)
+    assert guessed_day(page, None, None, lambda: prose(tree)).day.isoformat() == "2016-08-15"
+
+
+def test_an_undeclared_page_builds_only_its_guessed_languages_tables():
+    # The fresh-process counterpart of the declared case: with every locale allowed, the first
+    # string no language reads built all 205 locales' tables.
+    program = (
+        "from archiver.sites.htmldate_language import in_page_language\n"
+        "import htmldate.extractors as x\n"
+        "from dateparser.languages.loader import default_loader\n"
+        f"with in_page_language(None, lambda: {RUSSIAN_PROSE!r}):\n"
+        "    assert x.get_external_parser().get_date_data('12 zzz 2020')['date_obj'] is None\n"
+        "    assert x.get_external_parser().get_date_data('15 августа 2016')['date_obj'].month == 8\n"
+        "print(len(default_loader._loaded_locales))\n"
+    )
+    loaded = int(subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True).stdout)
+    assert 1 <= loaded <= 10
