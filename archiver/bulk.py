@@ -44,6 +44,9 @@ log = logging.getLogger("archiver.bulk")
 LOCAL_MIN_RECORDS = 200  # below this, starting worker processes costs more than it saves
 MIN_SHARD_RECORDS = 25  # smaller record ranges cost more in hand-offs than they spread
 MAX_SHARD_RECORDS = 1000  # a shard's results are held in memory until the writer applies them
+# Many small record ranges rather than one per worker: the workers finish within a short shard
+# of each other, and the writer's work after the last one arrives is short.
+SHARDS_PER_SLOT = 16
 RETRIES = 2  # further attempts at a shard whose worker failed
 DASK_HINT = "pip install 'archiver[dask]'"
 
@@ -124,10 +127,10 @@ def plan_shards(paths: Iterable[Path], slots: int, records_per_shard: int | None
 
 
 def cut_shards(offsets: dict[Shard, list[int]], slots: int) -> list[Shard]:
-    """The shards (with their record offsets) cut into about four record ranges per worker
-    slot, each within MIN_SHARD_RECORDS..MAX_SHARD_RECORDS."""
+    """The shards (with their record offsets) cut into about SHARDS_PER_SLOT record ranges per
+    worker slot, each within MIN_SHARD_RECORDS..MAX_SHARD_RECORDS."""
     total = sum(len(found) for found in offsets.values())
-    per = max(MIN_SHARD_RECORDS, min(MAX_SHARD_RECORDS, math.ceil(total / (4 * slots))))
+    per = max(MIN_SHARD_RECORDS, min(MAX_SHARD_RECORDS, math.ceil(total / (SHARDS_PER_SLOT * slots))))
     return [part for shard, found in offsets.items()
             for part in (split_shard(shard, per, found) if len(found) > per else [shard])]
 

@@ -12,9 +12,10 @@ alternating in the same run so both see the same machine state:
   uses them by default, or --workers / --scheduler), everything a real import does: read,
   decode, parse, links, near-duplicate sketch, store, frontier.
 
-It prints pages/s of each round, the best of each, and their ratio, and the CPU time per page
-of each (the import's: its own process plus what its workers report), which other load on the
-machine does not distort. Extraction quality is
+It prints pages/s of each round and their ratio, the median of those per-round ratios (the
+figure to read: this machine's speed drifts by a quarter between minutes, and a round's two
+runs follow each other), the best of each, and the CPU time per page of each (the import's:
+its own process plus what its workers report). Extraction quality is
 scored as in benchmarks/generic_extraction.py (the corpus authors' with/without segments) on
 the texts the import stored and on the bare loop's output, so a faster import that reads
 worse shows it.
@@ -27,6 +28,7 @@ import io
 import json
 import logging
 import sqlite3
+import statistics
 import sys
 import tarfile
 import tempfile
@@ -111,7 +113,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS, help="trafilatura-eval.tgz")
     parser.add_argument("--limit", type=int, default=None, help="only the first N pages")
-    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds of each (default 2)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of each (default 3)")
     parser.add_argument("--workers", type=int, default=None, help="import worker processes (default: the command's)")
     parser.add_argument("--scheduler", default=None, help="import on Dask: local or tcp://HOST:PORT")
     args = parser.parse_args(argv)
@@ -127,18 +129,23 @@ def main(argv: list[str] | None = None) -> None:
         trafilatura.extract("<html><body><article><p>warm up</p></article></body></html>")
         print(f"{len(pages)} pages, WARC {warc.stat().st_size / 1e6:.1f} MB, trafilatura {trafilatura.__version__}")
         bare_best = import_best = float("inf")
+        ratios = []
         for n in range(args.rounds):
-            seconds, cpu, bare_texts = bare_round(pages)
-            bare_best = min(bare_best, seconds)
-            print(f"round {n + 1}: bare trafilatura.extract {len(pages) / seconds:7.1f} pages/s, "
+            bare_seconds, cpu, bare_texts = bare_round(pages)
+            bare_best = min(bare_best, bare_seconds)
+            print(f"round {n + 1}: bare trafilatura.extract {len(pages) / bare_seconds:7.1f} pages/s, "
                   f"{1000 * cpu / len(pages):6.1f} CPU ms/page", flush=True)
             seconds, cpu, import_texts = import_round(warc, root / f"round{n}.db", args.workers, args.scheduler)
             import_best = min(import_best, seconds)
+            ratios.append(bare_seconds / seconds)
             print(f"round {n + 1}: import-warc             {len(pages) / seconds:7.1f} pages/s, "
-                  f"{1000 * cpu / len(pages):6.1f} CPU ms/page ({len(import_texts)} articles)", flush=True)
+                  f"{1000 * cpu / len(pages):6.1f} CPU ms/page ({len(import_texts)} articles); "
+                  f"ratio import/bare {ratios[-1]:.2f}x", flush=True)
     bare_rate, import_rate = len(pages) / bare_best, len(pages) / import_best
-    print(f"\nbest: bare {bare_rate:.1f} pages/s, import-warc {import_rate:.1f} pages/s, "
-          f"ratio import/bare {import_rate / bare_rate:.2f}x")
+    print(f"\nratio import/bare, median of the rounds: {statistics.median(ratios):.2f}x "
+          f"({', '.join(f'{ratio:.2f}' for ratio in ratios)})")
+    print(f"best: bare {bare_rate:.1f} pages/s, import-warc {import_rate:.1f} pages/s, "
+          f"ratio of the bests {import_rate / bare_rate:.2f}x")
     bare_score, import_score = score(pages, bare_texts), score(pages, import_texts)
     print(f"quality (F1, corpus authors' scoring): bare {bare_score.f1:.4f}, import-warc texts {import_score.f1:.4f}")
 
