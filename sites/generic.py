@@ -25,12 +25,12 @@ from . import register
 from .base import Adapter, D, H, Image, PageContext, Parser, Tag
 
 
-class GenericV2(Parser):
+class GenericV3(Parser):
     """Metadata from the page's own statements (dates to the minute with their zone, or the
     day alone; the article's headline; people as authors), body by trafilatura. Not bound to
     a date: it reads any site of any era, so a reparse gives every capture the newest reading."""
 
-    version = "2"
+    version = "3"  # 3: a headline without its kicker, a title keeping its own dashes
 
     def parse(self, ctx: PageContext) -> ParsedArticle:
         # Named after the code that read it, whichever configured site it was read for.
@@ -111,7 +111,7 @@ class GenericV2(Parser):
 class Generic(Adapter):
     name = "generic"
     origin = ""  # any site: the URL given is the origin
-    parsers = (GenericV2,)
+    parsers = (GenericV3,)
 
     def __init__(self, base_url: str | None = None, site: str | None = None):
         super().__init__(base_url)

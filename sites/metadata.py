@@ -426,12 +426,14 @@ def without_site_name(title: str | None, site_names: Iterable[str]) -> str | Non
     # The site's name ends the headline, and what follows it is the site's too (a tagline:
     # "Headline | site.ch | Your magazine for..."); searched from the end, so a headline that
     # mentions the site keeps it. A title that starts with the site's name ends there instead.
-    kept = next((parts[:at] for at in range(len(parts) - 1, 0, -1) if names_site(parts[at])), None)
-    if kept is None and names_site(parts[0]):
-        kept = parts[1:]
-    if kept is None:
-        return title or None
-    return H.clean_space(" - ".join(kept)) if len(kept) > 1 else kept[0]
+    # Cut at the separators' own places, so the headline keeps its own dashes and bars.
+    cuts = list(_SEPARATORS.finditer(title))
+    end = next((cuts[at - 1].start() for at in range(len(parts) - 1, 0, -1) if names_site(parts[at])), None)
+    if end is not None:
+        return H.clean_space(title[:end]) or None
+    if names_site(parts[0]):
+        return H.clean_space(title[cuts[0].end():]) or None
+    return title or None
 
 
 def site_names(tree, ld: dict, url: str | None) -> list[str]:
@@ -473,8 +475,25 @@ def headline(tree, ld: dict, url: str | None = None) -> str | None:
         for node in tree.css(selector)[:3]:
             text = H.node_text(node)
             if text and 2 <= len(text) <= 300 and (not stated or any(_agrees(text, s) for s in stated)):
-                return text
+                return _without_kicker(node, text, stated)
     return stated[0] if stated else None
+
+
+def _without_kicker(node, text: str, stated: list[str]) -> str:
+    """The headline element's last part when what precedes it is a kicker ("Interne Unterlagen
+    im Netz" over "Daten von Rheinmetall gehackt"): marked up apart, and left out of the titles
+    the page states, which name the last part but not the two run together. Line breaks and
+    emphasis inside one headline are no kicker: there the stated title has the whole text."""
+    parts = [(child.tag, H.node_text(child) if child.tag != "-text" else H.clean_space(child.text_content))
+             for child in node.iter(include_text=True)]
+    parts = [(tag, part) for tag, part in parts if part]
+    if len(parts) < 2 or all(tag == "-text" for tag, _ in parts[:-1]):
+        return text
+    last, whole = _squashed(parts[-1][1]), _squashed(text)
+    titles = [_squashed(s) for s in stated]
+    if len(parts[-1][1].split()) >= 2 and any(last in t for t in titles) and not any(whole in t for t in titles):
+        return parts[-1][1]
+    return text
 
 
 def _page_title(tree) -> str | None:
@@ -492,6 +511,9 @@ AUTHOR_METAS = ("author", "article:author", "parsely-author", "sailthru.author",
 BYLINES = ("[rel~=author]", "[itemprop~=author] [itemprop~=name]", "[itemprop~=author]", ".byline a",
            ".author-name", ".byline__name", ".author a", ".byline")
 _BY = re.compile(r"^(?:by|von|par|por|di|door|av|af)\s+", re.IGNORECASE)
+# A label before "by" ("Post author By", "Written by", "Story and photos by"): "by" is in no name,
+# unlike von, di or af, which only go at the very start.
+_LABEL_BY = re.compile(r"^(?:[^\W\d]+\s+){1,3}by\s+(?=\S)", re.IGNORECASE)
 _SPLIT_NAMES = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*", re.IGNORECASE)
 # Whole-token rules: a name is refused for what it is, never for a prefix (Mark, Jan, Julia...).
 _PLACEHOLDER = re.compile(r"^(?:no author|anonymous|admin|administrator|unknown|staff|editor|editors|"
@@ -517,7 +539,7 @@ _DATE_TAIL = re.compile(rf"(?:\b{_MONTH}\s+\d|\b\d).*$", re.IGNORECASE)
 
 
 def split_names(text: str) -> list[str]:
-    text = _BY.sub("", _DATE_TAIL.sub("", H.clean_space(text)))
+    text = _BY.sub("", _LABEL_BY.sub("", _DATE_TAIL.sub("", H.clean_space(text))))
     names = (H.clean_space(_BY.sub("", part)).strip(" |-–—·:,/") for part in _SPLIT_NAMES.split(text) if part)
     return [n for n in names if n]
 
@@ -538,11 +560,23 @@ def authors(tree, ld: dict, site: Iterable[str] = (), fallback: Iterable[str] = 
     """People named by JSON-LD, else the author metas, else the byline, else FALLBACK."""
     site = list(site)
     metas = [v for n in AUTHOR_METAS if (v := meta(tree, n))]
-    byline = next(([H.node_text(n) for n in nodes] for s in BYLINES if (nodes := tree.css(s)[:4])), [])
+    byline = next(([H.node_text(n) for n in nodes] for s in BYLINES
+                   if (nodes := [n for n in tree.css(s) if not _in_comments(n)][:4])), [])
     for source in (_ld_people(ld), metas, byline, list(fallback)):
         if names := people(source, site):
             return names
     return ()
+
+
+def _in_comments(node) -> bool:
+    """Whether NODE sits in the readers' comments, whose bylines name commenters, not authors."""
+    node = node.parent
+    while node is not None and node.tag != "body":
+        marks = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}".lower()
+        if "comment" in marks:
+            return True
+        node = node.parent
+    return False
 
 
 # Every element trafilatura's byline search (trafilatura.xpaths.AUTHOR_XPATHS) can take a name

@@ -212,6 +212,25 @@ def test_authors_are_refused_by_whole_tokens_only():
     assert authors(H.parse_html(""), {"author": [{"@type": "Person", "name": "Mary Clare Jalonick"}, {"@type": "Organization", "name": "AP"}]}) == ("Mary Clare Jalonick",)
 
 
+@pytest.mark.parametrize("byline, expected", [
+    ("Post author By Helga Brandt", ("Helga Brandt",)),
+    ("Written by Ana Lima and Tom Reyes", ("Ana Lima", "Tom Reyes")),
+    ("Story and photos by Kofi Mensah", ("Kofi Mensah",)),
+    ("Von Ursula von der Leyen", ("Ursula von der Leyen",)),  # "von" inside a name stays
+    ("Marco di Stefano", ("Marco di Stefano",)),
+])
+def test_a_label_before_by_is_no_part_of_the_name(byline, expected):
+    assert authors(H.parse_html(f'<div class="byline">{byline}</div>'), {}) == expected
+
+
+def test_a_byline_in_the_comments_names_a_commenter_not_the_author():
+    page = ('<article><h1>Storm hits</h1><p>Text.</p></article><section id="comments"><ol class="commentlist">'
+            '<li><div class="comment-meta"><span class="byline"><a rel="author">Pat Reader</a></span></div></li></ol></section>')
+    assert authors(H.parse_html(page), {}) == ()
+    page = page.replace("<h1>Storm hits</h1>", '<h1>Storm hits</h1><span class="byline">By Dana Writer</span>')
+    assert authors(H.parse_html(page), {}) == ("Dana Writer",)
+
+
 def test_the_headline_is_the_article_h1_not_the_logo_nor_the_seo_title():
     page = ('<html><head><title>Big story here | Daily Planet</title><meta property="og:site_name" content="Daily Planet"></head>'
             '<body><h1>Daily Planet</h1><article><h1>Big story here</h1></article></body></html>')
@@ -233,9 +252,38 @@ def test_the_headline_is_the_article_h1_not_the_logo_nor_the_seo_title():
     # no segment names the site: the title as written, its own dashes and bars kept
     ("Queer Royal – on drag on and off the stage", ["Daily Planet"], "Queer Royal – on drag on and off the stage"),
     ("Lexikon « Nalas pages", ["Daily Planet"], "Lexikon « Nalas pages"),
+    # the site's name goes; the headline keeps its own dashes and slashes, never rewritten as " - "
+    ("Korsetts – Shops, Designer – online kaufen | Pinup Fashion", ["pinup-fashion"],
+     "Korsetts – Shops, Designer – online kaufen"),
+    ("Daily Planet — Storm hits / the coast", ["Daily Planet"], "Storm hits / the coast"),
 ])
 def test_a_title_loses_the_site_name_and_what_follows_it_and_nothing_else(title, names, expected):
     assert without_site_name(title, names) == expected
+
+
+@pytest.mark.parametrize("h1, stated, expected", [
+    # a kicker in its own element, the page's titles name the headline alone (or after it)
+    ('<span class="dachzeile">Interne Unterlagen im Netz</span>\n<span class="headline">Daten von Rheinmetall gehackt</span>',
+     '<meta property="og:title" content="Daten von Rheinmetall gehackt - Interne Unterlagen im Netz">',
+     "Daten von Rheinmetall gehackt"),
+    ('<div class="overline">Covid-19:</div> Lässt sich die Ausbreitung in Deutschland kontrollieren?',
+     "<title>Lässt sich die Ausbreitung in Deutschland kontrollieren? | Spektrum</title>",
+     "Lässt sich die Ausbreitung in Deutschland kontrollieren?"),
+    ('<a href="/open-future"><em>Open Future</em></a><span>Why collaborative thinking beats individual smarts</span>',
+     '<meta name="twitter:title" content="Why collaborative thinking beats individual smarts">',
+     "Why collaborative thinking beats individual smarts"),
+    # not kickers: the stated title has the whole text, or the parts are one headline's lines
+    ("<span>Siemens und Adani:</span> <span>Kaeser verarscht Neubauer</span>",
+     '<meta property="og:title" content="Siemens und Adani: Kaeser verarscht Neubauer">',
+     "Siemens und Adani: Kaeser verarscht Neubauer"),
+    ("Storm hits<br>the coast tonight", "<title>Storm hits the coast tonight - Daily Planet</title>",
+     "Storm hits the coast tonight"),
+    ("Storm <em>really</em> hits the coast", "<title>Storm really hits the coast</title>", "Storm really hits the coast"),
+    ("<span>Live</span> <span>Storm</span>", "<title>Storm</title>", "Live Storm"),  # one word is no headline
+])
+def test_a_kicker_over_the_headline_is_left_out(h1, stated, expected):
+    page = f"<html><head>{stated}</head><body><article><h1>{h1}</h1><p>Text.</p></article></body></html>"
+    assert headline(H.parse_html(page), {}) == expected
 
 
 def test_the_headline_is_not_repeated_as_the_first_line_of_the_text():
@@ -246,7 +294,7 @@ def test_the_headline_is_not_repeated_as_the_first_line_of_the_text():
                        headers={"content-type": "text/html"}, body=body, fetched_at=datetime.now(timezone.utc).isoformat())
     article = Generic("https://dp.example").parse(page)
     assert article.title == "Storm hits the coast!" and not article.text.startswith("Storm hits")
-    assert article.parser == "generic/2"
+    assert article.parser == "generic/3"
 
 
 def test_three_lines_of_config_and_archiver_crawl_follow_the_site(tmp_path):
