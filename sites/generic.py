@@ -58,12 +58,15 @@ class GenericV3(Parser):
         canonical = ctx.absolute(ctx.field("main").canonical_url) or ctx.url
         return canonical if canonical.startswith("file:") else normalize_url(canonical)
 
+    def read_headline(self, ctx: PageContext) -> tuple[str | None, str | None]:
+        return M.headline_as_shown(ctx.tree, ctx.field("ld"), ctx.url)
+
     def read_title(self, ctx: PageContext) -> str | None:
-        return M.headline(ctx.tree, ctx.field("ld"), ctx.url) or ctx.field("main").title
+        return ctx.field("headline")[1] or ctx.field("main").title
 
     def read_body(self, ctx: PageContext) -> list[str]:
         lines = ctx.field("main").text.split("\n\n")
-        stated = (ctx.field("title"), ctx.field("main").title, ctx.field("ld").get("headline"))
+        stated = (ctx.field("title"), ctx.field("headline")[0], ctx.field("main").title, ctx.field("ld").get("headline"))
         # The headline is the first block of many article containers; it is the title already.
         if lines and any(M.same_line(lines[0], t) for t in stated if isinstance(t, str)):
             lines = lines[1:]

@@ -467,6 +467,11 @@ def site_name(tree, ld: dict, guessed: str | None = None) -> str | None:
 def headline(tree, ld: dict, url: str | None = None) -> str | None:
     """The article's own headline: an <h1> of the article that the page's metadata titles
     agree with, else JSON-LD headline, else og:title or <title> without the site's name."""
+    return headline_as_shown(tree, ld, url)[1]
+
+
+def headline_as_shown(tree, ld: dict, url: str | None = None) -> tuple[str | None, str | None]:
+    """The headline element's whole text (a kicker over the headline included) and the headline."""
     names = site_names(tree, ld, url)
     stated = [without_site_name(t, names) for t in (ld.get("headline") if isinstance(ld.get("headline"), str) else None,
                                                     meta(tree, "og:title", "twitter:title"), _page_title(tree))]
@@ -475,8 +480,8 @@ def headline(tree, ld: dict, url: str | None = None) -> str | None:
         for node in tree.css(selector)[:3]:
             text = H.node_text(node)
             if text and 2 <= len(text) <= 300 and (not stated or any(_agrees(text, s) for s in stated)):
-                return _without_kicker(node, text, stated)
-    return stated[0] if stated else None
+                return text, _without_kicker(node, text, stated)
+    return (stated[0], stated[0]) if stated else (None, None)
 
 
 def _without_kicker(node, text: str, stated: list[str]) -> str:

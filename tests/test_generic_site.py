@@ -297,6 +297,18 @@ def test_the_headline_is_not_repeated_as_the_first_line_of_the_text():
     assert article.parser == "generic/3"
 
 
+def test_a_headline_shown_under_its_kicker_is_not_the_first_line_either():
+    body = ('<html><head><meta property="og:title" content="Storm hits the coast - Weather alert"></head><body><article>'
+            '<h1><span class="kicker">Weather alert</span> <span class="title">Storm hits the coast</span></h1>'
+            + "".join(f"<p>Paragraph {i} about the storm and the coast, long enough to count as text.</p>" for i in range(8))
+            + "</article></body></html>").encode()
+    page = FetchedPage(url="https://dp.example/storm-hits-the-coast-now", final_url=None, status=200,
+                       headers={"content-type": "text/html"}, body=body, fetched_at=datetime.now(timezone.utc).isoformat())
+    article = Generic("https://dp.example").parse(page)
+    assert article.title == "Storm hits the coast"
+    assert article.text.startswith("Paragraph 0")
+
+
 def test_three_lines_of_config_and_archiver_crawl_follow_the_site(tmp_path):
     from click.testing import CliRunner
 
