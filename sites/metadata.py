@@ -485,9 +485,9 @@ def headline_as_shown(tree, ld: dict, url: str | None = None) -> tuple[str | Non
 
 
 def _without_kicker(node, text: str, stated: list[str]) -> str:
-    """The headline element's last part when what precedes it is a kicker ("Interne Unterlagen
-    im Netz" over "Daten von Rheinmetall gehackt"): marked up apart, and left out of the titles
-    the page states, which name the last part but not the two run together. Line breaks and
+    """The headline element's last part when what precedes it is a kicker (a "Weather alert" over
+    "Storm hits the coast"): marked up apart, and left out of the titles the page states, which
+    name the last part but not the two run together. Line breaks and
     emphasis inside one headline are no kicker: there the stated title has the whole text."""
     parts = [(child.tag, H.node_text(child) if child.tag != "-text" else H.clean_space(child.text_content))
              for child in node.iter(include_text=True)]
