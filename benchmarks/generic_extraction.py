@@ -43,8 +43,8 @@ DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpora" / "trafilatura-eval.tgz
 _WS = re.compile(r"\s+")
 
 
-def norm(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+def norm(text: str | None) -> str:
+    return _WS.sub(" ", text or "").strip()
 
 
 @dataclass
@@ -108,11 +108,11 @@ def generic(html: str) -> str:
     return extract_main_text(html).text
 
 
-def captured(html: str):
-    """The page as a crawl hands it to an adapter: the bytes served, with their headers."""
+def captured(html: str, url: str = "https://example.org/article"):
+    """The page as a crawl hands it to an adapter: the bytes served at URL, with their headers."""
     from archiver.models import FetchedPage
 
-    return FetchedPage(url="https://example.org/article", final_url=None, status=200,
+    return FetchedPage(url=url, final_url=None, status=200,
                        headers={"content-type": "text/html; charset=utf-8"}, body=html.encode("utf-8"),
                        fetched_at="2026-12-01T00:00:00+00:00")
 

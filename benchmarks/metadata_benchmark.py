@@ -37,16 +37,12 @@ from pathlib import Path
 from trafilatura.utils import decode_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generic_extraction import DEFAULT_CORPUS  # noqa: E402
+from generic_extraction import DEFAULT_CORPUS, captured  # noqa: E402
+from generic_extraction import norm as collapse  # noqa: E402
 
-_WS = re.compile(r"\s+")
 _NAME_SPLIT = re.compile(r"\s*(?:[;,&]|\b(?:and|und|et|y)\b)\s*", re.IGNORECASE)
 _BY = re.compile(r"^(?:by|von)\s+", re.IGNORECASE)
 READERS = ("generic adapter", "trafilatura with metadata")
-
-
-def collapse(text: str | None) -> str:
-    return _WS.sub(" ", text or "").strip()
 
 
 def names(value) -> frozenset[str]:
@@ -89,13 +85,10 @@ def load(root: Path, limit: int | None, half: str | None) -> list[tuple[str, dic
 
 def generic_reading(url: str, html: str) -> tuple[str | None, tuple[str, ...], str | None]:
     from archiver.errors import ParseError
-    from archiver.models import FetchedPage
     from archiver.sites.generic import Generic
 
-    page = FetchedPage(url=url, final_url=None, status=200, headers={"content-type": "text/html; charset=utf-8"},
-                       body=html.encode("utf-8"), fetched_at="2026-12-01T00:00:00+00:00")
     try:
-        article = Generic(url).parse(page)
+        article = Generic(url).parse(captured(html, url))
     except ParseError:
         return None, (), None
     return article.title, tuple(article.authors), article.published
