@@ -9,6 +9,11 @@ all of them, skip what the pruning would remove, and read a candidate's text as 
 would have it (the text after a removed element joins the text before it, without a space).
 tests/test_bylines.py holds the result equal to trafilatura's own on generated pages, so a
 change of its expressions in a new release is noticed.
+
+One departure, asked for with `outside_comments=True`: the readers' part of the page (any element
+whose class or id speaks of comments, and forms) is pruned too. trafilatura prunes only a comments
+list marked in a few ways, so a comment form's "Name" label or a "recent comments" widget's
+commenter was taken for the author.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ _DISCARD_ID = re.compile(r"^comments|comment-?list|ProductReviews").search
 _DISCARD_CLASS = re.compile(r"^[Cc]omments|commentlist|comments-list|sidebar|is-hidden|quote|embedly-instagram|"
                             r"article-(?:share|support)|print|category|meta-date|meta-reviewer").search
 _DISCARD_ALWAYS = frozenset({"time", "figure"})
+_READERS = re.compile(r"comment", re.IGNORECASE).search
 
 # trafilatura.xpaths.AUTHOR_XPATHS, tried in this order: specific, generic, any element.
 _SPECIFIC_TAGS = frozenset({"a", "address", "div", "link", "p", "span", "strong"})
@@ -97,7 +103,8 @@ class _Walk:
     """One pass over the page: what the pruning removes, and the candidates of each expression
     (document order) outside it."""
 
-    def __init__(self, tree):
+    def __init__(self, tree, outside_comments: bool = False):
+        self.outside_comments = outside_comments
         self.removed: set = set()
         self.specific: list = []  # tested for rel='me' once every removal is known
         self.generic: list = []
@@ -116,7 +123,7 @@ class _Walk:
         """Sort EL; whether to look inside it."""
         tag, get = el.tag, el.get
         id_, cls = get("id") or "", get("class") or ""
-        if not is_root and _discarded(tag, id_, cls, get):  # the root is never deleted
+        if not is_root and (_discarded(tag, id_, cls, get) or self._readers(tag, id_, cls)):  # the root stays
             self.removed.add(el)
             return False
         itemprop = get("itemprop") or ""
@@ -129,11 +136,15 @@ class _Walk:
             self.anywhere.append(el)
         return True
 
+    def _readers(self, tag: str, id_: str, cls: str) -> bool:
+        return self.outside_comments and (tag == "form" or bool(_READERS(id_) or _READERS(cls)))
 
-def byline_authors(tree) -> str | None:
+
+def byline_authors(tree, outside_comments: bool = False) -> str | None:
     """The authors the page's bylines name, as trafilatura.metadata.extract_author finds them
-    (';'-separated), or None. TREE (lxml) is only read."""
-    walk = _Walk(tree)
+    (';'-separated), or None. TREE (lxml) is only read. OUTSIDE_COMMENTS: the readers' comments
+    and forms are not searched (see the module's docstring)."""
+    walk = _Walk(tree, outside_comments)
     specific = (el for el in walk.specific if _is_specific(el, walk.removed, walk.rel_elements))
     for elements in (specific, walk.generic, walk.anywhere):
         for el in elements:

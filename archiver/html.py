@@ -304,12 +304,34 @@ def json_ld(tree: HTMLParser) -> Iterator[dict]:
 
 
 def ld_article(tree: HTMLParser) -> dict:
-    for item in json_ld(tree):
+    """The page's JSON-LD article, its people given by reference (`"author": {"@id": ...}`, as
+    Yoast SEO and other @graph writers do) replaced by the objects they name elsewhere on the page."""
+    items = list(json_ld(tree))
+    for item in items:
         kind = item.get("@type")
         kinds = kind if isinstance(kind, list) else [kind]
         if any(isinstance(k, str) and (k.endswith("Article") or k in ("BlogPosting", "Report")) for k in kinds):
-            return item
+            return _with_references_resolved(item, items)
     return {}
+
+
+_PEOPLE_KEYS = ("author", "creator", "publisher")
+
+
+def _with_references_resolved(item: dict, items: list[dict]) -> dict:
+    named = {node["@id"]: node for node in items
+             if isinstance(node.get("@id"), str) and any(k not in ("@id", "@type") for k in node)}
+    if not named:
+        return item
+
+    def resolved(value):
+        if isinstance(value, list):
+            return [resolved(v) for v in value]
+        if isinstance(value, dict) and set(value) <= {"@id", "@type"} and isinstance(value.get("@id"), str):
+            return named.get(value["@id"], value)
+        return value
+
+    return {**item, **{key: resolved(item[key]) for key in _PEOPLE_KEYS if key in item}}
 
 
 def hrefs(tree: HTMLParser | Node, selector: str = "a[href]") -> list[str]:

@@ -8,6 +8,7 @@ midnight nobody stated. Everything reads the one selectolax tree the page contex
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -438,8 +439,10 @@ def without_site_name(title: str | None, site_names: Iterable[str]) -> str | Non
 
 def site_names(tree, ld: dict, url: str | None) -> list[str]:
     publisher = ld.get("publisher")
+    # A person publishing their own site (a Person as publisher) is its author, not a publication.
+    publication = isinstance(publisher, dict) and "Person" not in str(publisher.get("@type", ""))
     names = [meta(tree, "og:site_name", "application-name", "apple-mobile-web-app-title"),
-             publisher.get("name") if isinstance(publisher, dict) else None]
+             publisher.get("name") if publication else None]
     host = (urlsplit(url).hostname or "") if url else ""
     labels = [p for p in host.split(".") if p not in ("www", "m", "amp", "edition")]
     return [n for n in names if isinstance(n, str)] + labels[:1]
@@ -519,6 +522,10 @@ _BY = re.compile(r"^(?:by|von|par|por|di|door|av|af)\s+", re.IGNORECASE)
 # A label before "by" ("Post author By", "Written by", "Story and photos by"): "by" is in no name,
 # unlike von, di or af, which only go at the very start.
 _LABEL_BY = re.compile(r"^(?:[^\W\d]+\s+){1,3}by\s+(?=\S)", re.IGNORECASE)
+# A label naming the field itself ("Author: Jane Doe", "Autor Max Muster", a screen-reader "Author"):
+# no one is called Author.
+_LABEL = re.compile(r"^(?:author|authors|autor|autorin|autoren|auteur|autore|autores|verfasser|written|posted)\b[:\s]*",
+                    re.IGNORECASE)
 _SPLIT_NAMES = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*", re.IGNORECASE)
 # Whole-token rules: a name is refused for what it is, never for a prefix (Mark, Jan, Julia...).
 _PLACEHOLDER = re.compile(r"^(?:no author|anonymous|admin|administrator|unknown|staff|editor|editors|"
@@ -544,7 +551,7 @@ _DATE_TAIL = re.compile(rf"(?:\b{_MONTH}\s+\d|\b\d).*$", re.IGNORECASE)
 
 
 def split_names(text: str) -> list[str]:
-    text = _BY.sub("", _LABEL_BY.sub("", _DATE_TAIL.sub("", H.clean_space(text))))
+    text = _BY.sub("", _LABEL_BY.sub("", _LABEL.sub("", _DATE_TAIL.sub("", H.clean_space(text)))))
     names = (H.clean_space(_BY.sub("", part)).strip(" |-–—·:,/") for part in _SPLIT_NAMES.split(text) if part)
     return [n for n in names if n]
 
@@ -558,7 +565,8 @@ def _ld_people(ld: dict) -> list[str]:
             names.append(person)
         elif isinstance(person, dict) and "Organization" not in str(person.get("@type", "")):
             names.append(person.get("name") if isinstance(person.get("name"), str) else "")
-    return [n for n in names if n]
+    # Many pages write their JSON-LD with HTML's escapes ("Redacci&oacute;n"): the ";" is no separator.
+    return [html.unescape(n) for n in names if n]
 
 
 def authors(tree, ld: dict, site: Iterable[str] = (), fallback: Iterable[str] = ()) -> tuple[str, ...]:

@@ -96,3 +96,28 @@ def test_bylines_inside_comments_and_sidebars_are_not_the_articles() -> None:
 def test_a_page_without_bylines_has_no_authors() -> None:
     tree = load_html("<html><body><article><p>Nothing signed here at all.</p></article></body></html>")
     assert byline_authors(tree) is None is extract_author(tree)
+
+
+# The readers' part of a page in the forms themes give it: a comment form's fields, a "recent
+# comments" widget, a comment's own byline; the article's byline elsewhere or nowhere.
+READERS_PARTS = [
+    '<form id="commentform"><div class="comment-form-author"><label for="author">Name <span>(required)</span></label>'
+    '<input id="author"></div></form>',
+    '<ul id="recentcomments"><li class="recentcomments"><span class="comment-author-link">Alexander</span> on '
+    '<a href="/x/#comment-2">A post</a></li></ul>',
+    '<div class="comment-body"><div class="author vcard"><cite class="fn">Art Edwards</cite> says:</div></div>',
+    '<div id="respond" class="comment-respond"><p class="comment-notes">Your email address will not be published.</p>'
+    '<p class="comment-form-author"><label>Nom</label></p></div>',
+]
+
+
+def test_outside_comments_no_commenter_and_no_form_label_is_an_author() -> None:
+    for part in READERS_PARTS:
+        for article in ("<article><h1>A post</h1><p>Text of the post.</p></article>",
+                        '<article><h1>A post</h1><p class="byline">Dana Writer</p><p>Text.</p></article>'):
+            tree = load_html(f"<html><body>{article}<aside>{part}</aside></body></html>")
+            expected = "Dana Writer" if "Dana Writer" in article else None
+            assert byline_authors(tree, outside_comments=True) == expected, part
+            # trafilatura's own search takes some of these for the author: the departure is deliberate
+    tree = load_html(f"<html><body><article><p>Text.</p></article>{READERS_PARTS[0]}</body></html>")
+    assert extract_author(tree) == byline_authors(tree) == "Name"

@@ -18,7 +18,7 @@ from archiver.pipeline import SiteCrawl
 from archiver.robots import RobotsPolicy
 from archiver.sites import adapter_names
 from archiver.sites.generic import Generic
-from archiver.sites.metadata import authors, headline, published, read_stamp, without_site_name
+from archiver.sites.metadata import authors, headline, published, read_stamp, site_names, without_site_name
 from archiver.store import Store
 from archiver import html as H
 
@@ -344,3 +344,53 @@ def test_a_crawl_loads_the_extractor_before_its_fetch_threads_parse(tmp_path):
     source = (ROOT / "archiver" / "pipeline.py").read_text()
     run = source[source.index("    def run(self) -> list[RunReport]:"):]
     assert run.index("crawl.adapter.load()") < run.index("ThreadPoolExecutor(")
+
+
+@pytest.mark.parametrize("reference", [
+    "https://n.example/#/schema/person/8533e6940bc9c45016baeaea51db9fc3",  # Yoast's form
+    "https://n.example/author/jdoe/#author",
+])
+def test_authors_given_by_reference_in_a_json_ld_graph_are_found(reference):
+    graph = {"@context": "https://schema.org", "@graph": [
+        {"@type": "NewsArticle", "@id": "https://n.example/a/#article", "headline": "River rises",
+         "author": {"@id": reference}, "publisher": {"@id": "https://n.example/#organization"}},
+        {"@type": "WebSite", "@id": "https://n.example/#website", "name": "North News"},
+        {"@type": "Organization", "@id": "https://n.example/#organization", "name": "North News"},
+        {"@type": "Person", "@id": reference, "name": "Kofi Mensah", "url": "https://n.example/author/kofi/"}]}
+    tree = H.parse_html(f'<html><head><script type="application/ld+json">{json.dumps(graph)}</script></head>'
+                        '<body><article><h1>River rises</h1></article></body></html>')
+    ld = H.ld_article(tree)
+    assert authors(tree, ld) == ("Kofi Mensah",)
+    assert ld["publisher"]["name"] == "North News"
+    assert graph["@graph"][0]["author"] == {"@id": reference}  # the page's own objects are left as they were
+    # a list of references, one of which names nothing on the page
+    graph["@graph"][0]["author"] = [{"@id": reference}, {"@id": "https://n.example/#/schema/person/gone"}]
+    tree = H.parse_html(f'<script type="application/ld+json">{json.dumps(graph)}</script>')
+    assert authors(tree, H.ld_article(tree)) == ("Kofi Mensah",)
+
+
+def test_a_person_publishing_their_own_site_is_its_author():
+    ld = {"@type": "BlogPosting", "author": {"@type": "Person", "name": "Andreas Kalt"},
+          "publisher": {"@type": ["Person", "Organization"], "name": "Andreas Kalt"}}
+    tree = H.parse_html('<html><head><meta property="og:site_name" content="rete-mirabile.net"></head></html>')
+    site = site_names(tree, ld, "https://rete-mirabile.net/notizen/x/")
+    assert "Andreas Kalt" not in site
+    assert authors(tree, ld, site) == ("Andreas Kalt",)
+    ld["publisher"] = {"@type": "Organization", "name": "Andreas Kalt"}  # a publication of that name: no author
+    assert authors(tree, ld, site_names(tree, ld, "https://rete-mirabile.net/notizen/x/")) == ()
+
+
+@pytest.mark.parametrize("byline, expected", [
+    ("Author Andreas Kalt", ("Andreas Kalt",)),  # a screen reader's label run into the name
+    ("Autor: Fritz Imhof", ("Fritz Imhof",)),
+    ("Auteur Anna Kubišta", ("Anna Kubišta",)),
+    ("Authors: Lea Roth, Max Hahn", ("Lea Roth", "Max Hahn")),
+    ("Authority Watch", ("Authority Watch",)),  # a word that only starts like the label stays
+])
+def test_a_label_naming_the_field_is_no_part_of_the_name(byline, expected):
+    assert authors(H.parse_html(f'<span class="byline">{byline}</span>'), {}) == expected
+
+
+def test_json_ld_names_written_with_html_escapes_are_read_as_text():
+    ld = {"@type": "NewsArticle", "author": {"@type": "Person", "name": "Jos&eacute; Mar&iacute;a P&eacute;rez"}}
+    assert authors(H.parse_html(""), ld) == ("José María Pérez",)
