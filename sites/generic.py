@@ -25,12 +25,13 @@ from . import register
 from .base import Adapter, D, H, Image, PageContext, Parser, Tag
 
 
-class GenericV3(Parser):
+class GenericV4(Parser):
     """Metadata from the page's own statements (dates to the minute with their zone, or the
     day alone; the article's headline; people as authors), body by trafilatura. Not bound to
     a date: it reads any site of any era, so a reparse gives every capture the newest reading."""
 
-    version = "3"  # 3: a headline without its kicker, a title keeping its own dashes
+    version = "4"  # 3: a headline without its kicker, a title keeping its own dashes; 4: without a kicker
+    # its markup names, or text for screen readers only; a site name with separators cut whole
 
     def parse(self, ctx: PageContext) -> ParsedArticle:
         # Named after the code that read it, whichever configured site it was read for.
@@ -114,7 +115,7 @@ class GenericV3(Parser):
 class Generic(Adapter):
     name = "generic"
     origin = ""  # any site: the URL given is the origin
-    parsers = (GenericV3,)
+    parsers = (GenericV4,)
 
     def __init__(self, base_url: str | None = None, site: str | None = None):
         super().__init__(base_url)

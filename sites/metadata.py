@@ -419,22 +419,30 @@ def without_site_name(title: str | None, site_names: Iterable[str]) -> str | Non
     parts = _SEPARATORS.split(title)
     if len(parts) < 2 or not names:
         return title or None
-
-    def names_site(part: str) -> bool:
-        piece = _squashed(part)
-        return bool(piece) and any(piece == n or piece in n or n in piece for n in names)
-
-    # The site's name ends the headline, and what follows it is the site's too (a tagline:
-    # "Headline | site.ch | Your magazine for..."); searched from the end, so a headline that
-    # mentions the site keeps it. A title that starts with the site's name ends there instead.
+    naming = [_names_site(part, names) for part in parts]
     # Cut at the separators' own places, so the headline keeps its own dashes and bars.
     cuts = list(_SEPARATORS.finditer(title))
-    end = next((cuts[at - 1].start() for at in range(len(parts) - 1, 0, -1) if names_site(parts[at])), None)
-    if end is not None:
-        return H.clean_space(title[:end]) or None
-    if names_site(parts[0]):
+    if (first := _first_of_trailing_name(naming)) is not None:
+        return H.clean_space(title[:cuts[first - 1].start()]) or None
+    if naming[0]:
         return H.clean_space(title[cuts[0].end():]) or None
     return title or None
+
+
+def _first_of_trailing_name(naming: list[bool]) -> int | None:
+    """Where the site's name starts in the title's segments, when it ends the headline: what
+    follows it is the site's too (a tagline: "Headline | site.ch | Your magazine for...");
+    searched from the end, so a headline that mentions the site keeps it; a name with
+    separators of its own ("AOC media - Analyse Opinion Critique") goes whole. Never the first."""
+    last = next((at for at in range(len(naming) - 1, 0, -1) if naming[at]), None)
+    while last is not None and last > 1 and naming[last - 1]:
+        last -= 1
+    return last
+
+
+def _names_site(part: str, names: list[str]) -> bool:
+    piece = _squashed(part)
+    return bool(piece) and any(piece == n or piece in n or n in piece for n in names)
 
 
 def site_names(tree, ld: dict, url: str | None) -> list[str]:
@@ -475,16 +483,70 @@ def headline(tree, ld: dict, url: str | None = None) -> str | None:
 
 def headline_as_shown(tree, ld: dict, url: str | None = None) -> tuple[str | None, str | None]:
     """The headline element's whole text (a kicker over the headline included) and the headline."""
-    names = site_names(tree, ld, url)
+    names = site_names(tree, ld, url) + home_link_names(tree, url)
     stated = [without_site_name(t, names) for t in (ld.get("headline") if isinstance(ld.get("headline"), str) else None,
                                                     meta(tree, "og:title", "twitter:title"), _page_title(tree))]
     stated = [t for t in stated if t]
     for selector in HEADLINES:
         for node in tree.css(selector)[:3]:
-            text = H.node_text(node)
+            whole = H.node_text(node)
+            text = _shown(node, whole)
             if text and 2 <= len(text) <= 300 and (not stated or any(_agrees(text, s) for s in stated)):
-                return text, _without_kicker(node, text, stated)
+                return whole, _headline_in(node, text, stated)
     return (stated[0], stated[0]) if stated else (None, None)
+
+
+# Class names the CMSs give the two kinds of text a headline element may hold besides the
+# headline: a kicker over it (a topic, a date, "Covid-19:") and text only screen readers get.
+_KICKER_CLASS = re.compile(r"kicker|overline|topline|dachzeile|roofline|super-?title|eyebrow|pre-?title", re.I)
+_HIDDEN_CLASS = re.compile(r"sr-only|screen-reader|element-invisible|visually-?hidden|a11y-hidden", re.I)
+_LEADING_SEPARATOR = re.compile(r"^[\s:|\-–—·/]+")
+
+
+def _headline_in(node, text: str, stated: list[str]) -> str:
+    """The headline in the headline element NODE (whose shown text is TEXT): within the element
+    schema.org's microdata names the headline (`itemprop="headline"`) when NODE holds more (a
+    series name over it), without a kicker."""
+    inner = node.css_first('[itemprop~="headline"]')
+    if inner is not None and inner is not node and len((inner_text := _shown(inner, H.node_text(inner))).split()) >= 2:
+        node, text = inner, inner_text
+    return _without_kicker(node, _without_marked_kicker(node, text), stated)
+
+
+def _marked(node, pattern: re.Pattern) -> list[str]:
+    return [text for child in node.css("[class]") if pattern.search(child.attributes.get("class") or "")
+            and (text := H.node_text(child))]
+
+
+def _shown(node, text: str) -> str:
+    """TEXT without what the headline element holds for screen readers only (" | Site name")."""
+    for hidden in _marked(node, _HIDDEN_CLASS):
+        if text.endswith(hidden):
+            text = text[:-len(hidden)].rstrip()
+        elif text.startswith(hidden):
+            text = text[len(hidden):].lstrip()
+    return text
+
+
+def _without_marked_kicker(node, text: str) -> str:
+    """TEXT without a kicker the markup names as one, at its start, nor the separator after it."""
+    for kicker in _marked(node, _KICKER_CLASS):
+        rest = _LEADING_SEPARATOR.sub("", text[len(kicker):]) if text.startswith(kicker) else ""
+        if len(rest.split()) >= 2:
+            text = rest
+    return text
+
+
+def home_link_names(tree, url: str | None) -> list[str]:
+    """What the links to the site's home page say (a logo's text or title): the site's name or
+    motto, as its page titles repeat it ("Headline | Liebe geht durch den Magen")."""
+    selectors = ['a[rel~="home"]', 'a[href="/"]']
+    if url and (host := urlsplit(url).netloc):
+        selectors += [f'a[href="{scheme}://{host}{end}"]' for scheme in ("https", "http") for end in ("", "/")]
+    names = []
+    for node in tree.css(", ".join(selectors))[:4]:
+        names += [H.node_text(node), H.clean_space(node.attributes.get("title"))]
+    return [name for name in dict.fromkeys(names) if name and len(name.split()) <= 8]
 
 
 def _without_kicker(node, text: str, stated: list[str]) -> str:

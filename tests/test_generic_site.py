@@ -294,7 +294,7 @@ def test_the_headline_is_not_repeated_as_the_first_line_of_the_text():
                        headers={"content-type": "text/html"}, body=body, fetched_at=datetime.now(timezone.utc).isoformat())
     article = Generic("https://dp.example").parse(page)
     assert article.title == "Storm hits the coast!" and not article.text.startswith("Storm hits")
-    assert article.parser == "generic/3"
+    assert article.parser == "generic/4"
 
 
 def test_a_headline_shown_under_its_kicker_is_not_the_first_line_either():
@@ -394,3 +394,73 @@ def test_a_label_naming_the_field_is_no_part_of_the_name(byline, expected):
 def test_json_ld_names_written_with_html_escapes_are_read_as_text():
     ld = {"@type": "NewsArticle", "author": {"@type": "Person", "name": "Jos&eacute; Mar&iacute;a P&eacute;rez"}}
     assert authors(H.parse_html(""), ld) == ("José María Pérez",)
+
+
+@pytest.mark.parametrize("h1, stated, expected", [
+    # the markup names the kicker: it goes even where the page's titles run it into the headline
+    ('<span class="article-heading__kicker">Klimaschutz</span><span class="sep">:</span> '
+     '<span class="article-heading__title">Bohren, bis es heiß wird</span>',
+     '<meta property="og:title" content="Klimaschutz: Bohren, bis es heiß wird">', "Bohren, bis es heiß wird"),
+    ('<span class="overline">Die Zukunft der Arbeit</span>"Wir dekorieren die Liegestühle um"',
+     '<meta property="og:title" content="Die Zukunft der Arbeit - &quot;Wir dekorieren die Liegestühle um&quot;">',
+     '"Wir dekorieren die Liegestühle um"'),
+    ('<a href="/x"><p class="c-topline">27.01.2022</p>Mineral oil sales in November</a>',
+     "<title>27.01.2022 Mineral oil sales in November</title>", "Mineral oil sales in November"),
+    ('<div class="ts-Roofline">Abstandsregeln und Fieberkontrollen :</div> Wie Firmen ihre Leute schützen',
+     "<title>Abstandsregeln und Fieberkontrollen : Wie Firmen ihre Leute schützen</title>", "Wie Firmen ihre Leute schützen"),
+    # a kicker class after the headline, or one leaving a single word, leaves the headline whole
+    ('Storm hits the coast <span class="kicker">Live</span>', "<title>Storm hits the coast Live</title>",
+     "Storm hits the coast Live"),
+    ('<span class="eyebrow">Weather</span> Storm', "<title>Weather Storm</title>", "Weather Storm"),
+    # text for screen readers only is not the headline shown
+    ('Was wir über uns nicht hören wollen<span class="element-invisible"> | FASSETTE.NET</span>',
+     '<meta property="og:title" content="Was wir über uns nicht hören wollen">', "Was wir über uns nicht hören wollen"),
+    ('<span class="sr-only">Headline:</span> Energiewende und gesellschaftlicher Wandel',
+     "<title>Energiewende und gesellschaftlicher Wandel</title>", "Energiewende und gesellschaftlicher Wandel"),
+])
+def test_a_kicker_the_markup_names_and_text_for_screen_readers_are_no_part_of_the_headline(h1, stated, expected):
+    page = f"<html><head>{stated}</head><body><article><h1>{h1}</h1><p>Text.</p></article></body></html>"
+    assert headline(H.parse_html(page), {}) == expected
+
+
+def test_a_site_name_with_separators_of_its_own_goes_whole():
+    assert without_site_name("Pour le néolibéralisme, la retraite est un archaïsme | AOC media - Analyse Opinion Critique",
+                             ["AOC media - Analyse Opinion Critique", "aoc"]) == \
+        "Pour le néolibéralisme, la retraite est un archaïsme"
+    # ... but the headline's own last segment stays when only the segment after it names the site
+    assert without_site_name("Storm - what changes | Daily Planet", ["Daily Planet - News you can trust"]) == "Storm - what changes"
+
+
+@pytest.mark.parametrize("logo", [
+    '<a href="/" title="Liebe geht durch den Magen">Liebe geht durch den Magen</a>',
+    '<a href="https://www.rezepte.example/" rel="home"><img alt=""> Liebe geht durch den Magen</a>',
+    '<a href="http://www.rezepte.example" title="Liebe geht durch den Magen"><img src="/logo.png" alt=""></a>',
+])
+def test_a_title_loses_the_motto_the_home_link_shows(logo):
+    page = (f"<html><head><title>Rinderleber-Geschnetzeltes mit Apfel | Liebe geht durch den Magen</title></head>"
+            f"<body><header><h1>{logo}</h1></header><div><p>Text.</p></div></body></html>")
+    assert headline(H.parse_html(page), {}, "https://www.rezepte.example/rezepte/leber.htm") == "Rinderleber-Geschnetzeltes mit Apfel"
+    # a home link that names nothing of the title takes nothing from it
+    page = page.replace("| Liebe geht durch den Magen</title>", "| Apfel und Zwiebel</title>")
+    assert headline(H.parse_html(page), {}, "https://www.rezepte.example/rezepte/leber.htm") == \
+        "Rinderleber-Geschnetzeltes mit Apfel | Apfel und Zwiebel"
+
+
+@pytest.mark.parametrize("h1, expected", [
+    ('<span class="article__subheadline">Open Progress</span><br><span itemprop="headline">Why collaborative thinking wins</span>',
+     "Why collaborative thinking wins"),
+    ('<a href="/series"><b>Letters from Kyiv</b></a> <em itemprop="headline name">The night the lights went out</em>',
+     "The night the lights went out"),
+    # inside the element microdata names, a kicker the markup names still goes
+    ('<span itemprop="headline"><span class="ts-overline">Abstandsregeln :</span> Wie Firmen ihre Leute schützen</span>',
+     "Wie Firmen ihre Leute schützen"),
+    # the microdata headline is the whole element, or a single word inside it: the element's text
+    ('<span itemprop="headline">Storm hits the coast</span>', "Storm hits the coast"),
+    ('Storm hits the <span itemprop="headline">coast</span>', "Storm hits the coast"),
+])
+def test_the_headline_microdata_names_inside_the_headline_element_is_the_title(h1, expected):
+    # the page's own <title> runs the series name and the headline together, as the Economist's does
+    flat = H.clean_space(H.node_text(H.parse_html(f"<h1>{h1}</h1>").css_first("h1")))
+    page = (f"<html><head><title>{flat} | The Paper</title></head>"
+            f"<body><article><h1>{h1}</h1><p>Text.</p></article></body></html>")
+    assert headline(H.parse_html(page), {}) == expected
