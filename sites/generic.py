@@ -93,6 +93,7 @@ class GenericV4(Parser):
         main = ctx.field("main")
         # The byline search only when the page names nobody plainly: it walks the whole page.
         named = M.authors(ctx.tree, ctx.field("ld"), site, fallback=main.authors)
+        named = named or M.people_in_text_byline(main.text, site)
         return named or (M.people(main.guessed_authors(), site) if M.byline_marked(ctx.tree) else ())
 
     def read_section(self, ctx: PageContext) -> str | None:

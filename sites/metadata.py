@@ -618,6 +618,30 @@ def split_names(text: str) -> list[str]:
     return [n for n in names if n]
 
 
+# A byline written as the article's own first lines ("Von Claudia Lindner", "By Evan Symon,
+# August 14, 2020"): a short line that starts as bylines do, naming people in full.
+_TEXT_BYLINE = re.compile(r"^(?:by|von|par|por|door|av|af)\s+\S", re.IGNORECASE)
+_NAME_PARTICLES = frozenset({"von", "van", "de", "da", "di", "del", "der", "den", "la", "le", "du", "bin", "al", "ter", "ten", "y"})
+
+
+def people_in_text_byline(text: str, site: Iterable[str] = ()) -> tuple[str, ...]:
+    """The people a byline among the first three lines of TEXT names, each by a full name."""
+    site = list(site)
+    for line in text.split("\n\n")[:3]:
+        if len(line.split()) <= 12 and _TEXT_BYLINE.match(line):
+            return tuple(dict.fromkeys(n for n in split_names(line) if _full_name(n) and is_person_name(n, site)))
+    return ()
+
+
+def _full_name(name: str) -> bool:
+    """Two to four words, each capitalised but the particles (von, de, van...): a name, not the
+    start of a sentence ("Von Risiken und Nebenwirkungen")."""
+    tokens = name.split()
+    capitalised = [t for t in tokens if t[0].isupper()]
+    return 2 <= len(tokens) <= 4 and len(capitalised) >= 2 and all(
+        t[0].isupper() or t in _NAME_PARTICLES for t in tokens)
+
+
 def _ld_people(ld: dict) -> list[str]:
     found = ld.get("author") or ld.get("creator")
     people = found if isinstance(found, list) else [found]

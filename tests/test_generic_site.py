@@ -18,7 +18,8 @@ from archiver.pipeline import SiteCrawl
 from archiver.robots import RobotsPolicy
 from archiver.sites import adapter_names
 from archiver.sites.generic import Generic
-from archiver.sites.metadata import authors, headline, published, read_stamp, site_names, without_site_name
+from archiver.sites.metadata import (authors, headline, people_in_text_byline, published, read_stamp, site_names,
+                                     without_site_name)
 from archiver.store import Store
 from archiver import html as H
 
@@ -464,3 +465,36 @@ def test_the_headline_microdata_names_inside_the_headline_element_is_the_title(h
     page = (f"<html><head><title>{flat} | The Paper</title></head>"
             f"<body><article><h1>{h1}</h1><p>Text.</p></article></body></html>")
     assert headline(H.parse_html(page), {}) == expected
+
+
+@pytest.mark.parametrize("first_lines, expected", [
+    (["Von Roland Brockmann und Sebastian Drescher", "Der Streit begann im Herbst."], ("Roland Brockmann", "Sebastian Drescher")),
+    (["A headline-like teaser line.", "By Evan Symon, August 14, 2020 2:30 pm"], ("Evan Symon",)),
+    (["Por Agencia EFE"], ("Agencia EFE",)),
+    (["von Daniela Obers"], ("Daniela Obers",)),
+    (["Door Jan van der Berg & Sanne de Vries"], ("Jan van der Berg", "Sanne de Vries")),
+    # sentences that start as bylines do name no one
+    (["Von Risiken und Nebenwirkungen"], ()),
+    (["Von der Planung bis hin zu den Mitbringseln"], ()),
+    (["By the time the storm hit, the town had emptied."], ()),
+    (["Von Sprachregeln, Gender-Politik und «ganz normalem Deutsch»"], ()),
+    # past the first lines a "By ..." line is the article's text
+    (["One.", "Two.", "Three.", "By Evan Symon"], ()),
+])
+def test_a_byline_written_as_the_first_lines_of_the_text_names_its_people(first_lines, expected):
+    text = "\n\n".join([*first_lines, "The article goes on at length about what happened in the town."])
+    assert people_in_text_byline(text) == expected
+
+
+def test_the_text_byline_is_read_only_when_the_page_names_no_one_itself():
+    paragraphs = "".join(f"<p>Paragraph {i} about the storm and the coast, long enough to count as text.</p>" for i in range(8))
+
+    def parsed(head: str):
+        body = (f"<html><head><title>Storm hits the coast</title>{head}</head><body><article><h1>Storm hits the coast</h1>"
+                f"<p>Von Claudia Lindner</p>{paragraphs}</article></body></html>").encode()
+        page = FetchedPage(url="https://dp.example/storm-hits-the-coast-now", final_url=None, status=200,
+                           headers={"content-type": "text/html"}, body=body, fetched_at=datetime.now(timezone.utc).isoformat())
+        return Generic("https://dp.example").parse(page)
+
+    assert parsed("").authors == ("Claudia Lindner",)
+    assert parsed('<meta name="author" content="Dana Writer">').authors == ("Dana Writer",)
