@@ -612,10 +612,18 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE_TAIL = re.compile(rf"(?:\b{_MONTH}\s+\d|\b\d).*$", re.IGNORECASE)
 
 
+# An academic or professional degree after a name ("Grant Tinsley, PhD", "Jane Roe, MD, MPH") is
+# split off as if it were a second name.
+_DEGREE = re.compile(r"^(?:ph\.?\s?d|m\.?d|mph|msc?|m\.?a|b\.?a|bsc|mba|rdn?|rn|do|ld|cde|cpt|facs|llm|dds|pharmd)\.?$",
+                     re.IGNORECASE)
+
+
 def split_names(text: str) -> list[str]:
     text = _BY.sub("", _LABEL_BY.sub("", _LABEL.sub("", _DATE_TAIL.sub("", H.clean_space(text)))))
-    names = (H.clean_space(_BY.sub("", part)).strip(" |-–—·:,/") for part in _SPLIT_NAMES.split(text) if part)
-    return [n for n in names if n]
+    # Quotes around a name (a JSON-LD author written "'Luana Patriolino'") are no part of it.
+    names = [H.clean_space(_BY.sub("", part)).strip(" |-–—·:,/'\"‘’“”«»") for part in _SPLIT_NAMES.split(text) if part]
+    names = [n for n in names if n]
+    return names[:1] + [n for n in names[1:] if not _DEGREE.match(n)]  # a degree alone may be initials
 
 
 # A byline written as the article's own first lines ("Von Claudia Lindner", "By Evan Symon,

@@ -498,3 +498,14 @@ def test_the_text_byline_is_read_only_when_the_page_names_no_one_itself():
 
     assert parsed("").authors == ("Claudia Lindner",)
     assert parsed('<meta name="author" content="Dana Writer">').authors == ("Dana Writer",)
+
+
+@pytest.mark.parametrize("ld_author, expected", [
+    ("Grant Tinsley, PhD", ("Grant Tinsley",)),
+    ("Jane Roe, M.D., MPH and Tom Reyes, RDN", ("Jane Roe", "Tom Reyes")),
+    ("LD", ("LD",)),  # alone, a degree's letters are someone's initials
+    ("'Luana Patriolino', \u201cRaphael Felice\u201d", ("Luana Patriolino", "Raphael Felice")),
+    ("Md Rahman", ("Md Rahman",)),  # a name that starts like a degree stays whole
+])
+def test_degrees_and_quotes_around_names_are_no_names(ld_author, expected):
+    assert authors(H.parse_html(""), {"author": ld_author}) == expected
