@@ -15,7 +15,10 @@ Scoring (one rule for both, printed with the figures):
 - authors: the same set of names, each name case-folded with white space collapsed, both sides
   split the same way (",", ";", "&", "and", "und", "et", "y", leading "by"/"von"); an empty
   annotation expects no author, so naming one there is wrong;
-- published: the same day, on the pages whose annotation gives one.
+- published: the same day, on the pages whose annotation gives one: the day in the zone the
+  page states its time in (what its readers saw, and what the annotators wrote down), and the
+  day of the stored UTC moment, which moves a story published after midnight local time to the
+  day before. trafilatura (htmldate) gives the day as written: the same in both rows.
 
 --half odd|even scores every other page only: a rule changed while looking at one half's
 mistakes is checked on the other. --show N prints the adapter's first N mistakes per field.
@@ -67,7 +70,8 @@ class Tally:
         return self.right / self.pages if self.pages else 0.0
 
 
-FIELDS = ("title exact", "title ignoring case", "authors exact set", "authors, pages naming some", "published day")
+FIELDS = ("title exact", "title ignoring case", "authors exact set", "authors, pages naming some",
+          "published day, page's zone", "published day, UTC")
 
 
 def load(root: Path, limit: int | None, half: str | None) -> list[tuple[str, dict, str]]:
@@ -83,24 +87,27 @@ def load(root: Path, limit: int | None, half: str | None) -> list[tuple[str, dic
     return pages[:limit] if limit else pages
 
 
-def generic_reading(url: str, html: str) -> tuple[str | None, tuple[str, ...], str | None]:
+Reading = tuple[str | None, tuple[str, ...], str | None, str | None]  # title, authors, published UTC, as stated
+
+
+def generic_reading(url: str, html: str) -> Reading:
     from archiver.errors import ParseError
     from archiver.sites.generic import Generic
 
     try:
         article = Generic(url).parse(captured(html, url))
     except ParseError:
-        return None, (), None
-    return article.title, tuple(article.authors), article.published
+        return None, (), None, None
+    return article.title, tuple(article.authors), article.published, article.extra.get("published_local", article.published)
 
 
-def trafilatura_reading(url: str, html: str) -> tuple[str | None, tuple[str, ...], str | None]:
+def trafilatura_reading(url: str, html: str) -> Reading:
     import trafilatura
 
     doc = trafilatura.bare_extraction(html, url=url, with_metadata=True)
     if doc is None:
-        return None, (), None
-    return doc.title, tuple(a for a in (doc.author or "").split("; ") if a), doc.date
+        return None, (), None, None
+    return doc.title, tuple(a for a in (doc.author or "").split("; ") if a), doc.date, doc.date
 
 
 def read(page: tuple[str, dict, str]) -> tuple[str, dict, dict]:
@@ -111,7 +118,7 @@ def read(page: tuple[str, dict, str]) -> tuple[str, dict, dict]:
         try:
             out[name] = reader(url, html)
         except Exception as exc:  # a crash scores as a miss on every field
-            out[name] = (None, (), None)
+            out[name] = (None, (), None, None)
             print(f"{name}: {url}: {exc!r}", file=sys.stderr)
     return url, item, out
 
@@ -119,7 +126,7 @@ def read(page: tuple[str, dict, str]) -> tuple[str, dict, dict]:
 def score(results: list[tuple[str, dict, dict]]) -> dict[str, dict[str, Tally]]:
     tallies = {name: {f: Tally() for f in FIELDS} for name in READERS}
     for url, item, out in results:
-        for name, (title, authors, published) in out.items():
+        for name, (title, authors, published, as_stated) in out.items():
             t = tallies[name]
             expected_title = collapse(item.get("title"))
             if expected_title:
@@ -132,8 +139,9 @@ def score(results: list[tuple[str, dict, dict]]) -> dict[str, dict[str, Tally]]:
                 if expected:
                     t["authors, pages naming some"].add(got == expected, (url, sorted(expected), sorted(got)))
             if isinstance(item.get("date"), str) and item["date"]:
-                got_day = (published or "")[:10]
-                t["published day"].add(got_day == item["date"], (url, item["date"], got_day))
+                for field, stamp in (("published day, page's zone", as_stated), ("published day, UTC", published)):
+                    got_day = (stamp or "")[:10]
+                    t[field].add(got_day == item["date"], (url, item["date"], got_day))
     return tallies
 
 

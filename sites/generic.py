@@ -86,6 +86,8 @@ class GenericV4(Parser):
         for name, stamp in (("published", published), ("updated", updated)):
             if stamp is not None:
                 ctx.extra[f"{name}_precision"] = stamp.precision
+            if stamp is not None and (stated := stamp.as_stated()):
+                ctx.extra[f"{name}_local"] = stated
         return (published.iso() if published else None), (updated.iso() if updated else None)
 
     def read_authors(self, ctx: PageContext) -> tuple[str, ...]:

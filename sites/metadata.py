@@ -63,6 +63,11 @@ class Stamp:
             return "day"
         return "second" if self.moment.second else "minute"
 
+    def as_stated(self) -> str | None:
+        """The moment in the zone the page gave it ("2020-04-29T00:30:00+02:00"): the day the
+        page's readers saw is its date, which UTC may move. None for a day alone."""
+        return self.moment.replace(microsecond=0).isoformat() if self.moment is not None else None
+
     def iso(self) -> str:
         """ISO 8601: the moment in UTC (seconds kept), or the bare day ("2020-03-05")."""
         if self.moment is None:

@@ -509,3 +509,22 @@ def test_the_text_byline_is_read_only_when_the_page_names_no_one_itself():
 ])
 def test_degrees_and_quotes_around_names_are_no_names(ld_author, expected):
     assert authors(H.parse_html(""), {"author": ld_author}) == expected
+
+
+@pytest.mark.parametrize("stated, published, local, precision", [
+    # after midnight in Berlin: the UTC moment falls on the day before; the page's own day is kept beside it
+    ('<meta property="article:published_time" content="2020-04-29T00:30:00+02:00">',
+     "2020-04-28T22:30:00+00:00", "2020-04-29T00:30:00+02:00", "minute"),
+    ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2020-02-18T18:07:56+0900"}</script>',
+     "2020-02-18T09:07:56+00:00", "2020-02-18T18:07:56+09:00", "second"),
+    ('<meta property="article:published_time" content="2020-03-05">', "2020-03-05", None, "day"),
+])
+def test_a_moment_is_stored_in_utc_and_as_the_page_states_it(stated, published, local, precision):
+    body = (f"<html><head><title>Storm hits the coast</title>{stated}</head><body><article><h1>Storm hits the coast</h1>"
+            + "".join(f"<p>Paragraph {i} about the storm and the coast, long enough to count as text.</p>" for i in range(8))
+            + "</article></body></html>").encode()
+    page = FetchedPage(url="https://dp.example/storm-hits-the-coast-now", final_url=None, status=200,
+                       headers={"content-type": "text/html"}, body=body, fetched_at=datetime.now(timezone.utc).isoformat())
+    article = Generic("https://dp.example").parse(page)
+    assert (article.published, article.extra.get("published_local"), article.extra["published_precision"]) == \
+        (published, local, precision)
