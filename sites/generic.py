@@ -30,8 +30,9 @@ class GenericV4(Parser):
     day alone; the article's headline; people as authors), body by trafilatura. Not bound to
     a date: it reads any site of any era, so a reparse gives every capture the newest reading."""
 
-    version = "4"  # 3: a headline without its kicker, a title keeping its own dashes; 4: without a kicker
-    # its markup names, or text for screen readers only; a site name with separators cut whole
+    # 3: a headline without its kicker, a title keeping its own dashes. 4: nor a kicker its markup
+    # names, a subtitle, or text for screen readers only; a site name with separators cut whole.
+    version = "4"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:
         # Named after the code that read it, whichever configured site it was read for.

@@ -450,12 +450,17 @@ def _names_site(part: str, names: list[str]) -> bool:
     return bool(piece) and any(piece == n or piece in n or n in piece for n in names)
 
 
+_WAYBACK_URL = re.compile(r"^https?://web\.archive\.org/web/\d+[a-z_]*/(https?://.+)$")
+
+
 def site_names(tree, ld: dict, url: str | None) -> list[str]:
     publisher = ld.get("publisher")
     # A person publishing their own site (a Person as publisher) is its author, not a publication.
     publication = isinstance(publisher, dict) and "Person" not in str(publisher.get("@type", ""))
     names = [meta(tree, "og:site_name", "application-name", "apple-mobile-web-app-title"),
              publisher.get("name") if publication else None]
+    if url and (archived := _WAYBACK_URL.match(url)):  # a Wayback capture kept under its archive address
+        url = archived.group(1)
     host = (urlsplit(url).hostname or "") if url else ""
     labels = [p for p in host.split(".") if p not in ("www", "m", "amp", "edition")]
     return [n for n in names if isinstance(n, str)] + labels[:1]
@@ -556,19 +561,37 @@ def home_link_names(tree, url: str | None) -> list[str]:
 
 def _without_kicker(node, text: str, stated: list[str]) -> str:
     """The headline element's last part when what precedes it is a kicker (a "Weather alert" over
-    "Storm hits the coast"): marked up apart, and left out of the titles the page states, which
-    name the last part but not the two run together. Line breaks and
-    emphasis inside one headline are no kicker: there the stated title has the whole text."""
-    parts = [(child.tag, H.node_text(child) if child.tag != "-text" else H.clean_space(child.text_content))
-             for child in node.iter(include_text=True)]
-    parts = [(tag, part) for tag, part in parts if part]
-    if len(parts) < 2 or all(tag == "-text" for tag, _ in parts[:-1]):
-        return text
-    last, whole = _squashed(parts[-1][1]), _squashed(text)
+    "Storm hits the coast"), or its first part when what follows is a subtitle: marked up apart,
+    and left out of the titles the page states, which name that part but not the parts run
+    together. Line breaks and emphasis inside one headline are neither: there the stated title
+    has the whole text."""
+    parts = _parts(node)
     titles = [_squashed(s) for s in stated]
-    if len(parts[-1][1].split()) >= 2 and any(last in t for t in titles) and not any(whole in t for t in titles):
-        return parts[-1][1]
+    if len(parts) < 2 or any(_squashed(text) in t for t in titles):
+        return text
+    (_, first), (_, last) = parts[0], parts[-1]
+    if any(tag != "-text" for tag, _ in parts[:-1]) and _stated_part(last, titles):
+        return last
+    # A subtitle only where a title is the first part exactly: titles often start with a kicker.
+    if any(tag != "-text" for tag, _ in parts[1:]) and _stated_part(first, titles, exactly=True):
+        return first
     return text
+
+
+def _parts(node) -> list[tuple[str, str]]:
+    """NODE's children with text, as (tag, text); an element wrapping them all is looked into."""
+    while True:
+        children = [(child, H.node_text(child) if child.tag != "-text" else H.clean_space(child.text_content))
+                    for child in node.iter(include_text=True)]
+        children = [(child, text) for child, text in children if text]
+        if len(children) != 1 or children[0][0].tag == "-text":
+            return [(child.tag, text) for child, text in children]
+        node = children[0][0]
+
+
+def _stated_part(part: str, titles: list[str], exactly: bool = False) -> bool:
+    squashed = _squashed(part)
+    return len(part.split()) >= 2 and any(squashed == t if exactly else squashed in t for t in titles)
 
 
 def _page_title(tree) -> str | None:

@@ -528,3 +528,34 @@ def test_a_moment_is_stored_in_utc_and_as_the_page_states_it(stated, published, 
     article = Generic("https://dp.example").parse(page)
     assert (article.published, article.extra.get("published_local"), article.extra["published_precision"]) == \
         (published, local, precision)
+
+
+@pytest.mark.parametrize("h1, stated, expected", [
+    # a subtitle marked up apart under the headline the page's titles state exactly
+    ('<span>Dezuka Suisan: Fish Cakes, Hot and Fresh</span>\n<small>Welcome to the Flavor Capital of Japan</small>',
+     '<meta property="og:title" content="Dezuka Suisan: Fish Cakes, Hot and Fresh">', "Dezuka Suisan: Fish Cakes, Hot and Fresh"),
+    ('<span class="title">Tagesschau unterschlägt Demo</span> <span class="sub">Gebührenfinanzierte Verharmlosung</span>',
+     '<title>Tagesschau unterschlägt Demo | Reitschuster</title><meta property="og:site_name" content="Reitschuster">',
+     "Tagesschau unterschlägt Demo"),
+    # a title that starts with the first part and goes on names a kicker, not a headline
+    ('<span>Strompreisbremse – Erlösabschöpfung</span><span>:</span> <span>Bundesregierung drosselt Bioenergie, Branche protestiert</span>',
+     "<title>Strompreisbremse, Erlösabschöpfung: Bundesregierung drosselt Bioenergie</title>",
+     "Strompreisbremse – Erlösabschöpfung: Bundesregierung drosselt Bioenergie, Branche protestiert"),
+    # the whole stated: one headline on two lines
+    ("<span>Storm hits the coast</span><br><span>and the town empties</span>",
+     "<title>Storm hits the coast and the town empties</title>", "Storm hits the coast and the town empties"),
+    # parts inside one element wrapping them all are read as the headline element's own
+    ('<span class="wrap"><small>Einheit der Woche</small><br>Lagen-Pyramide mit GA2</span>',
+     "<title>Lagen-Pyramide mit GA2 - swim.de</title>", "Lagen-Pyramide mit GA2"),
+])
+def test_a_subtitle_under_the_headline_is_left_out(h1, stated, expected):
+    page = f"<html><head>{stated}</head><body><article><h1>{h1}</h1><p>Text.</p></article></body></html>"
+    assert headline(H.parse_html(page), {}, "https://www.example.org/a/b") == expected
+
+
+def test_a_wayback_capture_under_its_archive_address_is_named_after_its_site():
+    tree = H.parse_html("<html><head><title>Was ist Virales Marketing? | DimidoBlog</title></head></html>")
+    url = "https://web.archive.org/web/20080731095558/http://www.dimido.de/2008/07/29/was-ist-virales-marketing/"
+    assert site_names(tree, {}, url) == ["dimido"]
+    assert headline(tree, {}, url) == "Was ist Virales Marketing?"
+    assert site_names(tree, {}, "https://web.archive.org/about/") == ["web"]
