@@ -109,16 +109,26 @@ async def raw_body(datasette, request):
         "content-disposition": f'attachment; filename="{sha}.raw"', "x-content-type-options": "nosniff"})
 
 
-def shown_date(published: str | None) -> str | None:
+_STATED = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2})?([+-]\d{2}:\d{2})$")
+
+
+def shown_date(published: str | None, as_stated: str | None = None) -> str | None:
     """A publication time as precise as it is: a day alone (or midnight UTC, how older archives
-    stored one) as the day, a UTC moment as day and minute."""
+    stored one) as the day, a UTC moment as day and minute, and beside it the moment in the zone
+    the page gave it (AS_STATED, extra.published_local) when that is not UTC: its readers' day."""
     if not published:
         return None
     day = _MIDNIGHT_UTC.match(published)
     if day:
         return day.group(1)
     moment = _MOMENT.match(published)
-    return f"{moment.group(1)} {moment.group(2)} UTC" if moment else published
+    if not moment:
+        return published
+    shown = f"{moment.group(1)} {moment.group(2)} UTC"
+    local = _STATED.match(as_stated or "")
+    if local and local.group(3) not in ("+00:00", "-00:00"):
+        shown += f" ({local.group(1)} {local.group(2)} {local.group(3)} on the page)"
+    return shown
 
 
 @hookimpl
@@ -133,6 +143,15 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         return {"article_page": await _article_page(datasette.get_database(database), int(pks))}
 
     return article_page
+
+
+def _stated_moment(article: dict) -> str | None:
+    try:
+        extra = json.loads(article.get("extra") or "{}")
+    except ValueError:
+        return None
+    stated = extra.get("published_local") if isinstance(extra, dict) else None
+    return stated if isinstance(stated, str) else None
 
 
 async def _article_page(db, article_id: int) -> dict | None:
@@ -154,7 +173,7 @@ async def _article_page(db, article_id: int) -> dict | None:
     captures = await values("SELECT count(*) AS n FROM captures WHERE article_id = ?", article_id)
     versions = await values("SELECT count(*) AS n FROM article_versions WHERE article_id = ?", article_id)
     return {
-        "article": article, "root": root, "published": shown_date(article["published"]),
+        "article": article, "root": root, "published": shown_date(article["published"], _stated_moment(article)),
         "authors": json.loads(article["authors"] or "[]"),
         "paragraphs": [p.strip() for p in (article["text"] or "").split("\n\n") if p.strip()],
         "copies": [c for c in copies if c["id"] != article_id], "related": related,

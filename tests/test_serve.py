@@ -179,6 +179,11 @@ def test_shown_dates_keep_their_precision():
     assert shown_date("2016-06-05T16:35:12+00:00") == "2016-06-05 16:35 UTC"
     assert shown_date("2016-06-05T00:00:00+00:00") == "2016-06-05"
     assert shown_date("2016-06-05") == "2016-06-05" and shown_date(None) is None
+    # the page's own zone beside UTC, where it differs: the day its readers saw
+    assert shown_date("2020-04-28T22:30:00+00:00", "2020-04-29T00:30:00+02:00") == \
+        "2020-04-28 22:30 UTC (2020-04-29 00:30 +02:00 on the page)"
+    assert shown_date("2020-04-28T22:30:00+00:00", "2020-04-28T22:30:00+00:00") == "2020-04-28 22:30 UTC"
+    assert shown_date("2020-04-28T22:30:00+00:00", "not a moment") == "2020-04-28 22:30 UTC"
 
 
 def test_raw_bodies_download_as_the_original_bytes(server):
