@@ -80,7 +80,7 @@ class GenericV4(Parser):
     def read_dates(self, ctx: PageContext) -> tuple[str | None, str | None]:
         ld = ctx.field("ld")
         # htmldate's search (on the body's lxml tree) only when the page states and writes no date.
-        published = M.publication(ctx.tree, ld, ctx.url, ctx.field("main").tree)
+        published = M.publication(ctx.tree, ld, ctx.url, ctx.field("main").tree, shown=ctx.field("headline"))
         updated = M.updated(ctx.tree, ld)
         if not published:
             ctx.warn("no publication date found")

@@ -247,10 +247,12 @@ def updated(tree, ld: dict) -> Stamp | None:
                        *_time_values(tree, UPDATED_TIMES), *_meta_values(tree, UPDATED_OTHER_METAS)])
 
 
-def publication(tree, ld: dict, url: str | None, page=None) -> Stamp | None:
+def publication(tree, ld: dict, url: str | None, page=None, shown: tuple[str | None, str | None] | None = None
+                ) -> Stamp | None:
     """The publication date: as the page states it for machines, else as it is written for
-    readers, else htmldate's guess from PAGE (its HTML or lxml tree; the costly last resort)."""
-    return (published(tree, ld, url) or written_published(tree, ld, url)
+    readers, else htmldate's guess from PAGE (its HTML or lxml tree; the costly last resort).
+    SHOWN: the headline element's text and the headline (headline_as_shown), if already read."""
+    return (published(tree, ld, url) or written_published(tree, ld, url, shown)
             or guessed_day(page, url, language(tree), lambda: prose(tree)))
 
 
@@ -367,10 +369,12 @@ def _day_before_label(line: str) -> date | None:
     return None
 
 
-def dateline_day(lines: list[str], headline: str | None) -> date | None:
+def dateline_day(lines: list[str], headline: str | None | tuple[str | None, ...]) -> date | None:
     """A date in the short lines right under the headline (byline, dateline) or just above it
-    (kicker), or one that opens a line there, after a place at most ("31. Oktober 2023. ...")."""
-    at = next((i for i, line in enumerate(lines) if headline and line == headline), None)
+    (kicker), or one that opens a line there, after a place at most ("31. Oktober 2023. ...").
+    HEADLINE: its line's text, or the texts its line may have (with its kicker, without)."""
+    headlines = {h for h in (headline if isinstance(headline, tuple) else (headline,)) if h}
+    at = next((i for i, line in enumerate(lines) if line in headlines), None)
     if at is None:
         return None
     near = lines[at + 1: at + 1 + _DATELINE_WINDOW] + lines[max(0, at - _KICKER_WINDOW): at][::-1]
@@ -383,13 +387,15 @@ def dateline_day(lines: list[str], headline: str | None) -> date | None:
     return None
 
 
-def written_published(tree, ld: dict, url: str | None = None) -> Stamp | None:
+def written_published(tree, ld: dict, url: str | None = None,
+                      shown: tuple[str | None, str | None] | None = None) -> Stamp | None:
     """The publication day as written for readers (see above), when no markup states one;
-    never one outside the month the URL names (/2017/09/...): that is another story's date."""
+    never one outside the month the URL names (/2017/09/...): that is another story's date.
+    SHOWN: headline_as_shown's reading, if the caller has it."""
     lines = H.text_lines(tree.body)
     time_node = tree.css_first("time")
     day = (labelled_day(lines) or written_day(H.node_text(time_node) if time_node is not None else None)
-           or dateline_day(lines, headline(tree, ld)))
+           or dateline_day(lines, shown or headline_as_shown(tree, ld, url)))
     month = url_month(url)
     if day is None or (month is not None and (day.year, day.month) != month):
         return None

@@ -559,3 +559,17 @@ def test_a_wayback_capture_under_its_archive_address_is_named_after_its_site():
     assert site_names(tree, {}, url) == ["dimido"]
     assert headline(tree, {}, url) == "Was ist Virales Marketing?"
     assert site_names(tree, {}, "https://web.archive.org/about/") == ["web"]
+
+
+def test_a_dateline_under_a_headline_with_its_kicker_is_found():
+    from archiver.sites.metadata import headline_as_shown, written_published
+
+    # the headline's line holds the kicker too (inline); the title is the headline alone
+    tree = H.parse_html('<html><head><title>Sturm trifft die Küste</title></head><body><article>'
+                        '<h1><span class="dachzeile">Unwetter</span> Sturm trifft die Küste</h1><p>Kiel, 12.11.2021</p>'
+                        '<p>Der Sturm kam in der Nacht.</p></article></body></html>')
+    url = "https://dp.example/sturm-trifft-die-kueste"
+    assert headline(tree, {}, url) == "Sturm trifft die Küste"
+    for shown in (None, headline_as_shown(tree, {}, url)):
+        stamp = written_published(tree, {}, url, shown)
+        assert stamp is not None and (stamp.day.isoformat(), stamp.source) == ("2021-11-12", "written")
