@@ -622,7 +622,12 @@ _LABEL_BY = re.compile(r"^(?:[^\W\d]+\s+){1,3}by\s+(?=\S)", re.IGNORECASE)
 # no one is called Author.
 _LABEL = re.compile(r"^(?:author|authors|autor|autorin|autoren|auteur|autore|autores|verfasser|written|posted)\b[:\s]*",
                     re.IGNORECASE)
-_SPLIT_NAMES = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*", re.IGNORECASE)
+# "e" joins names in Italian and Portuguese, but not in "e.V." (a German association's legal form,
+# "e V" once trafilatura has normalised it).
+_SPLIT_NAMES = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b(?!\.|\s?v\.?\s*$))\s*", re.IGNORECASE)
+# A company's or association's legal form, or a web address: an organisation, not a person.
+_ORGANISATION = re.compile(r"(?<!\w)(?:gmbh|mbh|ag|se|kg|e\.?\s?v\.?|ltd\.?|llc|inc\.?|s\.a\.|s\.l\.|srl|spa|plc)$"
+                           r"|(?<![\w.])(?:[\w-]+\.)+(?:com|de|org|net|at|ch|it|fr|es|info|eu|co|uk|io)(?!\w)", re.IGNORECASE)
 # Whole-token rules: a name is refused for what it is, never for a prefix (Mark, Jan, Julia...).
 _PLACEHOLDER = re.compile(r"^(?:no author|anonymous|admin|administrator|unknown|staff|editor|editors|"
                           r"redaktion|redacción|rédaction|guest|user|webmaster|news desk|newsdesk)$", re.IGNORECASE)
@@ -632,7 +637,7 @@ def is_person_name(name: str, site_names: Iterable[str] = ()) -> bool:
     tokens = name.split()
     if not 1 <= len(tokens) <= 5 or len(name) > 60:
         return False
-    if _PLACEHOLDER.match(name) or any(any(c.isdigit() for c in t) for t in tokens):
+    if _PLACEHOLDER.match(name) or _ORGANISATION.search(name) or any(any(c.isdigit() for c in t) for t in tokens):
         return False
     if "@" in name or "/" in name or "http" in name.lower() or not any(c.isupper() for c in name):
         return False

@@ -573,3 +573,23 @@ def test_a_dateline_under_a_headline_with_its_kicker_is_found():
     for shown in (None, headline_as_shown(tree, {}, url)):
         stamp = written_published(tree, {}, url, shown)
         assert stamp is not None and (stamp.day.isoformat(), stamp.source) == ("2021-11-12", "written")
+
+
+@pytest.mark.parametrize("meta_author, expected", [
+    # organisations by their legal form or their web address are no people
+    ("Perform Media Deutschland GmbH", ()),
+    ("Bund der Energieverbraucher e.V.", ()),
+    ("Bund der Energieverbraucher e V", ()),  # as trafilatura normalises it
+    ("Naturstrom AG", ()),
+    ("Acme Widgets Ltd.", ()),
+    ("Web Commerce GmbH www.w-commerce.de", ()),
+    ("www.koffergepackt.com", ()),
+    # people whose names hold the same letters elsewhere stay
+    ("Agnes Segal", ("Agnes Segal",)),
+    ("Pak Se-ri", ("Pak Se-ri",)),
+    ("Giulia e Marco Rossi", ("Giulia", "Marco Rossi")),  # "e" still joins names
+    ("José de la Cruz", ("José de la Cruz",)),
+])
+def test_organisations_are_no_authors(meta_author, expected):
+    tree = H.parse_html(f'<html><head><meta name="author" content="{meta_author}"></head></html>')
+    assert authors(tree, {}) == expected
