@@ -291,7 +291,7 @@ def json_ld(tree: HTMLParser) -> Iterator[dict]:
     for node in tree.css('script[type="application/ld+json"]'):
         try:
             data = json.loads(node.text(deep=True) or "")
-        except ValueError:
+        except (ValueError, RecursionError):  # malformed, or nested past the parser's depth (hostile)
             continue
         stack = data if isinstance(data, list) else [data]
         while stack:
@@ -324,14 +324,14 @@ def _with_references_resolved(item: dict, items: list[dict]) -> dict:
     if not named:
         return item
 
-    def resolved(value):
-        if isinstance(value, list):
-            return [resolved(v) for v in value]
+    def one(value):
         if isinstance(value, dict) and set(value) <= {"@id", "@type"} and isinstance(value.get("@id"), str):
             return named.get(value["@id"], value)
         return value
 
-    return {**item, **{key: resolved(item[key]) for key in _PEOPLE_KEYS if key in item}}
+    # A list of people is one level deep; anything nested further is left as written.
+    return {**item, **{key: [one(v) for v in item[key]] if isinstance(item[key], list) else one(item[key])
+                       for key in _PEOPLE_KEYS if key in item}}
 
 
 def hrefs(tree: HTMLParser | Node, selector: str = "a[href]") -> list[str]:

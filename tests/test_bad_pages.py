@@ -187,3 +187,25 @@ def test_clean_space_collapses_exactly_what_a_whitespace_pattern_does(text):
     import re
 
     assert H.clean_space(text) == re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.mark.parametrize("site, url", PAGE_URLS)
+def test_json_ld_nested_past_the_parsers_depth_is_skipped_without_a_traceback(site, url):
+    deep_block = "[" * 5000 + "]" * 5000
+    deep_author = '{"@type": "NewsArticle", "headline": "Deep page", "author": ' + "[" * 900 + '{"@id": "#p"}' + "]" * 900 + "}"
+    body = (f'<html><head><title>Deep page</title><script type="application/ld+json">{deep_block}</script>'
+            f'<script type="application/ld+json">{deep_author}</script>'
+            f'<script type="application/ld+json">{{"@id": "#p", "@type": "Person", "name": "Dana Writer"}}</script></head>'
+            f"<body><article><h1>Deep page</h1>{'<p>Text of the deep page, long enough to be an article body.</p>' * 12}"
+            f"</article></body></html>").encode()
+    try:
+        article = REGISTRY[site]().parse(page_for(url, body, "text/html; charset=utf-8"))
+    except ParseError:
+        return  # a clear refusal is fine; a RecursionError is not
+    assert "Dana Writer" not in article.authors  # a reference nested that deep is left as written
+
+
+def test_the_articles_json_ld_survives_a_hostile_block_beside_it():
+    tree = H.parse_html('<script type="application/ld+json">' + "[" * 5000 + "]" * 5000 + "</script>"
+                        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Still here"}</script>')
+    assert H.ld_article(tree) == {"@type": "NewsArticle", "headline": "Still here"}
