@@ -36,7 +36,7 @@ from .parsing import Prepared
 from .runs import RunReport
 from .sites import adapter_names
 from .sites.base import Adapter
-from .urls import origin_of
+from .urls import normalize_url, origin_of
 
 log = logging.getLogger("archiver.ingest")
 
@@ -322,6 +322,16 @@ def warc_captures(path: Path, skipped: Counter | None = None,
         yield from read_shard(shard, skipped, max_body_bytes)
 
 
+def _readable_url(url: str) -> bool:
+    """Whether URL can be filed: one urllib refuses ("http://ex]ample/", a bracket left open)
+    would fail every step after this one."""
+    try:
+        normalize_url(url)
+    except ValueError:
+        return False
+    return True
+
+
 def _item(record, skipped: Counter, max_body_bytes: int) -> WarcItem | None:
     kind = record.rec_type
     if kind not in ("response", "revisit") or record.http_headers is None:
@@ -331,6 +341,10 @@ def _item(record, skipped: Counter, max_body_bytes: int) -> WarcItem | None:
     url = header("WARC-Target-URI") or ""
     if not url.startswith(("http://", "https://")):
         skipped[f"{kind} record without an http(s) URL"] += 1
+        return None
+    if not _readable_url(url):
+        skipped[f"{kind} record with a malformed URL"] += 1
+        log.warning("%s: skipped: a malformed URL", url)
         return None
     try:
         fetched_at = utc_iso(header("WARC-Date") or "")

@@ -43,10 +43,12 @@ def absolute(base: str, href: str | None) -> str | None:
     href = href.strip()
     if href.startswith(("javascript:", "mailto:", "tel:", "data:", "#")):
         return None
-    joined = urljoin(base, href)
-    if urlsplit(joined).scheme not in ("http", "https"):
+    try:
+        joined = urljoin(base, href)
+        scheme = urlsplit(joined).scheme
+    except ValueError:  # "http://ex]ample/": an address urllib cannot read is no link
         return None
-    return joined
+    return joined if scheme in ("http", "https") else None
 
 
 def _split(url: str) -> SplitResult:

@@ -255,6 +255,18 @@ def test_a_record_with_an_invalid_warc_date_is_skipped_with_its_reason(tmp_path,
     assert [row[1] for row in _articles(db_path)] == ["1825441"]
 
 
+def test_a_record_whose_url_urllib_refuses_is_skipped_with_its_reason(tmp_path, db_path):
+    # a bracket left open in the host: every later step (normalising, joining links) would raise
+    warc = _one_record_warc(tmp_path / "urls.warc.gz", [
+        ("http://en.alalam.ir]/news/1800705", (BODIES / "news-1800705.html").read_bytes(), "2016-03-20T06:00:04Z", HTML),
+        (JUN05, (BODIES / "news-1825441.html").read_bytes(), "2016-06-06T06:00:04Z", HTML),
+    ])
+    result = run("import-warc", str(warc), db=db_path)
+    assert result.exit_code == 0, result.output
+    assert "response record with a malformed URL 1" in result.output
+    assert [row[1] for row in _articles(db_path)] == ["1825441"]
+
+
 def _revisit_warc(path, refers_to_date, digest):
     with open(path, "wb") as out:
         writer = WARCWriter(out, gzip=True)
