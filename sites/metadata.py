@@ -758,7 +758,14 @@ def byline_marked(tree) -> bool:
 def people(texts: Iterable[str], site: Iterable[str] = ()) -> tuple[str, ...]:
     """The person names in TEXTS (bylines, metas), in order, once each."""
     site = list(site)
-    return tuple(dict.fromkeys(n for text in texts for n in split_names(text) if is_person_name(n, site)))
+    return tuple(dict.fromkeys(n for text in texts for name in split_names(text)
+                               if is_person_name(n := _AFFILIATION.sub(r"\g<name>", name), site)))
+
+
+# What follows a name after a full stop is its affiliation ("Finian Cunningham. Sputnik
+# International"); a stop after an initial or a short title (J., Dr., Jr.) or after the first
+# word (Prof. Anna Weber) is part of the name.
+_AFFILIATION = re.compile(r"^(?P<name>\S+\s+.*?[^\W\d]{3})\.\s+\S.*$")
 
 
 # -- what kind of page ---------------------------------------------------------------------------

@@ -593,3 +593,15 @@ def test_a_dateline_under_a_headline_with_its_kicker_is_found():
 def test_organisations_are_no_authors(meta_author, expected):
     tree = H.parse_html(f'<html><head><meta name="author" content="{meta_author}"></head></html>')
     assert authors(tree, {}) == expected
+
+
+@pytest.mark.parametrize("meta_author, expected", [
+    ("Finian Cunningham. Sputnik International", ("Finian Cunningham",)),  # the reference page's own meta
+    ("Mary-Jane O. Smith-Jones. Reuters. London", ("Mary-Jane O. Smith-Jones",)),
+    ("Prof. Anna Weber", ("Prof. Anna Weber",)),
+    ("J. R. R. Tolkien", ("J. R. R. Tolkien",)),
+    ("Martin Luther King Jr.", ("Martin Luther King Jr.",)),
+])
+def test_an_affiliation_after_a_full_stop_is_no_part_of_the_name(meta_author, expected):
+    tree = H.parse_html(f'<html><head><meta name="author" content="{meta_author}"></head></html>')
+    assert authors(tree, {}) == expected
