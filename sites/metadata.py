@@ -649,15 +649,20 @@ _PLACEHOLDER = re.compile(r"^(?:no author|anonymous|admin|administrator|unknown|
 
 
 def is_person_name(name: str, site_names: Iterable[str] = ()) -> bool:
-    tokens = name.split()
-    if not 1 <= len(tokens) <= 5 or len(name) > 60:
-        return False
-    if _PLACEHOLDER.match(name) or _ORGANISATION.search(name) or any(any(c.isdigit() for c in t) for t in tokens):
-        return False
-    if "@" in name or "/" in name or "http" in name.lower() or not any(c.isupper() for c in name):
+    if not _shaped_as_a_name(name) or _PLACEHOLDER.match(name) or _ORGANISATION.search(name):
         return False
     # The publisher named as the author ("CBS News", "Reuters Staff") is no person.
     return not any(_squashed(name).startswith(squashed) for s in site_names if len(squashed := _squashed(s)) >= 3)
+
+
+def _shaped_as_a_name(name: str) -> bool:
+    """One to five words with a capital and two letters at least ("C" is no one), no digits, no address."""
+    tokens = name.split()
+    if not 1 <= len(tokens) <= 5 or len(name) > 60 or sum(c.isalpha() for c in name) < 2:
+        return False
+    if any(c.isdigit() for c in name) or "@" in name or "/" in name or "http" in name.lower():
+        return False
+    return any(c.isupper() for c in name)
 
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
@@ -723,7 +728,9 @@ def authors(tree, ld: dict, site: Iterable[str] = (), fallback: Iterable[str] = 
     metas = [v for n in AUTHOR_METAS if (v := meta(tree, n))]
     byline = next(([H.node_text(n) for n in nodes] for s in BYLINES
                    if (nodes := [n for n in tree.css(s) if not _in_comments(n)][:4])), [])
-    for source in (_ld_people(ld), metas, byline, list(fallback)):
+    # FALLBACK (trafilatura's reading of the metas, dots and case normalised away) only when the
+    # page has no author meta of its own: else it re-reads what was refused here ("Www Haufe De").
+    for source in (_ld_people(ld), metas, byline, [] if metas else list(fallback)):
         if names := people(source, site):
             return names
     return ()
@@ -758,8 +765,14 @@ def byline_marked(tree) -> bool:
 def people(texts: Iterable[str], site: Iterable[str] = ()) -> tuple[str, ...]:
     """The person names in TEXTS (bylines, metas), in order, once each."""
     site = list(site)
-    return tuple(dict.fromkeys(n for text in texts for name in split_names(text)
+    return tuple(dict.fromkeys(n for text in texts if not _names_organisation(text) for name in split_names(text)
                                if is_person_name(n := _AFFILIATION.sub(r"\g<name>", name), site)))
+
+
+def _names_organisation(text: str) -> bool:
+    """Whether TEXT names an organisation, what follows its name being its address
+    ("Olympia-Verlag GmbH, Nürnberg, Germany"): no one in it is a person."""
+    return any(_ORGANISATION.search(name) for name in split_names(text))
 
 
 # What follows a name after a full stop is its affiliation ("Finian Cunningham. Sputnik

@@ -605,3 +605,14 @@ def test_organisations_are_no_authors(meta_author, expected):
 def test_an_affiliation_after_a_full_stop_is_no_part_of_the_name(meta_author, expected):
     tree = H.parse_html(f'<html><head><meta name="author" content="{meta_author}"></head></html>')
     assert authors(tree, {}) == expected
+
+
+def test_an_organisation_with_its_address_and_the_metas_refused_yield_no_author():
+    # the address after an organisation's name names no people either
+    tree = H.parse_html('<html><head><meta name="author" content="Olympia-Verlag GmbH, Nürnberg, Germany"></head></html>')
+    assert authors(tree, {}) == ()
+    # trafilatura's reading of a refused meta (dots and case normalised away) is not asked instead
+    tree = H.parse_html('<html><head><meta name="author" content="www.haufe.de"></head></html>')
+    assert authors(tree, {}, fallback=["Www Haufe De"]) == ()
+    assert authors(H.parse_html("<html></html>"), {}, fallback=["Dana Writer"]) == ("Dana Writer",)
+    assert authors(H.parse_html('<span class="byline">C</span>'), {}) == ()  # a letter is no name
