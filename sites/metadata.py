@@ -451,8 +451,14 @@ def without_site_name(title: str | None, site_names: Iterable[str]) -> str | Non
     if (first := _first_of_trailing_name(naming)) is not None:
         return H.clean_space(title[:cuts[first - 1].start()]) or None
     if naming[0]:
-        return H.clean_space(title[cuts[0].end():]) or None
+        return H.clean_space(title[_headline_start(cuts):]) or None
     return title or None
+
+
+def _headline_start(cuts: list[re.Match]) -> int:
+    """Where the headline starts after the site's name: after a breadcrumb's last step ("Site »
+    Blog Archive » Headline"), else after the name's separator."""
+    return cuts[-1].end() if all(cut.group(0).strip() == "»" for cut in cuts) else cuts[0].end()
 
 
 def _first_of_trailing_name(naming: list[bool]) -> int | None:

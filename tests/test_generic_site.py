@@ -616,3 +616,14 @@ def test_an_organisation_with_its_address_and_the_metas_refused_yield_no_author(
     assert authors(tree, {}, fallback=["Www Haufe De"]) == ()
     assert authors(H.parse_html("<html></html>"), {}, fallback=["Dana Writer"]) == ("Dana Writer",)
     assert authors(H.parse_html('<span class="byline">C</span>'), {}) == ()  # a letter is no name
+
+
+@pytest.mark.parametrize("title, names, expected", [
+    ("Four Years Remaining » Blog Archive » Interning of Small Integers", ["fouryears"], "Interning of Small Integers"),
+    ("Daily Planet » World » Middle East » Storm hits the coast", ["Daily Planet"], "Storm hits the coast"),
+    # other separators after the site's name: only the name goes
+    ("Daily Planet | Storm hits - the coast", ["Daily Planet"], "Storm hits - the coast"),
+    ("Daily Planet » Storm hits | the coast", ["Daily Planet"], "Storm hits | the coast"),
+])
+def test_a_breadcrumb_after_the_site_name_ends_with_the_headline(title, names, expected):
+    assert without_site_name(title, names) == expected
