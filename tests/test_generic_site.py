@@ -262,6 +262,12 @@ def test_a_title_loses_the_site_name_and_what_follows_it_and_nothing_else(title,
     assert without_site_name(title, names) == expected
 
 
+def headline_under(h1: str, stated: str, url: str | None = None) -> str | None:
+    """The headline of an article page whose <h1> holds H1 and whose head holds STATED."""
+    page = f"<html><head>{stated}</head><body><article><h1>{h1}</h1><p>Text.</p></article></body></html>"
+    return headline(H.parse_html(page), {}, url)
+
+
 @pytest.mark.parametrize("h1, stated, expected", [
     # a kicker in its own element, the page's titles name the headline alone (or after it)
     ('<span class="dachzeile">Interne Unterlagen im Netz</span>\n<span class="headline">Daten von Rheinmetall gehackt</span>',
@@ -283,8 +289,7 @@ def test_a_title_loses_the_site_name_and_what_follows_it_and_nothing_else(title,
     ("<span>Live</span> <span>Storm</span>", "<title>Storm</title>", "Live Storm"),  # one word is no headline
 ])
 def test_a_kicker_over_the_headline_is_left_out(h1, stated, expected):
-    page = f"<html><head>{stated}</head><body><article><h1>{h1}</h1><p>Text.</p></article></body></html>"
-    assert headline(H.parse_html(page), {}) == expected
+    assert headline_under(h1, stated) == expected
 
 
 def test_the_headline_is_not_repeated_as_the_first_line_of_the_text():
@@ -420,8 +425,7 @@ def test_json_ld_names_written_with_html_escapes_are_read_as_text():
      "<title>Energiewende und gesellschaftlicher Wandel</title>", "Energiewende und gesellschaftlicher Wandel"),
 ])
 def test_a_kicker_the_markup_names_and_text_for_screen_readers_are_no_part_of_the_headline(h1, stated, expected):
-    page = f"<html><head>{stated}</head><body><article><h1>{h1}</h1><p>Text.</p></article></body></html>"
-    assert headline(H.parse_html(page), {}) == expected
+    assert headline_under(h1, stated) == expected
 
 
 def test_a_site_name_with_separators_of_its_own_goes_whole():
@@ -549,8 +553,7 @@ def test_a_moment_is_stored_in_utc_and_as_the_page_states_it(stated, published, 
      "<title>Lagen-Pyramide mit GA2 - swim.de</title>", "Lagen-Pyramide mit GA2"),
 ])
 def test_a_subtitle_under_the_headline_is_left_out(h1, stated, expected):
-    page = f"<html><head>{stated}</head><body><article><h1>{h1}</h1><p>Text.</p></article></body></html>"
-    assert headline(H.parse_html(page), {}, "https://www.example.org/a/b") == expected
+    assert headline_under(h1, stated, "https://www.example.org/a/b") == expected
 
 
 def test_a_wayback_capture_under_its_archive_address_is_named_after_its_site():
