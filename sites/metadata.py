@@ -654,8 +654,12 @@ _PLACEHOLDER = re.compile(r"^(?:no author|anonymous|admin|administrator|unknown|
                           r"redaktion|redacción|rédaction|guest|user|webmaster|news desk|newsdesk)$", re.IGNORECASE)
 
 
+# A button's word standing where a byline would ("Follow") names no one.
+_BUTTON = re.compile(r"^(?:follow|subscribe|share|folgen|abonnieren|teilen|suivre|seguir)$", re.IGNORECASE)
+
+
 def is_person_name(name: str, site_names: Iterable[str] = ()) -> bool:
-    if not _shaped_as_a_name(name) or _PLACEHOLDER.match(name) or _ORGANISATION.search(name):
+    if not _shaped_as_a_name(name) or _PLACEHOLDER.match(name) or _ORGANISATION.search(name) or _BUTTON.match(name):
         return False
     # The publisher named as the author ("CBS News", "Reuters Staff") is no person.
     return not any(_squashed(name).startswith(squashed) for s in site_names if len(squashed := _squashed(s)) >= 3)

@@ -619,6 +619,7 @@ def test_an_organisation_with_its_address_and_the_metas_refused_yield_no_author(
     assert authors(tree, {}, fallback=["Www Haufe De"]) == ()
     assert authors(H.parse_html("<html></html>"), {}, fallback=["Dana Writer"]) == ("Dana Writer",)
     assert authors(H.parse_html('<span class="byline">C</span>'), {}) == ()  # a letter is no name
+    assert authors(H.parse_html('<span class="byline">Follow</span>'), {}) == ()  # nor a button's word
 
 
 @pytest.mark.parametrize("title, names, expected", [
