@@ -782,7 +782,8 @@ def people(texts: Iterable[str], site: Iterable[str] = ()) -> tuple[str, ...]:
 def _names_organisation(text: str) -> bool:
     """Whether TEXT names an organisation, what follows its name being its address
     ("Olympia-Verlag GmbH, Nürnberg, Germany"): no one in it is a person."""
-    return any(_ORGANISATION.search(name) for name in split_names(text))
+    # Only names of a name's length are searched: the pattern is quadratic on a hostile 100 kB meta.
+    return any(_ORGANISATION.search(name) for name in split_names(text) if len(name) <= 120)
 
 
 # What follows a name after a full stop is its affiliation ("Finian Cunningham. Sputnik

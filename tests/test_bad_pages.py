@@ -224,3 +224,14 @@ def test_a_page_under_an_address_css_cannot_quote_parses(url):
     except ParseError:
         return  # a clear refusal is fine; a SelectolaxError or ValueError is not
     assert article.title == "Storm hits"
+
+
+@pytest.mark.parametrize("content", ["ab-" * 40_000 + ".", "Jane Doe, " * 12_000, "x." * 60_000 + "x"])
+def test_a_100kb_author_meta_costs_bounded_work(content):
+    body = (f'<html><head><title>Storm hits</title><meta name="author" content="{content}"></head><body><article>'
+            "<h1>Storm hits</h1>" + "<p>Text of the storm story, long enough to be an article body.</p>" * 12
+            + "</article></body></html>").encode()
+    started = time.process_time()
+    article = REGISTRY["generic"]().parse(page_for("https://example.com/2024/03/05/storm-hits", body, "text/html"))
+    assert time.process_time() - started < 5  # a bound on pathological input, not a benchmark: ~0.1 s here
+    assert all(len(name) <= 60 for name in article.authors)
