@@ -51,11 +51,11 @@ def absolute(base: str, href: str | None) -> str | None:
     return joined if scheme in ("http", "https") else None
 
 
-def _split(url: str) -> SplitResult:
-    """urlsplit, or an empty split for what is not a URL (e.g. 'http://[::1'): a malformed
-    URL points nowhere, and the fetch of it says so."""
+def split_url(url: str | None) -> SplitResult:
+    """urlsplit, or an empty split for what is not a URL (e.g. 'http://[::1', or None): a
+    malformed URL points nowhere, and the fetch of it says so."""
     try:
-        return urlsplit(url)
+        return urlsplit(url or "")
     except ValueError:
         return SplitResult("", "", "", "", "")
 
@@ -63,18 +63,18 @@ def _split(url: str) -> SplitResult:
 # Three views of where a URL points, e.g. for https://Example.org:8443/a:
 def host_of(url: str) -> str:
     """The host name alone, lower case, no port: 'example.org'. Which site a link belongs to."""
-    return (_split(url).hostname or "").lower()
+    return (split_url(url).hostname or "").lower()
 
 
 def authority_of(url: str) -> str:
     """Host and port as written, lower case: 'example.org:8443'. One server to be polite to:
     two servers on one host answer on different ports."""
-    return _split(url).netloc.lower()
+    return split_url(url).netloc.lower()
 
 
 def origin_of(url: str) -> str:
     """Scheme, host and port, lower case: 'https://example.org:8443'. Where robots.txt lives."""
-    parts = _split(url)
+    parts = split_url(url)
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
@@ -86,6 +86,6 @@ def same_site(url: str, origin: str) -> bool:
 
 def _port(url: str) -> int | None:
     try:
-        return _split(url).port
+        return split_url(url).port
     except ValueError:  # out of range
         return -1

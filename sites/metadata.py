@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterable
-from urllib.parse import urlsplit
 
 from archiver import html as H
+from archiver.urls import split_url
 
 # -- the page's metas ---------------------------------------------------------------------------
 _last_read: tuple = (None, {})  # (tree, its metas): every field reads the same page's metas
@@ -73,17 +73,6 @@ class Stamp:
         if self.moment is None:
             return self.day.isoformat()
         return self.moment.astimezone(timezone.utc).replace(microsecond=0).isoformat()
-
-
-_NO_URL = urlsplit("")
-
-
-def _split(url: str | None):
-    """URL's parts; none for an address urllib refuses ("http://ex]ample/", as a WARC may hold)."""
-    try:
-        return urlsplit(url) if url else _NO_URL
-    except ValueError:
-        return _NO_URL
 
 
 # A host that can stand in a CSS attribute selector as it is.
@@ -191,7 +180,7 @@ _URL_DAY = re.compile(r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])
 
 def url_day(url: str | None) -> date | None:
     """The day an article's URL names (/2020/02/24/slug, /news/20200224-slug)."""
-    match = _URL_DAY.search(_split(url).path + "/")
+    match = _URL_DAY.search(split_url(url).path + "/")
     if not match:
         return None
     year, month, day = (int(g) for g in match.groups() if g)
@@ -237,7 +226,7 @@ _URL_MONTH = re.compile(r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/")
 
 def url_month(url: str | None) -> tuple[int, int] | None:
     """The year and month an article's URL names (/2017/09/slug.html), if it does."""
-    match = _URL_MONTH.search(_split(url).path)
+    match = _URL_MONTH.search(split_url(url).path)
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
@@ -488,7 +477,7 @@ def site_names(tree, ld: dict, url: str | None) -> list[str]:
              publisher.get("name") if publication else None]
     if url and (archived := _WAYBACK_URL.match(url)):  # a Wayback capture kept under its archive address
         url = archived.group(1)
-    host = _split(url).hostname or ""
+    host = split_url(url).hostname or ""
     labels = [p for p in host.split(".") if p not in ("www", "m", "amp", "edition")]
     return [n for n in names if isinstance(n, str)] + labels[:1]
 
@@ -578,7 +567,7 @@ def home_link_names(tree, url: str | None) -> list[str]:
     """What the links to the site's home page say (a logo's text or title): the site's name or
     motto, as its page titles repeat it ("Headline | Liebe geht durch den Magen")."""
     selectors = ['a[rel~="home"]', 'a[href="/"]']
-    if _SAFE_HOST.fullmatch(host := _split(url).netloc):
+    if _SAFE_HOST.fullmatch(host := split_url(url).netloc):
         selectors += [f'a[href="{scheme}://{host}{end}"]' for scheme in ("https", "http") for end in ("", "/")]
     names = []
     for node in tree.css(", ".join(selectors))[:4]:
