@@ -85,9 +85,10 @@ class GenericV4(Parser):
         if not published:
             ctx.warn("no publication date found")
         for name, stamp in (("published", published), ("updated", updated)):
-            if stamp is not None:
-                ctx.extra[f"{name}_precision"] = stamp.precision
-            if stamp is not None and (stated := stamp.as_stated()):
+            if stamp is None:
+                continue
+            ctx.extra[f"{name}_precision"] = stamp.precision
+            if stated := stamp.as_stated():
                 ctx.extra[f"{name}_local"] = stated
         return (published.iso() if published else None), (updated.iso() if updated else None)
 

@@ -509,10 +509,7 @@ def headline(tree, ld: dict, url: str | None = None) -> str | None:
 
 def headline_as_shown(tree, ld: dict, url: str | None = None) -> tuple[str | None, str | None]:
     """The headline element's whole text (a kicker over the headline included) and the headline."""
-    names = site_names(tree, ld, url) + home_link_names(tree, url)
-    stated = [without_site_name(t, names) for t in (ld.get("headline") if isinstance(ld.get("headline"), str) else None,
-                                                    meta(tree, "og:title", "twitter:title"), _page_title(tree))]
-    stated = [t for t in stated if t]
+    stated = _stated_titles(tree, ld, url)
     for selector in HEADLINES:
         for node in tree.css(selector)[:3]:
             whole = H.node_text(node)
@@ -520,6 +517,16 @@ def headline_as_shown(tree, ld: dict, url: str | None = None) -> tuple[str | Non
             if text and 2 <= len(text) <= 300 and (not stated or any(_agrees(text, s) for s in stated)):
                 return whole, _headline_in(node, text, stated)
     return (stated[0], stated[0]) if stated else (None, None)
+
+
+def _stated_titles(tree, ld: dict, url: str | None) -> list[str]:
+    """The titles the page states (JSON-LD headline, og:title, <title>) without the site's name."""
+    titles = [t for t in (ld.get("headline") if isinstance(ld.get("headline"), str) else None,
+                          meta(tree, "og:title", "twitter:title"), _page_title(tree)) if t]
+    names = site_names(tree, ld, url)
+    if any(_SEPARATORS.search(t) for t in titles):  # only a title in segments can lose one to a site name
+        names += home_link_names(tree, url)
+    return [t for t in (without_site_name(t, names) for t in titles) if t]
 
 
 # Class names the CMSs give the two kinds of text a headline element may hold besides the
