@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterable
+from urllib.parse import unquote
 
 from archiver import html as H
 from archiver.urls import split_url
@@ -739,7 +740,35 @@ def authors(tree, ld: dict, site: Iterable[str] = (), fallback: Iterable[str] = 
     for source in (_ld_people(ld), metas, byline, [] if metas else list(fallback)):
         if names := people(source, site):
             return names
-    return ()
+    return account_names(tree)
+
+
+# An author's page on the site ("/author/creeny/", WordPress's and most blog engines'): a link to
+# it that reads as its own login names the account that wrote the post, a handle or not.
+_ACCOUNT_LINKS = ", ".join(f'a[href*="/{part}/"]' for part in ("author", "authors", "autor", "auteur", "autore"))
+_ACCOUNT_PATH = re.compile(r"/(?:author|authors|autor|auteur|autore)/([^/]+)/?$", re.IGNORECASE)
+
+
+def account_names(tree) -> tuple[str, ...]:
+    """The accounts the first links to author pages name, when each link's text is its page's
+    login ("Creeny" for /author/creeny/, "Jane Doe" for /author/jane-doe/): a handle, lower case
+    or digits, even the site's own name (a personal blog) is then who wrote the post. Links whose
+    text is anything else ("All posts by...", a photo) are left out. Only the first block of
+    them: a related-posts list further on links other authors."""
+    block, names = None, []
+    for link in tree.css(_ACCOUNT_LINKS):
+        found = _ACCOUNT_PATH.search(split_url(link.attributes.get("href") or "").path)
+        name = H.node_text(link)
+        if (found is None or _squashed(name) != _squashed(unquote(found.group(1))) or _in_comments(link)
+                or sum(c.isalpha() for c in name) < 2 or _PLACEHOLDER.match(name) or len(name) > 60):
+            continue
+        around = link.parent.parent if link.parent is not None else None
+        if block is None:
+            block = around
+        elif around is None or around.mem_id != block.mem_id:
+            break
+        names.append(name)
+    return tuple(dict.fromkeys(names))
 
 
 def _in_comments(node) -> bool:

@@ -631,3 +631,39 @@ def test_an_organisation_with_its_address_and_the_metas_refused_yield_no_author(
 ])
 def test_a_breadcrumb_after_the_site_name_ends_with_the_headline(title, names, expected):
     assert without_site_name(title, names) == expected
+
+
+# Blog engines link a post's author to their own page, under the account's login. Varied as real
+# themes vary them: vcard spans, a bare rel=author, an escaped login, another path word, a theme
+# that puts "by" inside the link.
+@pytest.mark.parametrize("byline, site, expected", [
+    ('<span class="author vcard"><a class="url fn n" href="https://creeny.example.com/author/creeny/" '
+     'rel="author">Creeny</a></span>', "https://creeny.example.com/2020/01/24/fog/", ("Creeny",)),  # the blog's own name
+    ('von <a href="/author/freeman1984/" rel="author">freeman1984</a>', "https://sladi.example/x/", ("freeman1984",)),
+    ('<div class="meta"><a href="/autor/flerche">flerche</a></div>', "https://pm.example/x/", ("flerche",)),
+    ('<p>Par <a href="/auteur/anne-lise-brun/">Anne-Lise Brun</a> et <a href="/auteur/tom-roy/">Tom Roy</a></p>',
+     "https://fr.example/x/", ("Anne-Lise Brun", "Tom Roy")),
+    ('<a href="/author/j%C3%BCrgen/">Jürgen</a>', "https://de.example/x/", ("Jürgen",)),
+    # the link's text is not the login: a label, a photo, another name for the page
+    ('<a href="/author/creeny/">Zeige alle Beiträge von Creeny</a>', "https://c.example/x/", ()),
+    ('<a href="/author/creeny/"><img alt="" src="/a.png"></a>', "https://c.example/x/", ()),
+    ('<a href="/author/admin/">admin</a>', "https://c.example/x/", ()),
+    # links in the readers' comments name commenters
+    ('<ol class="comment-list"><li><a href="/author/lurker9/">lurker9</a></li></ol>', "https://c.example/x/", ()),
+])
+def test_a_link_to_its_author_page_that_reads_as_the_login_names_the_author(byline, site, expected):
+    tree = H.parse_html(f"<html><body><article><h1>Fog</h1>{byline}<p>Text.</p></article></body></html>")
+    assert authors(tree, {}, site_names(tree, {}, site)) == expected
+
+
+def test_author_links_of_a_related_posts_list_further_down_are_not_the_posts_authors():
+    tree = H.parse_html(
+        '<article><div class="byline"><span><a href="/author/mira-k/">mira-k</a></span></div><p>Text.</p></article>'
+        '<aside><ul><li><div><a href="/author/otto/">otto</a></div></li><li><div><a href="/author/zed/">zed</a></div></li></ul></aside>')
+    assert authors(tree, {}) == ("mira-k",)
+
+
+def test_a_stated_author_comes_before_the_author_page_link():
+    tree = H.parse_html('<head><meta name="author" content="Dana Writer"></head>'
+                        '<body><a href="/author/dwriter/">dwriter</a></body>')
+    assert authors(tree, {}) == ("Dana Writer",)
