@@ -667,3 +667,22 @@ def test_a_stated_author_comes_before_the_author_page_link():
     tree = H.parse_html('<head><meta name="author" content="Dana Writer"></head>'
                         '<body><a href="/author/dwriter/">dwriter</a></body>')
     assert authors(tree, {}) == ("Dana Writer",)
+
+
+@pytest.mark.parametrize("credit, expected", [
+    # the desk a piece is credited to is who the page says wrote it
+    ("Redaktion", ("Redaktion",)),
+    ("Newsdesk", ("Newsdesk",)),
+    ("Staff", ("Staff",)),
+    ("Rédaction", ("Rédaction",)),
+    # an account's or a template's placeholder names no one
+    ("admin", ()),
+    ("Administrator", ()),
+    ("Anonymous", ()),
+    ("Unknown", ()),
+    ("No author", ()),
+])
+def test_a_desk_credit_is_kept_and_a_placeholder_is_not(credit, expected):
+    ld = {"@type": "NewsArticle", "author": {"@type": "Person", "name": credit}}
+    assert authors(H.parse_html(""), ld) == expected
+    assert authors(H.parse_html(f'<span class="byline">von {credit}</span>'), {}) == expected
