@@ -685,8 +685,24 @@ _DEGREE = re.compile(r"^(?:ph\.?\s?d|m\.?d|mph|msc?|m\.?a|b\.?a|bsc|mba|rdn?|rn|
                      re.IGNORECASE)
 
 
+# The word that introduces the date a byline runs into ("Sara Zinnecker Stand: 12.05.2020", "José
+# Wilson hace 3 horas", "Jane Doe Updated on March 3"): cut with the date, never without one.
+# Particles count only in lower case: "Tam Le" is a name.
+_DATE_LABEL_END = re.compile(r"(?:\s+(?:(?i:stand|hace|il y a|vor|updated|last updated|aktualisiert|geändert|published|"
+                             r"posted|veröffentlicht|erschienen|publié|publicado|pubblicato|datum|date|fecha)|"
+                             r"am|on|le|el|il|em|vom|du|del|de)\b[:.]?)+\s*$|[\s|,·•–—-]+$")
+# A one-word label before a colon ("Interview: Julia Lauter", "Text: Anna Roth", "Fotos: Kai Wu").
+_COLON_LABEL = re.compile(r"^[^\W\d]+:\s+(?=\S)")
+
+
+def _without_date_tail(text: str) -> str:
+    cut = _DATE_TAIL.sub("", text)
+    return _DATE_LABEL_END.sub("", cut) if cut != text else cut
+
+
 def split_names(text: str) -> list[str]:
-    text = _BY.sub("", _LABEL_BY.sub("", _LABEL.sub("", _DATE_TAIL.sub("", H.clean_space(text)))))
+    text = _COLON_LABEL.sub("", _without_date_tail(H.clean_space(text)))
+    text = _BY.sub("", _LABEL_BY.sub("", _LABEL.sub("", text)))
     # Quotes around a name (a JSON-LD author written "'Luana Patriolino'") are no part of it.
     names = [H.clean_space(_BY.sub("", part)).strip(" |-–—·:,/'\"‘’“”«»") for part in _SPLIT_NAMES.split(text) if part]
     names = [n for n in names if n]

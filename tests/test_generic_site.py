@@ -19,7 +19,7 @@ from archiver.robots import RobotsPolicy
 from archiver.sites import adapter_names
 from archiver.sites.generic import Generic
 from archiver.sites.metadata import (authors, headline, people_in_text_byline, published, read_stamp, site_names,
-                                     without_site_name)
+                                     split_names, without_site_name)
 from archiver.store import Store
 from archiver import html as H
 
@@ -686,3 +686,23 @@ def test_a_desk_credit_is_kept_and_a_placeholder_is_not(credit, expected):
     ld = {"@type": "NewsArticle", "author": {"@type": "Person", "name": credit}}
     assert authors(H.parse_html(""), ld) == expected
     assert authors(H.parse_html(f'<span class="byline">von {credit}</span>'), {}) == expected
+
+
+@pytest.mark.parametrize("byline, expected", [
+    # the word that introduces the date a byline runs into goes with the date
+    ("Sara Zinnecker Stand: 12.05.2020", ["Sara Zinnecker"]),
+    ("José Miguel Wilson hace 3 horas", ["José Miguel Wilson"]),
+    ("Jane Doe Updated on March 3, 2020", ["Jane Doe"]),
+    ("Marie Dupont, publié le 3 mars 2020", ["Marie Dupont"]),
+    ("Jane Doe am 12.03.2020", ["Jane Doe"]),
+    ("Mark Smith | March 3, 2020", ["Mark Smith"]),
+    # a capitalised particle is a name's; without a date nothing is cut
+    ("Tam Le 12.3.2020", ["Tam Le"]),
+    ("Anna Vor", ["Anna Vor"]),
+    ("Lena Date", ["Lena Date"]),
+    # a one-word label before a colon
+    ("Interview: Julia Lauter", ["Julia Lauter"]),
+    ("Fotos: Kai Wu", ["Kai Wu"]),
+])
+def test_labels_around_a_byline_are_no_part_of_the_name(byline, expected):
+    assert split_names(byline) == expected
