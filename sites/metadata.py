@@ -771,12 +771,33 @@ def account_names(tree) -> tuple[str, ...]:
     login ("Creeny" for /author/creeny/, "Jane Doe" for /author/jane-doe/): a handle, lower case
     or digits, even the site's own name (a personal blog) is then who wrote the post. Links whose
     text is anything else ("All posts by...", a photo) are left out. Only the first block of
-    them: a related-posts list further on links other authors."""
+    them: a related-posts list further on links other authors. Else, links inside a byline to
+    the writer's own page under another path, read as their names (`_writer_page`)."""
+    return _linked_names(tree.css(_ACCOUNT_LINKS)) or _linked_names(tree.css(_BYLINE_LINKS))
+
+
+# A byline may link the story's section or tags as well as its writer.
+_LISTING_PATH = re.compile(r"/(?:tags?|categor(?:y|ies)|sections?|topics?|them(?:a|en)|ressorts?|rubri[ck]\w*)/", re.I)
+
+
+def _writer_page(path: str, name: str) -> str:
+    """The last segment of PATH, when it may be the page of the writer NAME: a name of two words
+    at least, a page in some directory ("/about/newsteam/jr-stone", not "/world-news/") that
+    lists no section or tag."""
+    segments = [part for part in path.split("/") if part]
+    if len(name.split()) < 2 or len(segments) < 2 or _LISTING_PATH.search(path):
+        return ""
+    return segments[-1]
+
+
+def _linked_names(links) -> tuple[str, ...]:
     block, names = None, []
-    for link in tree.css(_ACCOUNT_LINKS):
-        found = _ACCOUNT_PATH.search(split_url(link.attributes.get("href") or "").path)
+    for link in links:
+        path = split_url(link.attributes.get("href") or "").path
+        login = _ACCOUNT_PATH.search(path)
         name = H.node_text(link)
-        if (found is None or _squashed(name) != _squashed(unquote(found.group(1))) or _in_comments(link)
+        page = login.group(1) if login else _writer_page(path, name)
+        if (_squashed(name) != _squashed(unquote(page)) or _in_comments(link)
                 or sum(c.isalpha() for c in name) < 2 or _PLACEHOLDER.match(name) or len(name) > 60):
             continue
         around = link.parent.parent if link.parent is not None else None
@@ -803,9 +824,14 @@ def _in_comments(node) -> bool:
 # from is marked by one of these; half the pages that name no author in their metas have none.
 _AUTHOR_MARKS = ("author", "Author", "byline", "Byline", "username", "zuozhe", "bianji", "xiaobian", "channel-name",
                  "submitted-by", "posted-by", "journalist-name", "screenname", "writer")
-AUTHOR_MARKED = ", ".join(["author", "[rel=author]", "[class=byl]", "[class=BBL]", "[data-testid=AuthorCard]",
-                           "[data-testid=AuthorURL]", "[data-component*=Byline]", "[itemprop*=author]",
-                           *(f"[class*={m}], [id*={m}]" for m in _AUTHOR_MARKS)])
+_AUTHOR_MARKED = ["author", "[rel=author]", "[class=byl]", "[class=BBL]", "[data-testid=AuthorCard]",
+                  "[data-testid=AuthorURL]", "[data-component*=Byline]", "[itemprop*=author]",
+                  *(f"[{attribute}*={m}]" for m in _AUTHOR_MARKS for attribute in ("class", "id"))]
+AUTHOR_MARKED = ", ".join(_AUTHOR_MARKED)
+# Links inside a byline, which many sites point at the writer's own page under any path
+# ("/about/newsteam/jr-stone", "/profil/.../nikolai-huke").
+_BYLINE_LINKS = ", ".join(f"[{attribute}*={mark}] a[href]" for mark in ("byline", "Byline")
+                          for attribute in ("class", "id", "data-testid", "data-component"))
 
 
 def byline_marked(tree) -> bool:

@@ -706,3 +706,17 @@ def test_a_desk_credit_is_kept_and_a_placeholder_is_not(credit, expected):
 ])
 def test_labels_around_a_byline_are_no_part_of_the_name(byline, expected):
     assert split_names(byline) == expected
+
+
+@pytest.mark.parametrize("byline, expected", [
+    ('<div data-testid="prism-byline"><span>By</span><a href="https://abc.example/about/newsteam/jr-stone">J.R. Stone</a>'
+     '<span>November 8, 2023</span></div>', ("J.R. Stone",)),
+    ('<p class="article-byline">Von <a href="/profil/detail/A7M7/nikolai-huke?x=1">Nikolai Huke</a></p>', ("Nikolai Huke",)),
+    # what else a byline links: the section, a tag, a single word, a top-level page
+    ('<p class="c-byline"><a href="/section/world-news/">World News</a></p>', ()),
+    ('<p class="c-byline"><a href="/news/tag/city-hall">City Hall</a></p>', ()),
+    ('<p class="c-byline"><a href="/people/nora">Nora</a></p>', ()),
+    ('<p class="c-byline"><a href="/world-news/">World News</a></p>', ()),
+])
+def test_a_byline_link_to_the_writers_own_page_names_the_writer(byline, expected):
+    assert authors(H.parse_html(f"<article><h1>Fire at the mill</h1>{byline}<p>Text.</p></article>"), {}) == expected
