@@ -13,6 +13,8 @@ from charset_normalizer.md import mess_ratio
 from selectolax.lexbor import LexborHTMLParser as HTMLParser, LexborNode as Node
 from w3lib.encoding import html_body_declared_encoding, resolve_encoding
 
+from .dedup import without_break_hints
+
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 # A single-byte decoding this messy (charset_normalizer's measure) is the wrong charset.
 _GARBLED = 0.2
@@ -209,9 +211,10 @@ def parse_html(text: str) -> HTMLParser:
 
 
 def clean_space(text: str | None) -> str:
+    """TEXT with its white space runs made one space, and no line-break hints (soft hyphens...)."""
     if not text:
         return ""
-    return " ".join(text.split())  # str.split() splits on what re's \s matches, no-break space included
+    return " ".join(without_break_hints(text).split())  # str.split() splits on what re's \s matches, no-break space included
 
 
 def _walk(node: Node, out: list[str]) -> None:

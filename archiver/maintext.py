@@ -20,7 +20,7 @@ from trafilatura.metadata import examine_meta, extract_title, extract_url
 from trafilatura.utils import decode_file, load_html
 
 from .bylines import byline_authors
-from .html import limit_nesting
+from .html import clean_space, limit_nesting
 
 __all__ = ["MainText", "extract_main_text"]
 
@@ -105,7 +105,7 @@ def _run(tree, url: str | None, **mode: bool) -> str:
 def _paragraphs(text: str, title: str | None) -> list[str]:
     kept = []
     for line in text.splitlines():
-        line = " ".join(line.split())
+        line = clean_space(line)
         if not line:
             continue
         if len(line) <= _MAX_BOILERPLATE_LINE and _BOILERPLATE_LINE.match(line):

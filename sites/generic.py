@@ -25,14 +25,16 @@ from . import register
 from .base import Adapter, D, H, Image, PageContext, Parser, Tag
 
 
-class GenericV4(Parser):
+class GenericV5(Parser):
     """Metadata from the page's own statements (dates to the minute with their zone, or the
     day alone; the article's headline; people as authors), body by trafilatura. Not bound to
     a date: it reads any site of any era, so a reparse gives every capture the newest reading."""
 
     # 3: a headline without its kicker, a title keeping its own dashes. 4: nor a kicker its markup
     # names, a subtitle, or text for screen readers only; a site name with separators cut whole.
-    version = "4"
+    # 5: a label, topic or small print over the headline is a kicker too; an <h1> that opens a
+    # title running on into a tagline is the headline; no soft hyphens or zero-width spaces.
+    version = "5"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:
         # Named after the code that read it, whichever configured site it was read for.
@@ -120,7 +122,7 @@ class GenericV4(Parser):
 class Generic(Adapter):
     name = "generic"
     origin = ""  # any site: the URL given is the origin
-    parsers = (GenericV4,)
+    parsers = (GenericV5,)
 
     def __init__(self, base_url: str | None = None, site: str | None = None):
         super().__init__(base_url)

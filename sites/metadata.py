@@ -424,6 +424,15 @@ def _agrees(candidate: str, reference: str) -> bool:
     return bool(mine and theirs) and shared >= 0.5 * len(mine) and shared >= 0.5 * len(theirs)
 
 
+def _opens(candidate: str, titles: list[str], tree, url: str | None) -> bool:
+    """Whether CANDIDATE is the first segment of a stated title that runs on into a tagline
+    ("Alkohol auf dem Boot – Erfahre mehr zu den Risiken"), and no link to the home page (a
+    logo in <h1> over "Headline | Site" where the site's name went unrecognised)."""
+    squashed = _squashed(candidate)
+    return (len(candidate.split()) >= 2 and any(_squashed(_SEPARATORS.split(t)[0]) == squashed for t in titles)
+            and candidate not in home_link_names(tree, url))
+
+
 def _squashed(text: str) -> str:
     return "".join(_WORD.findall(text.lower()))
 
@@ -480,7 +489,19 @@ def site_names(tree, ld: dict, url: str | None) -> list[str]:
         url = archived.group(1)
     host = split_url(url).hostname or ""
     labels = [p for p in host.split(".") if p not in ("www", "m", "amp", "edition")]
-    return [n for n in names if isinstance(n, str)] + labels[:1]
+    return [n for n in names if isinstance(n, str)] + list(dict.fromkeys([*labels[:1], *_domain_label(labels)]))
+
+
+# Second-level labels of country domains (news.bbc.co.uk): the name is the label before them.
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "or", "ne", "go", "gob", "nic"})
+
+
+def _domain_label(labels: list[str]) -> list[str]:
+    """The label naming the registered domain (myoos in foren.myoos.de), beside the host's first."""
+    named = labels[:-1]  # without the top-level domain
+    while len(named) > 1 and named[-1] in _SECOND_LEVEL:
+        named = named[:-1]
+    return named[-1:]
 
 
 PUBLISHER_TYPES = ("Organization", "NewsMediaOrganization", "WebSite")
@@ -515,7 +536,8 @@ def headline_as_shown(tree, ld: dict, url: str | None = None) -> tuple[str | Non
         for node in tree.css(selector)[:3]:
             whole = H.node_text(node)
             text = _shown(node, whole)
-            if text and 2 <= len(text) <= 300 and (not stated or any(_agrees(text, s) for s in stated)):
+            if text and 2 <= len(text) <= 300 and (not stated or any(_agrees(text, s) for s in stated)
+                                                   or _opens(text, stated, tree, url)):
                 return whole, _headline_in(node, text, stated)
     return (stated[0], stated[0]) if stated else (None, None)
 
@@ -531,8 +553,10 @@ def _stated_titles(tree, ld: dict, url: str | None) -> list[str]:
 
 
 # Class names the CMSs give the two kinds of text a headline element may hold besides the
-# headline: a kicker over it (a topic, a date, "Covid-19:") and text only screen readers get.
-_KICKER_CLASS = re.compile(r"kicker|overline|topline|dachzeile|roofline|super-?title|eyebrow|pre-?title", re.I)
+# headline: a kicker over it (a topic, a date, "Covid-19:", a forum thread's label, text set
+# small, as a <small> element is) and text only screen readers get.
+_KICKER_CLASS = re.compile(r"kicker|overline|topline|dachzeile|roofline|super-?title|eyebrow|pre-?title|label|topic|small",
+                           re.I)
 _HIDDEN_CLASS = re.compile(r"sr-only|screen-reader|element-invisible|visually-?hidden|a11y-hidden", re.I)
 _LEADING_SEPARATOR = re.compile(r"^[\s:|\-–—·/]+")
 
@@ -547,8 +571,10 @@ def _headline_in(node, text: str, stated: list[str]) -> str:
     return _without_kicker(node, _without_marked_kicker(node, text), stated)
 
 
-def _marked(node, pattern: re.Pattern) -> list[str]:
-    return [text for child in node.css("[class]") if pattern.search(child.attributes.get("class") or "")
+def _marked(node, pattern: re.Pattern, tag: str | None = None) -> list[str]:
+    """The texts of NODE's elements whose class PATTERN finds, or which are TAG elements."""
+    found = node.css(f"[class], {tag}" if tag else "[class]")
+    return [text for child in found if (child.tag == tag or pattern.search(child.attributes.get("class") or ""))
             and (text := H.node_text(child))]
 
 
@@ -564,7 +590,7 @@ def _shown(node, text: str) -> str:
 
 def _without_marked_kicker(node, text: str) -> str:
     """TEXT without a kicker the markup names as one, at its start, nor the separator after it."""
-    for kicker in _marked(node, _KICKER_CLASS):
+    for kicker in _marked(node, _KICKER_CLASS, "small"):
         rest = _LEADING_SEPARATOR.sub("", text[len(kicker):]) if text.startswith(kicker) else ""
         if len(rest.split()) >= 2:
             text = rest
@@ -575,8 +601,12 @@ def home_link_names(tree, url: str | None) -> list[str]:
     """What the links to the site's home page say (a logo's text or title): the site's name or
     motto, as its page titles repeat it ("Headline | Liebe geht durch den Magen")."""
     selectors = ['a[rel~="home"]', 'a[href="/"]']
+    if url and (archived := _WAYBACK_URL.match(url)):  # a Wayback capture links the home page archived
+        url = archived.group(1)
+    if url and split_url(url).path in ("", "/") and not split_url(url).query:
+        return []  # the home page itself: what links to it may be its own headline
     if _SAFE_HOST.fullmatch(host := split_url(url).netloc):
-        selectors += [f'a[href="{scheme}://{host}{end}"]' for scheme in ("https", "http") for end in ("", "/")]
+        selectors += [f'a[href$="://{host}{end}"]' for end in ("", "/")]
     names = []
     for node in tree.css(", ".join(selectors))[:4]:
         names += [H.node_text(node), H.clean_space(node.attributes.get("title"))]

@@ -300,7 +300,7 @@ def test_the_headline_is_not_repeated_as_the_first_line_of_the_text():
                        headers={"content-type": "text/html"}, body=body, fetched_at=datetime.now(timezone.utc).isoformat())
     article = Generic("https://dp.example").parse(page)
     assert article.title == "Storm hits the coast!" and not article.text.startswith("Storm hits")
-    assert article.parser == "generic/4"
+    assert article.parser == "generic/5"
 
 
 def test_a_headline_shown_under_its_kicker_is_not_the_first_line_either():
@@ -414,6 +414,19 @@ def test_json_ld_names_written_with_html_escapes_are_read_as_text():
      "<title>27.01.2022 Mineral oil sales in November</title>", "Mineral oil sales in November"),
     ('<div class="ts-Roofline">Abstandsregeln und Fieberkontrollen :</div> Wie Firmen ihre Leute schützen',
      "<title>Abstandsregeln und Fieberkontrollen : Wie Firmen ihre Leute schützen</title>", "Wie Firmen ihre Leute schützen"),
+    # a label, a topic, text set small (by class, or as a <small> element) over the headline
+    ('<span class="label label--blue">Patch Notes</span><span>&nbsp;</span>Patchnotes 4.47.4 - Bugfix Build',
+     "<title>Patch Notes - Patchnotes 4.47.4 - Bugfix Build | Forums</title>", "Patchnotes 4.47.4 - Bugfix Build"),
+    ('<div class="topic-label">100. Geburtstag</div> Holocaust-Überlebende wird 100 Jahre',
+     "<title>100. Geburtstag:  Holocaust-Überlebende wird 100 Jahre</title>", "Holocaust-Überlebende wird 100 Jahre"),
+    ('<span class="h1small">Initiative EnergieEffizienz</span> Kostenloser Stromcheck für Haushalte',
+     "<title>Initiative EnergieEffizienz - kostenloser Stromcheck</title>", "Kostenloser Stromcheck für Haushalte"),
+    ('<span itemprop="headline"><small>Einheit der Woche</small><br>Lagen-Pyramide mit GA2</span>',
+     "<title>Einheit der Woche | Lagen-Pyramide mit GA2 - SWIM.DE</title>", "Lagen-Pyramide mit GA2"),
+    # small print after the headline, or leaving one word, is no kicker
+    ('Storm hits the coast <small>Updated</small>', "<title>Storm hits the coast Updated</title>",
+     "Storm hits the coast Updated"),
+    ('<small>Weather</small> Storm', "<title>Weather Storm</title>", "Weather Storm"),
     # a kicker class after the headline, or one leaving a single word, leaves the headline whole
     ('Storm hits the coast <span class="kicker">Live</span>', "<title>Storm hits the coast Live</title>",
      "Storm hits the coast Live"),
@@ -561,7 +574,10 @@ def test_a_wayback_capture_under_its_archive_address_is_named_after_its_site():
     url = "https://web.archive.org/web/20080731095558/http://www.dimido.de/2008/07/29/was-ist-virales-marketing/"
     assert site_names(tree, {}, url) == ["dimido"]
     assert headline(tree, {}, url) == "Was ist Virales Marketing?"
-    assert site_names(tree, {}, "https://web.archive.org/about/") == ["web"]
+    assert site_names(tree, {}, "https://web.archive.org/about/") == ["web", "archive"]
+    # the registered domain's label beside the host's first (a forum on its own subdomain)
+    assert site_names(tree, {}, "https://foren.myoos.de/viewtopic.php?t=167") == ["foren", "myoos"]
+    assert site_names(tree, {}, "https://news.bbc.co.uk/1/hi/world/") == ["news", "bbc"]
 
 
 def test_a_dateline_under_a_headline_with_its_kicker_is_found():
@@ -720,3 +736,52 @@ def test_labels_around_a_byline_are_no_part_of_the_name(byline, expected):
 ])
 def test_a_byline_link_to_the_writers_own_page_names_the_writer(byline, expected):
     assert authors(H.parse_html(f"<article><h1>Fire at the mill</h1>{byline}<p>Text.</p></article>"), {}) == expected
+
+
+def test_soft_hyphens_and_zero_width_spaces_are_no_part_of_the_words_so_search_finds_them(tmp_path):
+    body = ("<html><head><title>Deutsch&shy;land hilft | Ministerium</title></head><body><article>"
+            "<h1>Deutsch&shy;land hilft dem Welt\u00adernährungs\u00adprogramm</h1>"
+            + "".join(f"<p>Absatz {i}: Deutsch&shy;land stockt die Mittel für das Pro\u200bgramm auf, "
+                      "wie das Ministerium am Montag mitteilte.</p>" for i in range(6))
+            + "</article></body></html>").encode()
+    url = "https://bmz.example/de/aktuelles/deutschland-hilft-dem-welternaehrungsprogramm"
+    page = FetchedPage(url=url, final_url=None, status=200, headers={"content-type": "text/html; charset=utf-8"},
+                       body=body, fetched_at="2024-03-01T00:00:00+00:00")
+    adapter = Generic("https://bmz.example")
+    article = adapter.parse(page)
+    assert article.title == "Deutschland hilft dem Welternährungsprogramm"
+    assert "Deutschland stockt die Mittel für das Programm auf" in article.text
+    assert not any(hint in article.text + article.title for hint in "\u00ad\u200b")
+    from archiver.archive import archive_page
+    from archiver.search import run_search
+
+    with Store(tmp_path / "a.db") as store:
+        archive_page(store, adapter, page)
+        assert [hit["title"] for hit in run_search(store, "Deutschland")] == [article.title]
+        assert run_search(store, "Welternährungsprogramm")
+
+
+def test_an_h1_that_opens_a_title_running_on_into_a_tagline_is_the_headline():
+    stated = "<title>Alkohol auf dem Boot – Erfahre mehr zu den Risiken</title>"
+    assert headline_under("Alkohol auf dem Boot", stated) == "Alkohol auf dem Boot"
+    # a one-word <h1> is no evidence
+    assert headline_under("Alkohol", stated) == "Alkohol auf dem Boot – Erfahre mehr zu den Risiken"
+
+
+def test_a_logo_h1_linking_the_home_page_is_no_headline_in_a_wayback_capture_either():
+    url = "https://web.archive.org/web/20150206075900/http://www.steinzeitwissen.de/artefakte/werkzeuge-des-neandertalers"
+    for title in ("Werkzeuge des Neandertalers | Steinzeit &amp; Co", "Steinzeit &amp; Co | Werkzeuge des Neandertalers"):
+        page = (f'<html><head><title>{title}</title></head><body><h1><a href='
+                '"https://web.archive.org/web/20150206075900/http://www.steinzeitwissen.de/">Steinzeit &amp; Co</a></h1>'
+                '<article><h1>Werkzeuge des Neandertalers</h1><p>Text.</p></article></body></html>')
+        assert headline(H.parse_html(page), {}, url) == "Werkzeuge des Neandertalers"
+
+
+def test_on_the_home_page_what_links_to_it_is_not_taken_for_the_sites_name():
+    page = ('<html><head><title>Welpen kaufen – Tipps zu jeder Hunderasse</title></head><body>'
+            '<a href="http://www.welpen.example/" title="Welpen kaufen – Tipps zu jeder Hunderasse">Welpen</a>'
+            '<h1>Welpen kaufen – Tipps zu jeder Hunderasse</h1><p>Text.</p></body></html>')
+    tree = H.parse_html(page)
+    assert headline(tree, {}, "http://www.welpen.example/") == "Welpen kaufen – Tipps zu jeder Hunderasse"
+    assert "Welpen" in __import__("archiver.sites.metadata", fromlist=["x"]).home_link_names(
+        tree, "http://www.welpen.example/hunde/dackel")

@@ -211,3 +211,22 @@ def test_a_parser_change_between_two_captures_is_not_an_edit_but_a_real_edit_is(
         archive_page(store, adapter, replace(page(url, edited), fetched_at="2024-03-25T00:00:00+00:00"))
         versions = store.versions.of_article(article["id"])
     assert len(versions) == 2 and versions[1]["text"].endswith("Update: the ferry resumed service.")
+
+
+def test_a_version_differing_by_soft_hyphens_alone_is_trivial(db_path):
+    # Texts read before break hints were taken out keep them; the same words without them (or
+    # a page that starts hyphenating its long words) is no edit a reader sees.
+    adapter = TinyNews(BASE)
+    url = f"{BASE}/news/4"
+    with Store(db_path) as store:
+        archive_page(store, adapter, page(url, article_html(4)))
+        (article,) = rows(db_path, "SELECT id FROM articles")
+        parsed = adapter.parse(page(url, article_html(4)))
+        words = parsed.text.split()
+        long_word = max(words, key=len)
+        hyphenated = parsed.text.replace(long_word, long_word[:3] + "\u00ad" + long_word[3:], 1)
+        later = "2024-04-01T00:00:00+00:00"
+        assert store.versions.record(article["id"], replace(parsed, text=hyphenated), later, None, None) == "trivial"
+        reworded = parsed.text.replace(long_word, long_word[:3] + " " + long_word[3:], 1)
+        assert store.versions.record(article["id"], replace(parsed, text=reworded), "2024-05-01T00:00:00+00:00",
+                                     None, None) == "added"

@@ -14,6 +14,14 @@ import re
 import unicodedata
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+# Characters that only tell a browser where it may break a line (soft hyphens, zero-width
+# spaces, word joiners, a stray byte-order mark): no part of the words, and a word holding one
+# ("Deutsch\u00adland") is found by no search for it.
+_BREAK_HINTS = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
+
+
+def without_break_hints(text: str) -> str:
+    return text.translate(_BREAK_HINTS)
 
 
 def normalize_text(text: str) -> str:

@@ -9,7 +9,7 @@ version in place: versions compare texts made by the same parser.
 
 from __future__ import annotations
 
-from ..dedup import normalize_text
+from ..dedup import normalize_text, without_break_hints
 from ..models import ParsedArticle
 from .base import Part, from_json, to_json
 from .readonly import once_schema_settles
@@ -152,4 +152,5 @@ class Versions(Part):
 
 
 def _words(title: str | None, text: str | None) -> str:
-    return normalize_text(f"{title or ''}\n{text or ''}")
+    # A soft hyphen more or less is no edit a reader sees (texts read before they were taken out).
+    return normalize_text(without_break_hints(f"{title or ''}\n{text or ''}"))
