@@ -803,7 +803,16 @@ def account_names(tree) -> tuple[str, ...]:
     text is anything else ("All posts by...", a photo) are left out. Only the first block of
     them: a related-posts list further on links other authors. Else, links inside a byline to
     the writer's own page under another path, read as their names (`_writer_page`)."""
-    return _linked_names(tree.css(_ACCOUNT_LINKS)) or _linked_names(tree.css(_BYLINE_LINKS))
+    return _linked_names(tree.css(_ACCOUNT_LINKS)) or _linked_names(_links_in(tree.css(_BYLINES_MARKED)))
+
+
+def _links_in(nodes) -> list:
+    """The links inside NODES, in order, once each (a byline may sit in a byline)."""
+    links = {}
+    for node in nodes:
+        for link in node.css("a[href]"):
+            links.setdefault(link.mem_id, link)
+    return list(links.values())
 
 
 # A byline may link the story's section or tags as well as its writer.
@@ -860,8 +869,8 @@ _AUTHOR_MARKED = ["author", "[rel=author]", "[class=byl]", "[class=BBL]", "[data
 AUTHOR_MARKED = ", ".join(_AUTHOR_MARKED)
 # Links inside a byline, which many sites point at the writer's own page under any path
 # ("/about/newsteam/jr-stone", "/profil/.../nikolai-huke").
-_BYLINE_LINKS = ", ".join(f"[{attribute}*={mark}] a[href]" for mark in ("byline", "Byline")
-                          for attribute in ("class", "id", "data-testid", "data-component"))
+_BYLINES_MARKED = ", ".join(f"[{attribute}*={mark}]" for mark in ("byline", "Byline")
+                            for attribute in ("class", "id", "data-testid", "data-component"))
 
 
 def byline_marked(tree) -> bool:

@@ -21,7 +21,10 @@ _BREAK_HINTS = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
 
 
 def without_break_hints(text: str) -> str:
-    return text.translate(_BREAK_HINTS)
+    # Looked for first: most texts have none, and translate() costs per character.
+    if "\u00ad" in text or "\u200b" in text or "\u2060" in text or "\ufeff" in text:
+        return text.translate(_BREAK_HINTS)
+    return text
 
 
 def normalize_text(text: str) -> str:
