@@ -684,10 +684,15 @@ _PLACEHOLDER = re.compile(r"^(?:no author|anonymous|admin|administrator|unknown|
 
 # A button's word standing where a byline would ("Follow") names no one.
 _BUTTON = re.compile(r"^(?:follow|subscribe|share|folgen|abonnieren|teilen|suivre|seguir)$", re.IGNORECASE)
+# Nor does a link's or a field's label in a byline ("View my complete profile", "Alle Artikel",
+# "Zum Profil von ...", "Archiv anzeigen", "Zuletzt geändert", "Datum"): words no name holds.
+_NAVIGATION = re.compile(r"(?<!\w)(?:profile|profil|artikel|articles|beiträge|beitrag|posts|anzeigen|archiv|archive|"
+                         r"datum|zuletzt|geändert|afficher|complete)(?!\w)", re.IGNORECASE)
 
 
 def is_person_name(name: str, site_names: Iterable[str] = ()) -> bool:
-    if not _shaped_as_a_name(name) or _PLACEHOLDER.match(name) or _ORGANISATION.search(name) or _BUTTON.match(name):
+    if (not _shaped_as_a_name(name) or _PLACEHOLDER.match(name) or _ORGANISATION.search(name) or _BUTTON.match(name)
+            or _NAVIGATION.search(name)):
         return False
     # The publisher named as the author ("CBS News", "Reuters Staff") is no person.
     return not any(_squashed(name).startswith(squashed) for s in site_names if len(squashed := _squashed(s)) >= 3)

@@ -785,3 +785,16 @@ def test_on_the_home_page_what_links_to_it_is_not_taken_for_the_sites_name():
     assert headline(tree, {}, "http://www.welpen.example/") == "Welpen kaufen – Tipps zu jeder Hunderasse"
     assert "Welpen" in __import__("archiver.sites.metadata", fromlist=["x"]).home_link_names(
         tree, "http://www.welpen.example/hunde/dackel")
+
+
+@pytest.mark.parametrize("byline, expected", [
+    ('<a class="author" href="/p/1">View my complete profile</a>', ()),
+    ('<span class="author-name">Alle Artikel</span>', ()),
+    ('<a rel="author" href="/u/9">Zum Profil von Jesusfreak</a>', ()),
+    ('<span class="author-name">Datum</span>', ()),
+    # whole words only: a name merely starting like one stays
+    ('<span class="author-name">Anna Profilova</span>', ("Anna Profilova",)),
+    ('<span class="author-name">Postsen Ruud</span>', ("Postsen Ruud",)),
+])
+def test_a_links_or_fields_label_in_a_byline_is_no_name(byline, expected):
+    assert authors(H.parse_html(f"<article>{byline}<p>Text.</p></article>"), {}) == expected
