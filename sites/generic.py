@@ -100,7 +100,9 @@ class GenericV5(Parser):
         # The byline search only when the page names nobody plainly: it walks the whole page.
         named = M.authors(ctx.tree, ctx.field("ld"), site, fallback=main.authors)
         named = named or M.people_in_text_byline(main.text, site)
-        return named or (M.people(main.guessed_authors(), site) if M.byline_marked(ctx.tree) else ())
+        named = named or (M.people(main.guessed_authors(), site) if M.byline_marked(ctx.tree) else ())
+        # Last: the account a link to its author page names (a handle, the site's own account).
+        return named or M.account_names(ctx.tree)
 
     def read_section(self, ctx: PageContext) -> str | None:
         return M.section(ctx.tree, ctx.field("ld"))

@@ -555,8 +555,8 @@ def _stated_titles(tree, ld: dict, url: str | None) -> list[str]:
 # Class names the CMSs give the two kinds of text a headline element may hold besides the
 # headline: a kicker over it (a topic, a date, "Covid-19:", a forum thread's label, text set
 # small, as a <small> element is) and text only screen readers get.
-_KICKER_CLASS = re.compile(r"kicker|overline|topline|dachzeile|roofline|super-?title|eyebrow|pre-?title|label|topic|small",
-                           re.I)
+_KICKER_CLASS = re.compile(r"kicker|overline|topline|dachzeile|roofline|super-?title|eyebrow|pre-?title|"
+                           r"label|topic|small", re.I)
 _HIDDEN_CLASS = re.compile(r"sr-only|screen-reader|element-invisible|visually-?hidden|a11y-hidden", re.I)
 _LEADING_SEPARATOR = re.compile(r"^[\s:|\-–—·/]+")
 
@@ -723,8 +723,8 @@ _DEGREE = re.compile(r"^(?:ph\.?\s?d|m\.?d|mph|msc?|m\.?a|b\.?a|bsc|mba|rdn?|rn|
 # The word that introduces the date a byline runs into ("Sara Zinnecker Stand: 12.05.2020", "José
 # Wilson hace 3 horas", "Jane Doe Updated on March 3"): cut with the date, never without one.
 # Particles count only in lower case: "Tam Le" is a name.
-_DATE_LABEL_END = re.compile(r"(?:\s+(?:(?i:stand|hace|il y a|vor|updated|last updated|aktualisiert|geändert|published|"
-                             r"posted|veröffentlicht|erschienen|publié|publicado|pubblicato|datum|date|fecha)|"
+_DATE_LABEL_END = re.compile(r"(?:\s+(?:(?i:stand|hace|il y a|vor|updated|last updated|aktualisiert|geändert|"
+                             r"published|posted|veröffentlicht|erschienen|publié|publicado|pubblicato|datum|date|fecha)|"
                              r"am|on|le|el|il|em|vom|du|del|de)\b[:.]?)+\s*$|[\s|,·•–—-]+$")
 # A one-word label before a colon ("Interview: Julia Lauter", "Text: Anna Roth", "Fotos: Kai Wu").
 _COLON_LABEL = re.compile(r"^[^\W\d]+:\s+(?=\S)")
@@ -792,9 +792,11 @@ def authors(tree, ld: dict, site: Iterable[str] = (), fallback: Iterable[str] = 
     for source in (_ld_people(ld), metas, byline, [] if metas else list(fallback)):
         if names := people(source, site):
             return names
-    return account_names(tree)
+    return ()
 
 
+# A web address as an account's name ("MK.RU", "ElVallenc.cat"): the site's own account.
+_ADDRESS = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,6}$")
 # An author's page on the site ("/author/creeny/", WordPress's and most blog engines'): a link to
 # it that reads as its own login names the account that wrote the post, a handle or not.
 _ACCOUNT_LINKS = ", ".join(f'a[href*="/{part}/"]' for part in ("author", "authors", "autor", "auteur", "autore"))
@@ -834,15 +836,22 @@ def _writer_page(path: str, name: str) -> str:
     return segments[-1]
 
 
+def _account_name(link) -> str | None:
+    """The name LINK gives the account whose page it opens, if it reads as that page's login."""
+    path = split_url(link.attributes.get("href") or "").path
+    login = _ACCOUNT_PATH.search(path)
+    name = H.node_text(link)
+    page = login.group(1) if login else _writer_page(path, name)
+    if (_squashed(name) != _squashed(unquote(page)) or sum(c.isalpha() for c in name) < 2 or len(name) > 60
+            or _PLACEHOLDER.match(name) or _ADDRESS.search(name) or _ORGANISATION.search(name)):
+        return None
+    return None if _in_comments(link) or _elsewhere(link) else name
+
+
 def _linked_names(links) -> tuple[str, ...]:
     block, names = None, []
     for link in links:
-        path = split_url(link.attributes.get("href") or "").path
-        login = _ACCOUNT_PATH.search(path)
-        name = H.node_text(link)
-        page = login.group(1) if login else _writer_page(path, name)
-        if (_squashed(name) != _squashed(unquote(page)) or _in_comments(link)
-                or sum(c.isalpha() for c in name) < 2 or _PLACEHOLDER.match(name) or len(name) > 60):
+        if (name := _account_name(link)) is None:
             continue
         around = link.parent.parent if link.parent is not None else None
         if block is None:
@@ -859,6 +868,23 @@ def _in_comments(node) -> bool:
     while node is not None and node.tag != "body":
         marks = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}".lower()
         if "comment" in marks:
+            return True
+        node = node.parent
+    return False
+
+
+# Where the links to author pages name others than the post's author: a sidebar's "authors"
+# widget, a related-posts list. Whole class names that start so ("sidebar-right", "widget_text"),
+# not any holding the word: page builders call every block a widget ("elementor-widget-container")
+# and the article's layout one "has-sidebar".
+_ELSEWHERE = re.compile(r"(?:^|\s)(?:sidebar|widget|related)", re.IGNORECASE)
+
+
+def _elsewhere(node) -> bool:
+    node = node.parent
+    while node is not None and node.tag != "body":
+        marks = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
+        if node.tag == "aside" or _ELSEWHERE.search(marks):
             return True
         node = node.parent
     return False

@@ -649,6 +649,14 @@ def test_a_breadcrumb_after_the_site_name_ends_with_the_headline(title, names, e
     assert without_site_name(title, names) == expected
 
 
+def named(tree, site=()) -> tuple[str, ...]:
+    """The authors as the generic parser finds them short of the byline search: stated ones,
+    else the account an author page link names."""
+    from archiver.sites.metadata import account_names
+
+    return authors(tree, {}, site) or account_names(tree)
+
+
 # Blog engines link a post's author to their own page, under the account's login. Varied as real
 # themes vary them: vcard spans, a bare rel=author, an escaped login, another path word, a theme
 # that puts "by" inside the link.
@@ -669,14 +677,14 @@ def test_a_breadcrumb_after_the_site_name_ends_with_the_headline(title, names, e
 ])
 def test_a_link_to_its_author_page_that_reads_as_the_login_names_the_author(byline, site, expected):
     tree = H.parse_html(f"<html><body><article><h1>Fog</h1>{byline}<p>Text.</p></article></body></html>")
-    assert authors(tree, {}, site_names(tree, {}, site)) == expected
+    assert named(tree, site_names(tree, {}, site)) == expected
 
 
 def test_author_links_of_a_related_posts_list_further_down_are_not_the_posts_authors():
     tree = H.parse_html(
         '<article><div class="byline"><span><a href="/author/mira-k/">mira-k</a></span></div><p>Text.</p></article>'
         '<aside><ul><li><div><a href="/author/otto/">otto</a></div></li><li><div><a href="/author/zed/">zed</a></div></li></ul></aside>')
-    assert authors(tree, {}) == ("mira-k",)
+    assert named(tree) == ("mira-k",)
 
 
 def test_a_stated_author_comes_before_the_author_page_link():
@@ -735,7 +743,7 @@ def test_labels_around_a_byline_are_no_part_of_the_name(byline, expected):
     ('<p class="c-byline"><a href="/world-news/">World News</a></p>', ()),
 ])
 def test_a_byline_link_to_the_writers_own_page_names_the_writer(byline, expected):
-    assert authors(H.parse_html(f"<article><h1>Fire at the mill</h1>{byline}<p>Text.</p></article>"), {}) == expected
+    assert named(H.parse_html(f"<article><h1>Fire at the mill</h1>{byline}<p>Text.</p></article>")) == expected
 
 
 def test_soft_hyphens_and_zero_width_spaces_are_no_part_of_the_words_so_search_finds_them(tmp_path):
@@ -798,3 +806,29 @@ def test_on_the_home_page_what_links_to_it_is_not_taken_for_the_sites_name():
 ])
 def test_a_links_or_fields_label_in_a_byline_is_no_name(byline, expected):
     assert authors(H.parse_html(f"<article>{byline}<p>Text.</p></article>"), {}) == expected
+
+
+def test_the_author_page_link_is_the_last_resort_and_never_a_web_address():
+    from archiver.sites.metadata import account_names
+
+    tree = H.parse_html('<a href="https://oren.mk.example/author/mkru/">MK.RU</a>'
+                        '<a href="https://x.example/author/elvallenc-cat/">ElVallenc.cat</a>')
+    assert account_names(tree) == ()
+    # a byline the page marks names its writer before the account that posted it
+    body = ("<html><head><title>Chinovniki kupyat avtomobili</title></head><body><article>"
+            "<h1>Chinovniki kupyat avtomobili</h1><div class='article__authors'>Valeriya Pestryakova</div>"
+            "<a href='/author/mkru/'>mkru</a>"
+            + "".join(f"<p>Paragraph {i} about the purchase of cars for the city administration.</p>" for i in range(8))
+            + "</article></body></html>").encode()
+    page = FetchedPage(url="https://oren.mk.example/social/2020/02/18/cars.html", final_url=None, status=200,
+                       headers={"content-type": "text/html; charset=utf-8"}, body=body,
+                       fetched_at="2024-03-01T00:00:00+00:00")
+    assert Generic("https://oren.mk.example").parse(page).authors == ("Valeriya Pestryakova",)
+
+
+def test_author_links_in_a_sidebar_widget_name_no_author_of_the_post():
+    tree = H.parse_html('<article><p>Text.</p></article><div class="sidebar right"><div class="widget">'
+                        '<ul class="author_spotlight"><li><a href="/author/lilly-brooks/">Lilly Brooks</a></li>'
+                        '<li><a href="/author/stocks-feed/">Stocks Feed</a></li></ul></div></div>'
+                        '<aside><p><a href="/author/otto/">otto</a></p></aside>')
+    assert named(tree) == ()
