@@ -677,9 +677,10 @@ _SPLIT_NAMES = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b(?!\.|
 _ORGANISATION = re.compile(r"(?<!\w)(?:gmbh|mbh|ag|se|kg|e\.?\s?v\.?|ltd\.?|llc|inc\.?|s\.a\.|s\.l\.|srl|spa|plc)$"
                            r"|(?<![\w.])(?:[\w-]+\.)+(?:com|de|org|net|at|ch|it|fr|es|info|eu|co|uk|io)(?!\w)", re.IGNORECASE)
 # Whole-token rules: a name is refused for what it is, never for a prefix (Mark, Jan, Julia...).
-# A template's or an account's placeholder names no one; a desk the piece is credited to
+# A template's or an account's placeholder (a CMS role: "editor") names no one; a desk the piece is credited to
 # ("Redaktion", "Staff", "Newsdesk") is who the page says wrote it, and is kept.
-_PLACEHOLDER = re.compile(r"^(?:no author|anonymous|admin|administrator|unknown|guest|user|webmaster)$", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"^(?:no author|anonymous|admin|administrator|unknown|guest|user|webmaster|editor|editors)$",
+                          re.IGNORECASE)
 
 
 # A button's word standing where a byline would ("Follow") names no one.

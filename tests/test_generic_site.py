@@ -705,6 +705,7 @@ def test_a_stated_author_comes_before_the_author_page_link():
     ("Anonymous", ()),
     ("Unknown", ()),
     ("No author", ()),
+    ("Editor", ()),  # a CMS role's account name
 ])
 def test_a_desk_credit_is_kept_and_a_placeholder_is_not(credit, expected):
     ld = {"@type": "NewsArticle", "author": {"@type": "Person", "name": credit}}
