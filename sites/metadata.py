@@ -479,15 +479,19 @@ def _names_site(part: str, names: list[str]) -> bool:
 _WAYBACK_URL = re.compile(r"^https?://web\.archive\.org/web/\d+[a-z_]*/(https?://.+)$")
 
 
+def _unarchived(url: str | None) -> str | None:
+    """URL, or the address a Wayback capture kept under its archive address was captured at."""
+    archived = _WAYBACK_URL.match(url) if url else None
+    return archived.group(1) if archived else url
+
+
 def site_names(tree, ld: dict, url: str | None) -> list[str]:
     publisher = ld.get("publisher")
     # A person publishing their own site (a Person as publisher) is its author, not a publication.
     publication = isinstance(publisher, dict) and "Person" not in str(publisher.get("@type", ""))
     names = [meta(tree, "og:site_name", "application-name", "apple-mobile-web-app-title"),
              publisher.get("name") if publication else None]
-    if url and (archived := _WAYBACK_URL.match(url)):  # a Wayback capture kept under its archive address
-        url = archived.group(1)
-    host = split_url(url).hostname or ""
+    host = split_url(_unarchived(url)).hostname or ""
     labels = [p for p in host.split(".") if p not in ("www", "m", "amp", "edition")]
     return [n for n in names if isinstance(n, str)] + list(dict.fromkeys([*labels[:1], *_domain_label(labels)]))
 
@@ -601,11 +605,10 @@ def home_link_names(tree, url: str | None) -> list[str]:
     """What the links to the site's home page say (a logo's text or title): the site's name or
     motto, as its page titles repeat it ("Headline | Liebe geht durch den Magen")."""
     selectors = ['a[rel~="home"]', 'a[href="/"]']
-    if url and (archived := _WAYBACK_URL.match(url)):  # a Wayback capture links the home page archived
-        url = archived.group(1)
-    if url and split_url(url).path in ("", "/") and not split_url(url).query:
+    parts = split_url(_unarchived(url))  # a Wayback capture links the home page archived
+    if url and parts.path in ("", "/") and not parts.query:
         return []  # the home page itself: what links to it may be its own headline
-    if _SAFE_HOST.fullmatch(host := split_url(url).netloc):
+    if _SAFE_HOST.fullmatch(host := parts.netloc):
         selectors += [f'a[href$="://{host}{end}"]' for end in ("", "/")]
     names = []
     for node in tree.css(", ".join(selectors))[:4]:
@@ -846,7 +849,7 @@ def _account_name(link) -> str | None:
     if (_squashed(name) != _squashed(unquote(page)) or sum(c.isalpha() for c in name) < 2 or len(name) > 60
             or _PLACEHOLDER.match(name) or _ADDRESS.search(name) or _ORGANISATION.search(name)):
         return None
-    return None if _in_comments(link) or _elsewhere(link) else name
+    return None if _within(link, _elsewhere_part) else name
 
 
 def _linked_names(links) -> tuple[str, ...]:
@@ -865,30 +868,33 @@ def _linked_names(links) -> tuple[str, ...]:
 
 def _in_comments(node) -> bool:
     """Whether NODE sits in the readers' comments, whose bylines name commenters, not authors."""
+    return _within(node, _in_comments_part)
+
+
+def _within(node, part_is: Callable[[str, str], bool]) -> bool:
+    """Whether an element around NODE, below <body>, is such a part: PART_IS(its tag, its class
+    and id)."""
     node = node.parent
     while node is not None and node.tag != "body":
-        marks = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}".lower()
-        if "comment" in marks:
+        if part_is(node.tag, f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"):
             return True
         node = node.parent
     return False
 
 
-# Where the links to author pages name others than the post's author: a sidebar's "authors"
-# widget, a related-posts list. Whole class names that start so ("sidebar-right", "widget_text"),
-# not any holding the word: page builders call every block a widget ("elementor-widget-container")
-# and the article's layout one "has-sidebar".
+def _in_comments_part(tag: str, marks: str) -> bool:
+    return "comment" in marks.lower()
+
+
+# Where the links to author pages name others than the post's author: the readers' comments, a
+# sidebar's "authors" widget, a related-posts list. Whole class names that start so
+# ("sidebar-right", "widget_text"), not any holding the word: page builders call every block a
+# widget ("elementor-widget-container") and the article's layout one "has-sidebar".
 _ELSEWHERE = re.compile(r"(?:^|\s)(?:sidebar|widget|related)", re.IGNORECASE)
 
 
-def _elsewhere(node) -> bool:
-    node = node.parent
-    while node is not None and node.tag != "body":
-        marks = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
-        if node.tag == "aside" or _ELSEWHERE.search(marks):
-            return True
-        node = node.parent
-    return False
+def _elsewhere_part(tag: str, marks: str) -> bool:
+    return _in_comments_part(tag, marks) or tag == "aside" or bool(_ELSEWHERE.search(marks))
 
 
 # Every element trafilatura's byline search (trafilatura.xpaths.AUTHOR_XPATHS) can take a name
