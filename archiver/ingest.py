@@ -424,9 +424,9 @@ def import_warc(store, config: Config, paths: Iterable[Path], workers: int | Non
     """Ingest every response (and resolvable revisit) record of PATHS (WARC, ARC or WACZ files)
     through the adapters, in file order. With WORKERS None (the command's default: one per
     core) or >= 2, a large import is parsed in that many processes, still written by this one
-    process in the same order. The processes are spawned, so they import the caller's __main__:
-    a script calling this needs an `if __name__ == "__main__":` guard. GENERIC_LINKS: queue the
-    links of pages of no known site too."""
+    process in the same order. The processes start fresh (forked from a fork server), so they
+    import the caller's __main__: a script calling this needs an `if __name__ == "__main__":`
+    guard. GENERIC_LINKS: queue the links of pages of no known site too."""
     paths = [Path(p) for p in paths]
     shards = [shard for path in paths for shard in file_shards(path)]
     from .bulk import local_import  # the process pool lives with the Dask runner

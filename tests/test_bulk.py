@@ -119,6 +119,21 @@ def test_worker_processes_build_the_single_process_archive(warcs, single, tmp_pa
         assert bulk.local_import(store, Config(), shards, workers=2) is None
 
 
+def test_workers_fork_from_a_server_that_has_warmed_the_parsing_code():
+    from archiver import worker_start
+    from archiver.models import ParsedArticle
+
+    context = bulk.worker_context()
+    assert context.get_start_method() == "forkserver"  # never a fork of the writer's process
+    # The warm pages must reach what a worker pays for once: the parse of an undated page in an
+    # undeclared language (htmldate's text search, dateparser, the language guess) and of a
+    # usual dated one. A warm-up that stopped parsing would only cost time, silently.
+    first, second = worker_start.warm()
+    assert isinstance(first.article, ParsedArticle) and first.article.published == "2020-03-03"
+    assert isinstance(second.article, ParsedArticle) and second.article.authors == ("Jane Roe",)
+    assert second.article.published.startswith("2020-03-03T10:00")
+
+
 class FlakyWorkers:
     """An executor stand-in: prepares shards in this process; each shard named in FAILING
     fails that many times first."""
