@@ -381,3 +381,20 @@ def _clear_dangling(db: sqlite_utils.Database, table: str, column: str, parent: 
         logging.getLogger(__name__).warning(
             "%s.%s: %d value(s) named no %s row; cleared (the column now links to %s.%s)",
             table, column, cleared, parent, parent, key)
+
+
+@migrations()
+def m017_month_facet_of_known_months_only(db: sqlite_utils.Database) -> None:
+    # A publication date known to the year only is stored as "2019" (sites/metadata.py: a guess
+    # htmldate padded to the 1st of January); its month facet would read "2019" among months.
+    db.execute("DROP VIEW IF EXISTS article_list")
+    db.execute(
+        "CREATE VIEW article_list AS SELECT a.id, a.title, "
+        "trim(substr(replace(coalesce(nullif(a.lead, ''), a.text), char(10), ' '), 1, 240)) AS excerpt, "
+        "1 + (SELECT count(*) FROM articles c WHERE c.duplicate_of = coalesce(a.duplicate_of, a.id)) AS copies, "
+        "a.published, a.site, a.section, "
+        "CASE WHEN a.duplicate_of IS NULL THEN 'original' ELSE 'duplicate' END AS duplicate_status, a.duplicate_of, "
+        "substr(a.published, 1, 4) AS published_year, "
+        "CASE WHEN length(a.published) >= 7 THEN substr(a.published, 1, 7) END AS published_month, a.url "
+        "FROM articles a INDEXED BY idx_articles_browse"
+    )

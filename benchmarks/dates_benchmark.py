@@ -76,7 +76,8 @@ def generic_day(html: str, url: str) -> str | None:
 
     tree = H.parse_html(html)
     stamp = M.publication(tree, H.ld_article(tree), url, html)
-    return stamp.day.isoformat() if stamp else None
+    # A guess known to the month or year only (htmldate's padded 1st) gives no day.
+    return stamp.day.isoformat() if stamp and stamp.precision not in ("month", "year") else None
 
 
 def htmldate_day(html: str, url: str) -> str | None:

@@ -57,11 +57,12 @@ class Stamp:
     day: date
     moment: datetime | None = None  # aware; None when the page gives the day only
     source: str = ""
+    known: str = "day"  # or "month", "year": DAY's later parts are placeholders (a guess's 1st of...)
 
     @property
     def precision(self) -> str:
         if self.moment is None:
-            return "day"
+            return self.known
         return "second" if self.moment.second else "minute"
 
     def as_stated(self) -> str | None:
@@ -70,10 +71,14 @@ class Stamp:
         return self.moment.replace(microsecond=0).isoformat() if self.moment is not None else None
 
     def iso(self) -> str:
-        """ISO 8601: the moment in UTC (seconds kept), or the bare day ("2020-03-05")."""
+        """ISO 8601: the moment in UTC (seconds kept), or the bare day ("2020-03-05"), or as
+        much of it as is known ("2020-03", "2020")."""
         if self.moment is None:
-            return self.day.isoformat()
+            return self.day.isoformat()[:_ISO_LENGTH[self.known]]
         return self.moment.astimezone(timezone.utc).replace(microsecond=0).isoformat()
+
+
+_ISO_LENGTH = {"day": 10, "month": 7, "year": 4}
 
 
 # A host that can stand in a CSS attribute selector as it is.
@@ -285,7 +290,40 @@ def guessed_day(page, url: str | None, page_language: str | None = None,
                      or find_date(page, url=url, extensive_search=True, original_date=True, outputformat="%Y-%m-%d"))
     except Exception:  # a best-effort guess must never cost the article
         return None
-    return read_stamp(found, "htmldate") if found else None
+    stamp = read_stamp(found, "htmldate") if found else None
+    if stamp is None or stamp.day.day != 1:
+        return stamp
+    return Stamp(stamp.day, None, stamp.source, known=_known_of_first(stamp.day, page, url))
+
+
+def _known_of_first(day: date, page, url: str | None) -> str:
+    """How much of DAY, a first of the month htmldate gave, the page states. htmldate pads what
+    it finds: a month and year ("März 2020", /2020/03/) becomes the 1st, a year alone (a
+    copyright line, a footer) the 1st of January. "day" only when the page (markup, scripts
+    and address included) writes that very date somewhere; else "month" when it names that
+    month of that year (any month but January: htmldate pads only years with one), else "year"."""
+    source = (url or "") + " " + (page if isinstance(page, str) else _source_of(page))
+    year, month = day.year, day.month
+    if re.search(rf"(?<!\d)(?:{year}[-/._]0?{month}[-/._]0?1|{year}{month:02d}01|0?1[-/.]0?{month}[-/.]{year}"
+                 rf"|0?{month}/0?1/{year})(?!\d)", source):
+        return "day"
+    if any(written_day(found.group(0)) == day for found in WRITTEN_DATE.finditer(source)):
+        return "day"
+    if month != 1:
+        return "month"
+    january = "|".join(name for name, number in MONTHS.items() if number == 1)
+    named = re.search(rf"(?<!\w)(?:{january})\.?,?\s+{year}(?!\d)|(?<!\d){year}[-/.]01(?!\d)|(?<!\d)0?1[/.]{year}(?!\d)",
+                      source, re.IGNORECASE)
+    return "month" if named else "year"
+
+
+def _source_of(tree) -> str:
+    from lxml import etree
+
+    try:
+        return etree.tostring(tree, encoding="unicode", method="html")
+    except (TypeError, ValueError):  # not an lxml tree: nothing to read the date in
+        return ""
 
 
 # Dates written out for readers, when the page states none for machines: a date after a

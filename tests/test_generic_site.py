@@ -268,6 +268,36 @@ def headline_under(h1: str, stated: str, url: str | None = None) -> str | None:
     return headline(H.parse_html(page), {}, url)
 
 
+@pytest.mark.parametrize("lang, clue, published, precision", [
+    # htmldate's last resort pads what it finds to a day; the archive keeps only what is known
+    ("en", "<footer><p>© 2019 Example Media. All rights reserved.</p></footer>", "2019", "year"),
+    ("de", "<footer>Copyright 2018 Beispiel Verlag</footer>", "2018", "year"),
+    ("es", "<div class='meta'>enero de 2015</div>", "2015", "year"),
+    ("en", "<div class='meta'>Archive 2016-04</div>", "2016-04", "month"),
+    ("de", "<div class='meta'>Ausgabe 04/2016</div>", "2016-04", "month"),
+    # a first of the month the page writes out is a day
+    ("en", "<div class='meta'>2016-04-01</div>", "2016-04-01", "day"),
+    ("en", "<div class='meta'>Issue 1 April 2016</div>", "2016-04-01", "day"),
+])
+def test_a_guess_known_to_the_month_or_year_is_never_a_made_up_day(lang, clue, published, precision):
+    body = (f'<html lang="{lang}"><head><title>The council votes the budget</title></head><body>'
+            "<h1>The council votes the budget</h1><div><p>The council voted the budget after a long debate "
+            f"on schools and roads, and the mayor thanked the residents.</p></div>{clue}</body></html>").encode()
+    page = FetchedPage(url="https://dp.example/stories/council-votes", final_url=None, status=200,
+                       headers={"content-type": "text/html"}, body=body, fetched_at="2022-03-04T00:00:00+00:00")
+    article = Generic("https://dp.example").parse(page)
+    assert (article.published, article.extra["published_precision"]) == (published, precision)
+
+
+def test_a_date_known_to_the_year_has_no_month_in_the_browse_view(tmp_path):
+    with Store(tmp_path / "a.db") as store:
+        for n, published in enumerate(("2019", "2016-04", "2016-04-01", "2016-04-01T10:00:00+00:00")):
+            store.db.execute("INSERT INTO articles (site, url, title, published, text) VALUES ('s', ?, 't', ?, 'x')",
+                             [f"https://dp.example/{n}", published])
+        rows = store.db.execute("SELECT published_year, published_month FROM article_list ORDER BY id").fetchall()
+    assert rows == [("2019", None), ("2016", "2016-04"), ("2016", "2016-04"), ("2016", "2016-04")]
+
+
 @pytest.mark.parametrize("h1, stated, expected", [
     # a kicker in its own element, the page's titles name the headline alone (or after it)
     ('<span class="dachzeile">Interne Unterlagen im Netz</span>\n<span class="headline">Daten von Rheinmetall gehackt</span>',
