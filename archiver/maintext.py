@@ -90,6 +90,11 @@ _BOILERPLATE_LINE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _MAX_BOILERPLATE_LINE = 100
+# A closing list of links: at least this many lines, each a link's whole text, most of the run.
+_LINK_LIST_MIN = 3
+_LINK_LIST_SHARE = 0.6
+_LINK_LINE_CHARS, _LINK_LINE_WORDS = 120, 12  # a teaser headline at most
+_SENTENCE_END = (".", "!", "?", "…", ")", '"', "”", "»", "“")
 _WORD = re.compile(r"\w+")
 _TAG = re.compile(r"<[^>]{0,500}>")
 
@@ -136,6 +141,45 @@ def ending_where_article_body_ends(lines: list[str], article_body: str | None) -
     if not inside or sum(len(lines[i]) for i in inside) < _ARTICLE_BODY_SHARE * sum(map(len, lines)):
         return lines
     return lines[: inside[-1] + 1]
+
+
+def without_closing_link_list(lines: list[str], tree) -> list[str]:
+    """LINES without the list of links that closes them ("More coverage", "Related": teasers,
+    section links), which extraction read as part of the article. A closing run of short lines
+    goes when at least LINK_LIST_MIN of them are each the whole text of a link of the page and
+    they are most of the run; the run starts at its first such link or heading (a short line
+    with no closing punctuation), so the article's own short last sentences stay. Never more
+    than the article itself is cut."""
+    if len(lines) <= _LINK_LIST_MIN or any(not _short(line) for line in lines[-_LINK_LIST_MIN:]):
+        return lines
+    links = _link_texts(tree)
+    at, linked = len(lines), 0
+    while at > 0 and _short(lines[at - 1]):
+        linked += _item(lines[at - 1]) in links
+        at -= 1
+    while at < len(lines) and _item(lines[at]) not in links and lines[at].endswith(_SENTENCE_END):
+        at += 1  # the article's last short sentences
+    run = lines[at:]
+    if linked < _LINK_LIST_MIN or sum(_item(line) in links for line in run) < _LINK_LIST_SHARE * len(run):
+        return lines
+    if sum(map(len, run)) > sum(map(len, lines[:at])):
+        return lines
+    return lines[:at]
+
+
+def _short(line: str) -> bool:
+    return len(line) <= _LINK_LINE_CHARS and line.count(" ") < _LINK_LINE_WORDS
+
+
+def _item(line: str) -> str:
+    return line[2:] if line.startswith("- ") else line  # trafilatura writes a list item as "- item"
+
+
+def _link_texts(tree) -> set[str]:
+    try:
+        return {clean_space(link.text_content()) for link in tree.iter("a")}
+    except Exception:  # a tree lxml cannot walk has no links to tell
+        return set()
 
 
 def _body_text(tree, url: str | None) -> str:
@@ -200,7 +244,7 @@ def _body_lines(tree, url: str | None, title: str | None, article_body: str | No
     lines = _paragraphs(_body_text(tree, url), title)
     if len("".join(lines)) < _TINY_TEXT and len(article_body or "") > 2 * _TINY_TEXT:
         lines = _article_body_lines(article_body) or lines
-    return ending_where_article_body_ends(lines, article_body)
+    return without_closing_link_list(ending_where_article_body_ends(lines, article_body), tree)
 
 
 def extract_main_text(html: str | bytes, url: str | None = None, article_body: str | None = None) -> MainText:

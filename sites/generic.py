@@ -25,7 +25,7 @@ from . import register
 from .base import Adapter, D, H, Image, PageContext, Parser, Tag
 
 
-class GenericV5(Parser):
+class GenericV6(Parser):
     """Metadata from the page's own statements (dates to the minute with their zone, or the
     day alone; the article's headline; people as authors), body by trafilatura. Not bound to
     a date: it reads any site of any era, so a reparse gives every capture the newest reading."""
@@ -34,7 +34,8 @@ class GenericV5(Parser):
     # names, a subtitle, or text for screen readers only; a site name with separators cut whole.
     # 5: a label, topic or small print over the headline is a kicker too; an <h1> that opens a
     # title running on into a tagline is the headline; no soft hyphens or zero-width spaces.
-    version = "5"
+    # 6: no closing list of links (related stories, section links) in the body.
+    version = "6"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:
         # Named after the code that read it, whichever configured site it was read for.
@@ -124,7 +125,7 @@ class GenericV5(Parser):
 class Generic(Adapter):
     name = "generic"
     origin = ""  # any site: the URL given is the origin
-    parsers = (GenericV5,)
+    parsers = (GenericV6,)
 
     def __init__(self, base_url: str | None = None, site: str | None = None):
         super().__init__(base_url)

@@ -156,3 +156,64 @@ def test_garbage_gives_empty_text_without_raising(garbage) -> None:
     assert isinstance(result, MainText)
     assert result.text == ""
     assert result.authors == () and result.tags == ()
+
+
+TEASERS = ["Harbour festival draws record crowds despite the rain", "New ferry timetable from June",
+           "Schools close early for the summer", "Stadium roof to be replaced next year"]
+
+
+def _with_body(body: str) -> str:
+    """ARTICLE_PAGE with BODY in place of its paragraphs (headline kept)."""
+    start, end = ARTICLE_PAGE.index("<article>"), ARTICLE_PAGE.index("</article>")
+    return (ARTICLE_PAGE[:start] + "<article><h1>Council approves new tram line after decade of debate</h1>"
+            f"<div class='body'>{body}</div>" + ARTICLE_PAGE[end:])
+
+
+def _links(items: list[str]) -> list[str]:
+    return [f'<a href="/story/{n}">{text}</a>' for n, text in enumerate(items)]
+
+
+# Shapes in which trafilatura keeps a closing list as text: a body of <br>-separated lines (a
+# CMS's one rich-text field, links and a linked heading in it), and links in one paragraph.
+CLOSING_SHAPES = {
+    "br body": lambda heading, items: "<br><br>".join(PARAGRAPHS) + "<br><br>"
+    + (f'<a href="/topic/"><h3>{heading}</h3></a><br><br>' if heading else "") + "<br>".join(_links(items)),
+    "one paragraph": lambda heading, items: "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    + "<p>" + (f"<strong>{heading}</strong><br>" if heading else "") + "<br>".join(_links(items)) + "</p>",
+}
+
+
+@pytest.mark.parametrize("shape", CLOSING_SHAPES)
+@pytest.mark.parametrize("heading, items", [
+    ("MORE COVERAGE", TEASERS), ("Lire aussi", TEASERS[:3]), (None, TEASERS), ("Weitere Artikel zum Thema", TEASERS[1:]),
+])
+def test_a_list_of_links_closing_the_article_is_no_part_of_it(shape, heading, items) -> None:
+    page = _with_body(CLOSING_SHAPES[shape](heading, items))
+    assert extract_main_text(page).text.split("\n\n") == PARAGRAPHS
+
+
+def test_a_closing_list_of_plain_lines_stays() -> None:
+    steps = ["Twelve new stops", "A bridge over the river", "Night service", "Level boarding"]
+    page = _with_body("<br><br>".join(PARAGRAPHS) + "<br><br><b>What the plan includes</b><br>" + "<br>".join(steps))
+    assert extract_main_text(page).text.split("\n\n") == PARAGRAPHS + ["What the plan includes"] + steps
+
+
+@pytest.mark.parametrize("closing, kept", [
+    (["Related", "- " + TEASERS[0], "- " + TEASERS[1], "- " + TEASERS[2]], 0),
+    (["Related", "- " + TEASERS[0], "- " + TEASERS[1]], 3),  # two links: a reference, not a list
+    (["It ends here.", "Related", TEASERS[0], TEASERS[1], TEASERS[2]], 1),  # the last sentence stays
+    (["Related", TEASERS[0], "Twelve new stops", "Night service", TEASERS[1]], 5),  # mostly no links
+])
+def test_the_closing_link_list_rule(closing, kept) -> None:
+    from lxml import html as lxml_html
+
+    from archiver.maintext import without_closing_link_list
+
+    tree = lxml_html.fromstring("<div>" + "".join(f'<a href="/{n}">{t}</a>' for n, t in enumerate(TEASERS)) + "</div>")
+    lines = PARAGRAPHS + closing
+    assert without_closing_link_list(lines, tree) == PARAGRAPHS + closing[:kept]
+
+
+def test_links_between_paragraphs_stay() -> None:
+    page = _with_body("<br><br>".join(PARAGRAPHS[:-1]) + "<br><br>" + "<br>".join(_links(TEASERS)) + "<br><br>" + PARAGRAPHS[-1])
+    assert extract_main_text(page).text.split("\n\n") == PARAGRAPHS[:-1] + TEASERS + PARAGRAPHS[-1:]
