@@ -13,7 +13,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Container
 
 from trafilatura import bare_extraction
 from trafilatura.metadata import examine_meta, extract_title, extract_url
@@ -143,7 +143,25 @@ def ending_where_article_body_ends(lines: list[str], article_body: str | None) -
     return lines[: inside[-1] + 1]
 
 
-def without_closing_link_list(lines: list[str], tree) -> list[str]:
+def without_opening_link_list(lines: list[str], links: Container[str]) -> list[str]:
+    """LINES without the links that open them (a breadcrumb, a region or edition picker, a
+    section menu) where extraction read them as the article's first lines: the opening run of
+    short lines is cut through its last link when at least LINK_LIST_MIN of its lines up to
+    there are each the whole text of a link of the page, and most of them. Never more than
+    what is left."""
+    if len(lines) <= _LINK_LIST_MIN or any(not _short(line) for line in lines[:_LINK_LIST_MIN]):
+        return lines
+    run = next((at for at, line in enumerate(lines) if not _short(line)), len(lines))
+    linked = [at for at in range(run) if _item(lines[at]) in links]
+    if len(linked) < _LINK_LIST_MIN or len(linked) < _LINK_LIST_SHARE * (linked[-1] + 1):
+        return lines
+    cut = linked[-1] + 1
+    if sum(map(len, lines[:cut])) > sum(map(len, lines[cut:])):
+        return lines
+    return lines[cut:]
+
+
+def without_closing_link_list(lines: list[str], links: Container[str]) -> list[str]:
     """LINES without the list of links that closes them ("More coverage", "Related": teasers,
     section links), which extraction read as part of the article. A closing run of short lines
     goes when at least LINK_LIST_MIN of them are each the whole text of a link of the page and
@@ -152,7 +170,6 @@ def without_closing_link_list(lines: list[str], tree) -> list[str]:
     than the article itself is cut."""
     if len(lines) <= _LINK_LIST_MIN or any(not _short(line) for line in lines[-_LINK_LIST_MIN:]):
         return lines
-    links = _link_texts(tree)
     at, linked = len(lines), 0
     while at > 0 and _short(lines[at - 1]):
         linked += _item(lines[at - 1]) in links
@@ -167,6 +184,17 @@ def without_closing_link_list(lines: list[str], tree) -> list[str]:
     return lines[:at]
 
 
+def _mostly_links(text: str, links: Container[str]) -> bool:
+    """Whether TEXT is little prose and mostly lines that are each a link's whole text."""
+    prose = 0
+    for line in text.splitlines():
+        prose += 0 if _short(line) else len(line)
+        if prose >= _LITTLE_TEXT:
+            return False  # prose enough, whatever else there is
+    lines = [clean_space(line) for line in text.splitlines()]
+    return sum(len(line) for line in lines if _item(line) in links) * 2 > sum(map(len, lines))
+
+
 def _short(line: str) -> bool:
     return len(line) <= _LINK_LINE_CHARS and line.count(" ") < _LINK_LINE_WORDS
 
@@ -175,16 +203,27 @@ def _item(line: str) -> str:
     return line[2:] if line.startswith("- ") else line  # trafilatura writes a list item as "- item"
 
 
-def _link_texts(tree) -> set[str]:
-    try:
-        return {clean_space(link.text_content()) for link in tree.iter("a")}
-    except Exception:  # a tree lxml cannot walk has no links to tell
-        return set()
+class PageLinks:
+    """The whole texts of a page's links, read from its tree once, and only if asked."""
+
+    def __init__(self, tree):
+        self.tree = tree
+        self.texts: set[str] | None = None
+
+    def __contains__(self, text: object) -> bool:
+        if self.texts is None:
+            try:
+                self.texts = {clean_space(link.text_content()) for link in self.tree.iter("a")}
+            except Exception:  # a tree lxml cannot walk has no links to tell
+                self.texts = set()
+        return text in self.texts
 
 
-def _body_text(tree, url: str | None) -> str:
+def _body_text(tree, url: str | None, links: Container[str]) -> str:
     text = _run(tree, url, fast=True)
-    if len(text) < _LITTLE_TEXT:  # trafilatura's other algorithms (readability, jusText) may find more
+    # trafilatura's other algorithms (readability, jusText) may find more, where the fast pass
+    # found little, or little but links (a menu read as the article)
+    if len(text) < _LITTLE_TEXT or _mostly_links(text, links):
         text = _run(tree, url)
     if len(text) < _TINY_TEXT:
         recall = _run(tree, url, favor_recall=True)
@@ -241,10 +280,12 @@ def _stated(tree, url: str | None) -> MainText:
 
 
 def _body_lines(tree, url: str | None, title: str | None, article_body: str | None) -> list[str]:
-    lines = _paragraphs(_body_text(tree, url), title)
+    links = PageLinks(tree)
+    lines = _paragraphs(_body_text(tree, url, links), title)
     if len("".join(lines)) < _TINY_TEXT and len(article_body or "") > 2 * _TINY_TEXT:
         lines = _article_body_lines(article_body) or lines
-    return without_closing_link_list(ending_where_article_body_ends(lines, article_body), tree)
+    lines = ending_where_article_body_ends(lines, article_body)
+    return without_closing_link_list(without_opening_link_list(lines, links), links)
 
 
 def extract_main_text(html: str | bytes, url: str | None = None, article_body: str | None = None) -> MainText:

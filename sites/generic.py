@@ -34,7 +34,8 @@ class GenericV6(Parser):
     # names, a subtitle, or text for screen readers only; a site name with separators cut whole.
     # 5: a label, topic or small print over the headline is a kicker too; an <h1> that opens a
     # title running on into a tagline is the headline; no soft hyphens or zero-width spaces.
-    # 6: no closing list of links (related stories, section links) in the body.
+    # 6: no list of links (related stories, a breadcrumb, a menu) closing or opening the body; a
+    # fast pass that found mostly links is read again by trafilatura's other algorithms.
     version = "6"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:

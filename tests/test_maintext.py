@@ -207,13 +207,51 @@ def test_a_closing_list_of_plain_lines_stays() -> None:
 def test_the_closing_link_list_rule(closing, kept) -> None:
     from lxml import html as lxml_html
 
-    from archiver.maintext import without_closing_link_list
+    from archiver.maintext import PageLinks, without_closing_link_list
 
     tree = lxml_html.fromstring("<div>" + "".join(f'<a href="/{n}">{t}</a>' for n, t in enumerate(TEASERS)) + "</div>")
     lines = PARAGRAPHS + closing
-    assert without_closing_link_list(lines, tree) == PARAGRAPHS + closing[:kept]
+    assert without_closing_link_list(lines, PageLinks(tree)) == PARAGRAPHS + closing[:kept]
 
 
 def test_links_between_paragraphs_stay() -> None:
     page = _with_body("<br><br>".join(PARAGRAPHS[:-1]) + "<br><br>" + "<br>".join(_links(TEASERS)) + "<br><br>" + PARAGRAPHS[-1])
     assert extract_main_text(page).text.split("\n\n") == PARAGRAPHS[:-1] + TEASERS + PARAGRAPHS[-1:]
+
+
+OPENING_LINKS = ["Home", "World", "Europe", "Politics"]
+
+
+@pytest.mark.parametrize("opening", [
+    "<br>".join(_links(OPENING_LINKS)) + "<br><br>",  # a breadcrumb read into the body
+    "<b>Your region:</b><br>" + "<br>".join(_links(["Berlin", "Hamburg", "Munich", "Cologne", "Leipzig"])) + "<br><br>",
+])
+def test_a_list_of_links_opening_the_article_is_no_part_of_it(opening) -> None:
+    page = _with_body(opening + "<br><br>".join(PARAGRAPHS))
+    assert extract_main_text(page).text.split("\n\n") == PARAGRAPHS
+
+
+def test_opening_lines_that_are_no_links_stay() -> None:
+    dateline = ["HARBOUR TOWN", "14 May 2024", "By Jane Miller"]
+    page = _with_body("<br>".join(dateline) + "<br><br>" + "<br><br>".join(PARAGRAPHS))
+    assert extract_main_text(page).text.split("\n\n") == dateline + PARAGRAPHS
+
+
+def test_a_fast_pass_that_found_a_menu_is_read_again_with_the_other_algorithms(monkeypatch) -> None:
+    import archiver.maintext as maintext
+
+    menu = [f"Region {n}" for n in range(150)]  # over a thousand characters, all links
+    page = _with_body("<br>".join(_links(menu)) + "<br><br>" + "<br><br>".join(PARAGRAPHS))
+    passes = []
+
+    def run(tree, url, **mode):
+        passes.append(mode)
+        return "\n".join(menu) if mode.get("fast") else "\n".join(PARAGRAPHS)
+
+    monkeypatch.setattr(maintext, "_run", run)
+    assert extract_main_text(page).text.split("\n\n") == PARAGRAPHS and passes == [{"fast": True}, {}]
+    # prose found by the fast pass is trusted, however many links come with it
+    passes.clear()
+    monkeypatch.setattr(maintext, "_run", lambda tree, url, **mode: passes.append(mode) or "\n".join(PARAGRAPHS * 2 + menu))
+    extract_main_text(page)
+    assert passes == [{"fast": True}]
