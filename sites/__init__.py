@@ -34,10 +34,11 @@ def register(cls: type[Adapter]) -> type[Adapter]:
 def _load() -> None:
     # Done on first use, not at import, so `import archiver.sites.base` stays light. A flag, not
     # `if REGISTRY`: importing one adapter module directly registers only that one.
+    # Loaded only once every module is: a module that fails to import raises here again on the
+    # next use, never leaving a registry that silently lacks the sites after it.
     global _loaded
     if _loaded:
         return
-    _loaded = True
     for module in pkgutil.iter_modules(__path__):
         if module.name not in _FRAMEWORK and not module.name.startswith("_"):
             importlib.import_module(f"{__name__}.{module.name}")
@@ -45,6 +46,7 @@ def _load() -> None:
         loaded = entry.load()
         if isinstance(loaded, type) and issubclass(loaded, Adapter):
             register(loaded)
+    _loaded = True
 
 
 def adapter_names() -> tuple[str, ...]:

@@ -123,3 +123,24 @@ def test_two_adapters_with_one_name_are_refused():
     with pytest.raises(ValueError):
         sites.register(Impostor)
     assert sites.register(adapter_class("sputnik")) is adapter_class("sputnik")  # the same class twice is fine
+
+
+def test_a_site_module_that_fails_to_import_fails_every_use_never_a_partial_registry(monkeypatch):
+    import importlib
+
+    import archiver.sites as sites
+
+    real_import = importlib.import_module
+
+    def broken(name, *args):
+        if name.endswith(".sputnik"):
+            raise SyntaxError("invalid syntax (sputnik.py, line 1)")
+        return real_import(name, *args)
+
+    monkeypatch.setattr(sites, "_loaded", False)
+    monkeypatch.setattr(sites.importlib, "import_module", broken)
+    for _ in range(2):  # the second use too: not "no adapter named 'sputnik'" over what did load
+        with pytest.raises(SyntaxError, match="sputnik.py"):
+            adapter_class("sputnik")
+    monkeypatch.setattr(sites.importlib, "import_module", real_import)
+    assert adapter_class("sputnik").name == "sputnik" and sites._loaded
