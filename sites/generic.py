@@ -35,7 +35,8 @@ class GenericV6(Parser):
     # 5: a label, topic or small print over the headline is a kicker too; an <h1> that opens a
     # title running on into a tagline is the headline; no soft hyphens or zero-width spaces.
     # 6: no list of links (related stories, a breadcrumb, a menu) closing or opening the body; a
-    # fast pass that found mostly links is read again by trafilatura's other algorithms.
+    # fast pass that found mostly links is read again by trafilatura's other algorithms; the
+    # body's copy of the headline goes with the kicker, section name or dateline over it.
     version = "6"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:
@@ -73,10 +74,7 @@ class GenericV6(Parser):
     def read_body(self, ctx: PageContext) -> list[str]:
         lines = ctx.field("main").text.split("\n\n")
         stated = (ctx.field("title"), ctx.field("headline")[0], ctx.field("main").title, ctx.field("ld").get("headline"))
-        # The headline is the first block of many article containers; it is the title already.
-        if lines and any(M.same_line(lines[0], t) for t in stated if isinstance(t, str)):
-            lines = lines[1:]
-        return lines
+        return without_headline(lines, [t for t in stated if isinstance(t, str)])
 
     def read_lead(self, ctx: PageContext) -> str | None:
         return ctx.field("main").description
@@ -120,6 +118,25 @@ class GenericV6(Parser):
         sitename = M.site_name(ctx.tree, ctx.field("ld"), ctx.field("main").sitename)
         found = {"sitename": sitename, "language": M.language(ctx.tree)}
         return {name: value for name, value in found.items() if value}
+
+
+# Lines before the body's copy of the headline: a kicker, the section's name, a date, a slider's
+# "Previous/Next". No more than this many lines, each no longer than a teaser headline.
+_BEFORE_HEADLINE = 2
+_SHORT_LINE_CHARS, _SHORT_LINE_WORDS = 120, 12
+
+
+def without_headline(lines: list[str], titles: list[str]) -> list[str]:
+    """LINES without their copy of the headline, which is the title already: the first line,
+    or a line after a few short ones (which go with it), or the first lines that together read
+    as a title (a kicker and headline on two lines)."""
+    for end in range(1, min(_BEFORE_HEADLINE + 1, len(lines)) + 1):
+        head = lines[:end]
+        if any(line.count(" ") >= _SHORT_LINE_WORDS or len(line) > _SHORT_LINE_CHARS for line in head[:-1]):
+            break
+        if any(M.same_line(head[-1], t) or M.same_line(" ".join(head), t) for t in titles):
+            return lines[end:]
+    return lines
 
 
 @register

@@ -864,3 +864,19 @@ def test_author_links_in_a_sidebar_widget_name_no_author_of_the_post():
                         '<li><a href="/author/stocks-feed/">Stocks Feed</a></li></ul></div></div>'
                         '<aside><p><a href="/author/otto/">otto</a></p></aside>')
     assert named(tree) == ()
+
+
+@pytest.mark.parametrize("lines, kept_from", [
+    (["Politik", "Storm hits the coast", "First paragraph."], 2),  # a section's name, then the headline
+    (["15.12.2020 – 14:49", "Storm hits the coast", "First paragraph."], 2),  # a dateline
+    (["Unwetter:", "Storm hits the coast", "First paragraph."], 2),
+    (["Storm hits", "the coast", "First paragraph."], 2),  # one headline on two lines
+    (["Storm hits the coast", "First paragraph."], 1),
+    (["A", "B", "C", "Storm hits the coast", "First paragraph."], 0),  # too far in: left alone
+    (["The storm came at night and took the roofs of twenty houses, the harbour master said on Monday.",
+      "Storm hits the coast", "First paragraph."], 0),  # after prose: a quotation of it, not the headline
+])
+def test_the_bodys_copy_of_the_headline_goes_with_what_stands_over_it(lines, kept_from):
+    from archiver.sites.generic import without_headline
+
+    assert without_headline(lines, ["Storm Hits the Coast"]) == lines[kept_from:]
