@@ -709,14 +709,16 @@ _BY = re.compile(r"^(?:by|von|par|por|di|door|av|af)\s+", re.IGNORECASE)
 _LABEL_BY = re.compile(r"^(?:[^\W\d]+\s+){1,3}by\s+(?=\S)", re.IGNORECASE)
 # A label naming the field itself ("Author: Jane Doe", "Autor Max Muster", a screen-reader "Author"):
 # no one is called Author.
-_LABEL = re.compile(r"^(?:author|authors|autor|autorin|autoren|auteur|autore|autores|verfasser|written|posted)\b[:\s]*",
+_LABEL = re.compile(r"^(?:author|authors|autor|autorin|autoren|auteur|autore|autores|autora|autori|verfasser|written|posted|"
+                    r"författare|forfatter|kirjoittaja|szerző|yazar|автор|авторы|автора|piše|napisao|napisala)(?!\w)[:\s]*",
                     re.IGNORECASE)
 # "e" joins names in Italian and Portuguese, but not in "e.V." (a German association's legal form,
 # "e V" once trafilatura has normalised it).
 _SPLIT_NAMES = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b(?!\.|\s?v\.?\s*$))\s*", re.IGNORECASE)
 # A company's or association's legal form, or a web address: an organisation, not a person.
 _ORGANISATION = re.compile(r"(?<!\w)(?:gmbh|mbh|ag|se|kg|e\.?\s?v\.?|ltd\.?|llc|inc\.?|s\.a\.|s\.l\.|srl|spa|plc)$"
-                           r"|(?<![\w.])(?:[\w-]+\.)+(?:com|de|org|net|at|ch|it|fr|es|info|eu|co|uk|io)(?!\w)", re.IGNORECASE)
+                           r"|(?<![\w.])(?:[\w-]+\.)+(?:com|de|org|net|at|ch|it|fr|es|info|eu|co|uk|io|ca|us|ru|ua|pl|nl|"
+                           r"be|br|mx|ar|in|au|nz|jp|cn|tv|fm|news|media)(?!\w)|\s(?:com|net|org)$", re.IGNORECASE)
 # Whole-token rules: a name is refused for what it is, never for a prefix (Mark, Jan, Julia...).
 # A template's or an account's placeholder (a CMS role: "editor") names no one; a desk the piece is credited to
 # ("Redaktion", "Staff", "Newsdesk") is who the page says wrote it, and is kept.
@@ -725,7 +727,12 @@ _PLACEHOLDER = re.compile(r"^(?:no author|anonymous|admin|administrator|unknown|
 
 
 # A button's word standing where a byline would ("Follow") names no one.
-_BUTTON = re.compile(r"^(?:follow|subscribe|share|folgen|abonnieren|teilen|suivre|seguir)$", re.IGNORECASE)
+_BUTTON = re.compile(r"^(?:follow|subscribe|share|folgen|abonnieren|teilen|suivre|seguir|partager|compartir|condividi|"
+                     r"megosztom|dela|jaa|now|more|menu|print|e-?mail|"
+                     # a weekday, from a byline's date ("Wednesday, April 1")
+                     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|mittwoch|donnerstag|"
+                     r"freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|"
+                     r"miércoles|jueves|viernes|sábado|domingo)$", re.IGNORECASE)
 # Nor does a link's or a field's label in a byline ("View my complete profile", "Alle Artikel",
 # "Zum Profil von ...", "Archiv anzeigen", "Zuletzt geändert", "Datum"): words no name holds.
 _NAVIGATION = re.compile(r"(?<!\w)(?:profile|profil|artikel|articles|beiträge|beitrag|posts|anzeigen|archiv|archive|"
@@ -765,16 +772,23 @@ _DEGREE = re.compile(r"^(?:ph\.?\s?d|m\.?d|mph|msc?|m\.?a|b\.?a|bsc|mba|rdn?|rn|
 # The word that introduces the date a byline runs into ("Sara Zinnecker Stand: 12.05.2020", "José
 # Wilson hace 3 horas", "Jane Doe Updated on March 3"): cut with the date, never without one.
 # Particles count only in lower case: "Tam Le" is a name.
-_DATE_LABEL_END = re.compile(r"(?:\s+(?:(?i:stand|hace|il y a|vor|updated|last updated|aktualisiert|geändert|"
+_DATE_LABEL_END = re.compile(r"(?:\s+(?:(?i:stand|hace|il y a|vor|prije|před|há|updated|last updated|aktualisiert|geändert|"
                              r"published|posted|veröffentlicht|erschienen|publié|publicado|pubblicato|datum|date|fecha)|"
                              r"am|on|le|el|il|em|vom|du|del|de)\b[:.]?)+\s*$|[\s|,·•–—-]+$")
 # A one-word label before a colon ("Interview: Julia Lauter", "Text: Anna Roth", "Fotos: Kai Wu").
 _COLON_LABEL = re.compile(r"^[^\W\d]+:\s+(?=\S)")
 
 
+# Words that can only label a date, ending a byline whose date another reader already cut off
+# (trafilatura's "AFP publié le", "Mis À Jour À"): they go even without a date after them.
+_STATED_LABEL_END = re.compile(r"(?:^|\s+)(?:published|posted|updated|last updated|veröffentlicht|aktualisiert|publié|"
+                               r"mis à jour|publicado|actualizado|pubblicato|aggiornato|uppdaterad|publicerad|opdateret|"
+                               r"prije|před|há)(?:\s+(?:on|at|am|um|le|à|el|il|em|a))*[:.]?\s*$", re.IGNORECASE)
+
+
 def _without_date_tail(text: str) -> str:
     cut = _DATE_TAIL.sub("", text)
-    return _DATE_LABEL_END.sub("", cut) if cut != text else cut
+    return _DATE_LABEL_END.sub("", cut) if cut != text else _STATED_LABEL_END.sub("", cut)
 
 
 def split_names(text: str) -> list[str]:
@@ -959,7 +973,7 @@ def people(texts: Iterable[str], site: Iterable[str] = ()) -> tuple[str, ...]:
     """The person names in TEXTS (bylines, metas), in order, once each."""
     site = list(site)
     return tuple(dict.fromkeys(n for text in texts if not _names_organisation(text) for name in split_names(text)
-                               if is_person_name(n := _AFFILIATION.sub(r"\g<name>", name), site)))
+                               if is_person_name(n := _AFFILIATION.sub(r"\g<name>", _AFTER_BAR.sub("", name)), site)))
 
 
 def _names_organisation(text: str) -> bool:
@@ -973,6 +987,8 @@ def _names_organisation(text: str) -> bool:
 # International"); a stop after an initial or a short title (J., Dr., Jr.) or after the first
 # word (Prof. Anna Weber) is part of the name.
 _AFFILIATION = re.compile(r"^(?P<name>\S+\s+.*?[^\W\d]{3})\.\s+\S.*$")
+# And what follows a bar ("Nathan Bernier | KUT", "Nicholas Wu | USA TODAY").
+_AFTER_BAR = re.compile(r"\s+\|\s+.*$")
 
 
 # -- what kind of page ---------------------------------------------------------------------------

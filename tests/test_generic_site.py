@@ -880,3 +880,29 @@ def test_the_bodys_copy_of_the_headline_goes_with_what_stands_over_it(lines, kep
     from archiver.sites.generic import without_headline
 
     assert without_headline(lines, ["Storm Hits the Coast"]) == lines[kept_from:]
+
+
+@pytest.mark.parametrize("byline, expected", [
+    # a label naming the field, in the page's language
+    ("Автор Олеся Жуковень", ("Олеся Жуковень",)),
+    ("Авторы Дмитрий Попов", ("Дмитрий Попов",)),
+    ("Piše Petar Mucović prije 2 sata", ("Petar Mucović",)),  # and "ago" before the time
+    ("Yazar Ayşe Demir", ("Ayşe Demir",)),
+    # a byline whose date was already cut off keeps no date label
+    ("AFP publié le", ("AFP",)),
+    ("Jane Roe Updated on", ("Jane Roe",)),
+    ("Mis À Jour À", ()),
+    ("Uppdaterad", ()),
+    # a button's word or a weekday stands where a name would
+    ("Megosztom", ()), ("Now", ()), ("Wednesday", ()), ("Mittwoch", ()),
+    # an affiliation after a bar, a web address however written
+    ("Nathan Bernier | KUT", ("Nathan Bernier",)),
+    ("Zone Société - ICI.Radio-Canada.ca", ()),
+    ("CNN com", ()),
+    # names that only look like these stay whole
+    ("Tomomi Date", ("Tomomi Date",)), ("Marta Del Rio", ("Marta Del Rio",)), ("Nowak Jan", ("Nowak Jan",)),
+])
+def test_labels_buttons_and_affiliations_around_a_byline_are_no_names(byline, expected):
+    from archiver.sites.metadata import people
+
+    assert people([byline]) == expected
