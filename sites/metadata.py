@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from email.utils import parsedate_to_datetime
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable, Iterable
@@ -303,18 +304,42 @@ def _known_of_first(day: date, page, url: str | None) -> str:
     and address included) writes that very date somewhere; else "month" when it names that
     month of that year (any month but January: htmldate pads only years with one), else "year"."""
     source = (url or "") + " " + (page if isinstance(page, str) else _source_of(page))
-    year, month = day.year, day.month
-    if re.search(rf"(?<!\d)(?:{year}[-/._]0?{month}[-/._]0?1|{year}{month:02d}01|0?1[-/.]0?{month}[-/.]{year}"
-                 rf"|0?{month}/0?1/{year})(?!\d)", source):
+    if _written_near_year(source, day.year, _first_of_month(day.year, day.month)):
         return "day"
-    if any(written_day(found.group(0)) == day for found in WRITTEN_DATE.finditer(source)):
-        return "day"
-    if month != 1:
+    if day.month != 1 or _written_near_year(source, day.year, _january(day.year)):
         return "month"
-    january = "|".join(name for name, number in MONTHS.items() if number == 1)
-    named = re.search(rf"(?<!\w)(?:{january})\.?,?\s+{year}(?!\d)|(?<!\d){year}[-/.]01(?!\d)|(?<!\d)0?1[/.]{year}(?!\d)",
-                      source, re.IGNORECASE)
-    return "month" if named else "year"
+    return "year"
+
+
+def _written_near_year(source: str, year: int, pattern: re.Pattern) -> bool:
+    """Whether PATTERN matches around an occurrence of YEAR in SOURCE: a page's source is
+    hundreds of kilobytes, a date is written within a few characters of its year."""
+    needle = str(year)
+    at = source.find(needle)
+    while at != -1:
+        if pattern.search(source, max(0, at - _AROUND_YEAR), at + len(needle) + _AROUND_YEAR):
+            return True
+        at = source.find(needle, at + len(needle))
+    return False
+
+
+_AROUND_YEAR = 40
+
+
+@lru_cache(maxsize=64)
+def _first_of_month(year: int, month: int) -> re.Pattern:
+    names = "|".join(sorted((re.escape(n) for n, number in MONTHS.items() if number == month), key=len, reverse=True))
+    return re.compile(
+        rf"(?<!\d)(?:{year}[-/._]0?{month}[-/._]0?1|{year}{month:02d}01|0?1[-/.]0?{month}[-/.]{year}|0?{month}/0?1/{year})(?!\d)"
+        rf"|(?<!\w)0?1(?:st|er)?\.?\s+(?:de\s+)?(?:{names})\.?,?\s+(?:de\s+)?{year}(?!\d)"
+        rf"|(?<!\w)(?:{names})\.?\s+0?1(?:st)?,?\s+{year}(?!\d)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)
+def _january(year: int) -> re.Pattern:
+    names = "|".join(re.escape(n) for n, number in MONTHS.items() if number == 1)
+    return re.compile(rf"(?<!\w)(?:{names})\.?,?\s+(?:de\s+)?{year}(?!\d)|(?<!\d){year}[-/.]01(?!\d)|(?<!\d)0?1[/.]{year}(?!\d)",
+                      re.IGNORECASE)
 
 
 def _source_of(tree) -> str:

@@ -272,7 +272,7 @@ def headline_under(h1: str, stated: str, url: str | None = None) -> str | None:
     # htmldate's last resort pads what it finds to a day; the archive keeps only what is known
     ("en", "<footer><p>© 2019 Example Media. All rights reserved.</p></footer>", "2019", "year"),
     ("de", "<footer>Copyright 2018 Beispiel Verlag</footer>", "2018", "year"),
-    ("es", "<div class='meta'>enero de 2015</div>", "2015", "year"),
+    ("es", "<div class='meta'>enero de 2015</div>", "2015-01", "month"),  # January named: a month
     ("en", "<div class='meta'>Archive 2016-04</div>", "2016-04", "month"),
     ("de", "<div class='meta'>Ausgabe 04/2016</div>", "2016-04", "month"),
     # a first of the month the page writes out is a day
