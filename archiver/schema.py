@@ -237,6 +237,11 @@ def m012_article_list_reads_a_narrow_index(db: sqlite_utils.Database) -> None:
     # reads it (INDEXED BY, which SQLite's planner would not choose for an `id IN (...)`
     # look-up on its own), and the full text only for the rows shown.
     db.execute("CREATE INDEX IF NOT EXISTS idx_articles_browse ON articles (id, published, site, section, duplicate_of)")
+    _browse_view(db, month="substr(a.published, 1, 7)")
+
+
+def _browse_view(db: sqlite_utils.Database, month: str) -> None:
+    """article_list as m012 made it, its published_month column being MONTH."""
     db.execute("DROP VIEW IF EXISTS article_list")
     db.execute(
         "CREATE VIEW article_list AS SELECT a.id, a.title, "
@@ -244,7 +249,7 @@ def m012_article_list_reads_a_narrow_index(db: sqlite_utils.Database) -> None:
         "1 + (SELECT count(*) FROM articles c WHERE c.duplicate_of = coalesce(a.duplicate_of, a.id)) AS copies, "
         "a.published, a.site, a.section, "
         "CASE WHEN a.duplicate_of IS NULL THEN 'original' ELSE 'duplicate' END AS duplicate_status, a.duplicate_of, "
-        "substr(a.published, 1, 4) AS published_year, substr(a.published, 1, 7) AS published_month, a.url "
+        f"substr(a.published, 1, 4) AS published_year, {month} AS published_month, a.url "
         "FROM articles a INDEXED BY idx_articles_browse"
     )
 
@@ -387,14 +392,4 @@ def _clear_dangling(db: sqlite_utils.Database, table: str, column: str, parent: 
 def m017_month_facet_of_known_months_only(db: sqlite_utils.Database) -> None:
     # A publication date known to the year only is stored as "2019" (sites/metadata.py: a guess
     # htmldate padded to the 1st of January); its month facet would read "2019" among months.
-    db.execute("DROP VIEW IF EXISTS article_list")
-    db.execute(
-        "CREATE VIEW article_list AS SELECT a.id, a.title, "
-        "trim(substr(replace(coalesce(nullif(a.lead, ''), a.text), char(10), ' '), 1, 240)) AS excerpt, "
-        "1 + (SELECT count(*) FROM articles c WHERE c.duplicate_of = coalesce(a.duplicate_of, a.id)) AS copies, "
-        "a.published, a.site, a.section, "
-        "CASE WHEN a.duplicate_of IS NULL THEN 'original' ELSE 'duplicate' END AS duplicate_status, a.duplicate_of, "
-        "substr(a.published, 1, 4) AS published_year, "
-        "CASE WHEN length(a.published) >= 7 THEN substr(a.published, 1, 7) END AS published_month, a.url "
-        "FROM articles a INDEXED BY idx_articles_browse"
-    )
+    _browse_view(db, month="CASE WHEN length(a.published) >= 7 THEN substr(a.published, 1, 7) END")
