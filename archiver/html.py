@@ -98,17 +98,29 @@ def sniff_encoding(body: bytes, content_type: str | None = None) -> Sniffed:
 
 def _declared(body: bytes, content_type: str | None) -> Sniffed | None:
     """The first declared charset (header, then meta) the bytes do not contradict. They do when
-    they do not decode in it, when a Latin label covers valid multi-byte UTF-8 (servers often
-    mislabel UTF-8, never the reverse) or when a single-byte decoding comes out as mojibake
+    they do not decode in it, when a single-byte label covers valid multi-byte UTF-8 (servers
+    and saved copies often mislabel UTF-8, never the reverse) or when a single-byte decoding comes out as mojibake
     the detector can do better than."""
     for source, name in (("header", header_charset(content_type)), ("meta", _codec(html_body_declared_encoding(body)))):
         if not name:
             continue
-        if name == "cp1252" and not body.isascii() and _decodes(body, "utf-8"):
-            return Sniffed("utf-8", f"UTF-8 bytes under a {source} Latin label")
+        if _single_byte(name) and not body.isascii() and _decodes(body, "utf-8"):
+            return Sniffed("utf-8", f"UTF-8 bytes under a {source} single-byte label")
         if _decodes(body, name) and not _garbled(body, name):
             return Sniffed(name, source)
     return None
+
+
+def _single_byte(name: str) -> bool:
+    """Whether NAME is a legacy charset of one byte a character (Latin, Cyrillic, Greek...).
+    Text in one of them practically never forms valid multi-byte UTF-8: its letters above
+    0x7F stand next to ASCII or to each other, not in UTF-8's lead-and-continuation runs. So
+    valid UTF-8 under such a label is UTF-8 mislabelled (a saved copy re-encoded, a CMS's
+    default), never the reverse."""
+    try:
+        return len("\u20ac\u00e9\u0449".encode(name, errors="replace")) == 3
+    except LookupError:
+        return False
 
 
 def _decodes(body: bytes, name: str) -> bool:

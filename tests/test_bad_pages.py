@@ -113,12 +113,34 @@ ENGLISH = ("<html><head><title>Storm</title></head><body><h1>Storm hits the harb
     (ARABIC.encode("cp1256"), "text/html; charset=utf-8", ARABIC, "cp1256", "detected"),
     (ARABIC.replace("<head>", '<head><meta charset="windows-1256">').encode("cp1256"), "text/html; charset=iso-8859-1",
      ARABIC.replace("<head>", '<head><meta charset="windows-1256">'), "cp1256", "meta"),
-    (ENGLISH.encode("utf-8"), "text/html; charset=iso-8859-1", ENGLISH, "utf-8", "UTF-8 bytes under a header Latin label"),
+    (ENGLISH.encode("utf-8"), "text/html; charset=iso-8859-1", ENGLISH, "utf-8", "UTF-8 bytes under a header single-byte label"),
 ])
 def test_the_encoding_is_sniffed_and_the_decision_recorded(body, content_type, text, encoding, source):
     sniffed = H.sniff_encoding(body, content_type)
     assert (sniffed.encoding, sniffed.source) == (encoding, source)
     assert H.decode_body(body, content_type) == (text, encoding)
+
+
+# Text of several scripts, each with a single-byte charset of its own.
+LEGACY_SAMPLES = [
+    ("iso-8859-2", "Nowym prezesem Grupy Lotos będzie Paweł Jan Majewski, który ukończył prawo w Krakowie."),
+    ("windows-1250", "Příliš žluťoučký kůň úpěl ďábelské ódy a Štěpán řekl, že zítra přijde."),
+    ("windows-1251", "Парламент Молдовы ограничил полномочия президента ещё до её инаугурации."),
+    ("koi8-r", "Движение по ЦКАД открывается от Можайского до Новорижского шоссе."),
+    ("iso-8859-7", "Συνελήφθη σήμερα τα ξημερώματα από αστυνομικούς του Τμήματος Χανίων."),
+    ("windows-1254", "Samsun’da sobadan zehirlenen iki çocuk hastaneye kaldırıldı, güneş açtı."),
+    ("iso-8859-15", "Le conseil a voté le budget après un débat sur les écoles et la forêt."),
+]
+
+
+@pytest.mark.parametrize("charset, sample", LEGACY_SAMPLES)
+def test_a_single_byte_label_is_believed_unless_the_bytes_are_utf_8(charset, sample):
+    html = f'<html><head><meta charset="{charset}"><title>t</title></head><body><p>{sample}</p></body></html>'
+    # the page in the charset it declares
+    assert H.decode_body(html.encode(charset, errors="replace"), "text/html")[0] == html.encode(charset, errors="replace").decode(charset)
+    # a copy saved as UTF-8 that kept its old label (or a CMS that labels every page alike)
+    text, encoding = H.decode_body(html.encode("utf-8"), "text/html")
+    assert (text, encoding) == (html, "utf-8")
 
 
 def test_an_undeclared_windows_1256_page_parses_to_arabic_text():
