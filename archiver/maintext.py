@@ -90,7 +90,8 @@ _BOILERPLATE_LINE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _MAX_BOILERPLATE_LINE = 100
-# A closing list of links: at least this many lines, each a link's whole text, most of the run.
+# A list of links opening or closing the text: at least this many lines, each a link's whole
+# text, and most of the run.
 _LINK_LIST_MIN = 3
 _LINK_LIST_SHARE = 0.6
 _LINK_LINE_CHARS, _LINK_LINE_WORDS = 120, 12  # a teaser headline at most
