@@ -99,8 +99,8 @@ def sniff_encoding(body: bytes, content_type: str | None = None) -> Sniffed:
 def _declared(body: bytes, content_type: str | None) -> Sniffed | None:
     """The first declared charset (header, then meta) the bytes do not contradict. They do when
     they do not decode in it, when a single-byte label covers valid multi-byte UTF-8 (servers
-    and saved copies often mislabel UTF-8, never the reverse) or when a single-byte decoding comes out as mojibake
-    the detector can do better than."""
+    and saved copies often mislabel UTF-8, never the reverse) or when a single-byte decoding
+    comes out as mojibake the detector can do better than."""
     for source, name in (("header", header_charset(content_type)), ("meta", _codec(html_body_declared_encoding(body)))):
         if not name:
             continue
@@ -227,6 +227,14 @@ def clean_space(text: str | None) -> str:
     if not text:
         return ""
     return " ".join(without_break_hints(text).split())  # str.split() splits on what re's \s matches, no-break space included
+
+
+# A line no longer than a teaser headline: a kicker, a section's name, a dateline, a link's text.
+SHORT_LINE_CHARS, SHORT_LINE_SPACES = 120, 12
+
+
+def is_short_line(line: str) -> bool:
+    return len(line) <= SHORT_LINE_CHARS and line.count(" ") < SHORT_LINE_SPACES
 
 
 def _walk(node: Node, out: list[str]) -> None:

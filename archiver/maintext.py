@@ -20,7 +20,7 @@ from trafilatura.metadata import examine_meta, extract_title, extract_url
 from trafilatura.utils import decode_file, load_html
 
 from .bylines import byline_authors
-from .html import clean_space, limit_nesting
+from .html import clean_space, is_short_line, limit_nesting
 
 __all__ = ["MainText", "extract_main_text"]
 
@@ -94,7 +94,6 @@ _MAX_BOILERPLATE_LINE = 100
 # text, and most of the run.
 _LINK_LIST_MIN = 3
 _LINK_LIST_SHARE = 0.6
-_LINK_LINE_CHARS, _LINK_LINE_WORDS = 120, 12  # a teaser headline at most
 _SENTENCE_END = (".", "!", "?", "…", ")", '"', "”", "»", "“")
 _WORD = re.compile(r"\w+")
 _TAG = re.compile(r"<[^>]{0,500}>")
@@ -150,9 +149,9 @@ def without_opening_link_list(lines: list[str], links: Container[str]) -> list[s
     short lines is cut through its last link when at least LINK_LIST_MIN of its lines up to
     there are each the whole text of a link of the page, and most of them. Never more than
     what is left."""
-    if len(lines) <= _LINK_LIST_MIN or any(not _short(line) for line in lines[:_LINK_LIST_MIN]):
+    if len(lines) <= _LINK_LIST_MIN or any(not is_short_line(line) for line in lines[:_LINK_LIST_MIN]):
         return lines
-    run = next((at for at, line in enumerate(lines) if not _short(line)), len(lines))
+    run = next((at for at, line in enumerate(lines) if not is_short_line(line)), len(lines))
     linked = [at for at in range(run) if _item(lines[at]) in links]
     if len(linked) < _LINK_LIST_MIN or len(linked) < _LINK_LIST_SHARE * (linked[-1] + 1):
         return lines
@@ -169,10 +168,10 @@ def without_closing_link_list(lines: list[str], links: Container[str]) -> list[s
     they are most of the run; the run starts at its first such link or heading (a short line
     with no closing punctuation), so the article's own short last sentences stay. Never more
     than the article itself is cut."""
-    if len(lines) <= _LINK_LIST_MIN or any(not _short(line) for line in lines[-_LINK_LIST_MIN:]):
+    if len(lines) <= _LINK_LIST_MIN or any(not is_short_line(line) for line in lines[-_LINK_LIST_MIN:]):
         return lines
     at, linked = len(lines), 0
-    while at > 0 and _short(lines[at - 1]):
+    while at > 0 and is_short_line(lines[at - 1]):
         linked += _item(lines[at - 1]) in links
         at -= 1
     while at < len(lines) and _item(lines[at]) not in links and lines[at].endswith(_SENTENCE_END):
@@ -187,17 +186,14 @@ def without_closing_link_list(lines: list[str], links: Container[str]) -> list[s
 
 def _mostly_links(text: str, links: Container[str]) -> bool:
     """Whether TEXT is little prose and mostly lines that are each a link's whole text."""
+    raw = text.splitlines()
     prose = 0
-    for line in text.splitlines():
-        prose += 0 if _short(line) else len(line)
+    for line in raw:
+        prose += 0 if is_short_line(line) else len(line)
         if prose >= _LITTLE_TEXT:
             return False  # prose enough, whatever else there is
-    lines = [clean_space(line) for line in text.splitlines()]
+    lines = [clean_space(line) for line in raw]
     return sum(len(line) for line in lines if _item(line) in links) * 2 > sum(map(len, lines))
-
-
-def _short(line: str) -> bool:
-    return len(line) <= _LINK_LINE_CHARS and line.count(" ") < _LINK_LINE_WORDS
 
 
 def _item(line: str) -> str:

@@ -121,9 +121,8 @@ class GenericV6(Parser):
 
 
 # Lines before the body's copy of the headline: a kicker, the section's name, a date, a slider's
-# "Previous/Next". No more than this many lines, each no longer than a teaser headline.
+# "Previous/Next". No more than this many lines, each short (H.is_short_line).
 _BEFORE_HEADLINE = 2
-_SHORT_LINE_CHARS, _SHORT_LINE_WORDS = 120, 12
 
 
 def without_headline(lines: list[str], titles: list[str]) -> list[str]:
@@ -132,7 +131,7 @@ def without_headline(lines: list[str], titles: list[str]) -> list[str]:
     as a title (a kicker and headline on two lines)."""
     for end in range(1, min(_BEFORE_HEADLINE + 1, len(lines)) + 1):
         head = lines[:end]
-        if any(line.count(" ") >= _SHORT_LINE_WORDS or len(line) > _SHORT_LINE_CHARS for line in head[:-1]):
+        if not all(H.is_short_line(line) for line in head[:-1]):
             break
         if any(M.same_line(head[-1], t) or M.same_line(" ".join(head), t) for t in titles):
             return lines[end:]
