@@ -37,7 +37,9 @@ class GenericV6(Parser):
     # 6: no list of links (related stories, a breadcrumb, a menu) closing or opening the body; a
     # fast pass that found mostly links is read again by trafilatura's other algorithms; the
     # body's copy of the headline goes with the kicker, section name or dateline over it.
-    version = "6"
+    # 7: the page's one <h1>, about the article's text, is the headline where the titles the page
+    # states say something else; else the part of a title the page heads something with.
+    version = "7"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:
         # Named after the code that read it, whichever configured site it was read for.
@@ -66,7 +68,9 @@ class GenericV6(Parser):
         return canonical if canonical.startswith("file:") else normalize_url(canonical)
 
     def read_headline(self, ctx: PageContext) -> tuple[str | None, str | None]:
-        return M.headline_as_shown(ctx.tree, ctx.field("ld"), ctx.url)
+        main = ctx.field("main")
+        article = "\n".join(t for t in (main.description, main.text) if t)
+        return M.headline_as_shown(ctx.tree, ctx.field("ld"), ctx.url, article)
 
     def read_title(self, ctx: PageContext) -> str | None:
         return ctx.field("headline")[1] or ctx.field("main").title

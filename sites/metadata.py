@@ -590,14 +590,19 @@ def site_name(tree, ld: dict, guessed: str | None = None) -> str | None:
     return found if found and "://" not in found and not found.startswith("www.") else None
 
 
-def headline(tree, ld: dict, url: str | None = None) -> str | None:
+def headline(tree, ld: dict, url: str | None = None, article: str | None = None) -> str | None:
     """The article's own headline: an <h1> of the article that the page's metadata titles
-    agree with, else JSON-LD headline, else og:title or <title> without the site's name."""
-    return headline_as_shown(tree, ld, url)[1]
+    agree with, or the page's one <h1> about the ARTICLE's text, or the part of the page's title
+    it heads something with; else JSON-LD headline, else og:title or <title> without the site's
+    name."""
+    return headline_as_shown(tree, ld, url, article)[1]
 
 
-def headline_as_shown(tree, ld: dict, url: str | None = None) -> tuple[str | None, str | None]:
-    """The headline element's whole text (a kicker over the headline included) and the headline."""
+def headline_as_shown(tree, ld: dict, url: str | None = None,
+                      article: str | None = None) -> tuple[str | None, str | None]:
+    """The headline element's whole text (a kicker over the headline included) and the headline.
+    ARTICLE: the article's text (its lead, its body's start), which a headline that no stated
+    title agrees with must be about."""
     stated = _stated_titles(tree, ld, url)
     for selector in HEADLINES:
         for node in tree.css(selector)[:3]:
@@ -606,7 +611,69 @@ def headline_as_shown(tree, ld: dict, url: str | None = None) -> tuple[str | Non
             if text and 2 <= len(text) <= 300 and (not stated or any(_agrees(text, s) for s in stated)
                                                    or _opens(text, stated, tree, url)):
                 return whole, _headline_in(node, text, stated)
+    if stated and article and (lone := _unstated_headline(tree, ld, stated, url, article)):
+        return lone, lone
+    if stated and (part := _part_shown(tree, stated[0])):
+        return part, part
     return (stated[0], stated[0]) if stated else (None, None)
+
+
+# Headings looked at for a part of the page's title: the article's is among the first.
+_HEADINGS_SEEN = 40
+
+
+def _part_shown(tree, title: str) -> str | None:
+    """The part of a TITLE in segments ("Headline | Tagline", "Site - Section » Headline") that
+    the page shows as a heading: the site's name or motto, unrecognised as such, is what the
+    page does not head anything with."""
+    cuts = list(_SEPARATORS.finditer(title))
+    parts = {_squashed(title): title} if cuts else {}  # a heading of the whole title keeps it whole
+    for cut in cuts:
+        for part in (title[:cut.start()], title[cut.end():]):
+            if len(part.split()) >= 2:
+                parts.setdefault(_squashed(part), H.clean_space(part))
+    if len(parts) < 2:
+        return None
+    for node in tree.css("h1, h2, h3")[:_HEADINGS_SEEN]:
+        if found := parts.get(_squashed(H.node_text(node))):
+            return found
+    return None
+
+
+def _unstated_headline(tree, ld: dict, stated: list[str], url: str | None, article: str) -> str | None:
+    """The page's one <h1> where the titles it states say something else: pages title themselves
+    for search engines ("Privatkredit-Zinsen: So ermitteln Sie Ihre Kosten") and head the article
+    as their readers see it ("Wie hoch sind die Zinsen für einen Privatkredit?"). Not the site's
+    name or a link home (a logo), nor a part a stated title gives after its headline ("Headline
+    | Section"); and about the ARTICLE: a heading over comments, a teaser for another story or
+    a motto shares no word with the article's opening."""
+    texts = [text for node in tree.css("h1") if (text := _shown(node, H.node_text(node)))]
+    if len(texts) != 1 or not 2 <= len(text := texts[0]) <= 300 or len(text.split()) < 2:
+        return None
+    if _IN_SEGMENTS.search(text):  # "Webentwicklung . AutoCAD . Schulung", "News | Entry": a motto, a path
+        return None
+    names = [n for n in (_squashed(n) for n in site_names(tree, ld, url) + home_link_names(tree, url)) if len(n) >= 3]
+    if _names_site(text, names):
+        return None
+    squashed = _squashed(text)
+    if any(_squashed(part) == squashed for title in stated for part in _SEPARATORS.split(title)[1:]):
+        return None
+    return text if _about(text, article) else None
+
+
+# Marks that part a page title or a list of topics, never a headline as the article shows it.
+_IN_SEGMENTS = re.compile(r"\s[|.•·]\s")
+# The article's opening that an unstated headline must share words with, in words; a word, in
+# letters (shorter ones are mostly articles, prepositions and pronouns in any language).
+_OPENING_WORDS = 150
+_CONTENT_WORD = 4
+
+
+def _about(headline: str, article: str) -> bool:
+    """Whether a third of HEADLINE's content words (at least one) are in ARTICLE's opening."""
+    words = {w for w in _tokens(headline) if len(w) >= _CONTENT_WORD and not w.isdigit()}
+    opening = {w.lower() for w in _WORD.findall(" ".join(article.split()[:_OPENING_WORDS]))}
+    return bool(words) and len(words & opening) >= max(1, len(words) / 3)
 
 
 def _stated_titles(tree, ld: dict, url: str | None) -> list[str]:

@@ -330,7 +330,7 @@ def test_the_headline_is_not_repeated_as_the_first_line_of_the_text():
                        headers={"content-type": "text/html"}, body=body, fetched_at=datetime.now(timezone.utc).isoformat())
     article = Generic("https://dp.example").parse(page)
     assert article.title == "Storm hits the coast!" and not article.text.startswith("Storm hits")
-    assert article.parser == "generic/6"
+    assert article.parser == "generic/7"
 
 
 def test_a_headline_shown_under_its_kicker_is_not_the_first_line_either():
@@ -906,3 +906,84 @@ def test_labels_buttons_and_affiliations_around_a_byline_are_no_names(byline, ex
     from archiver.sites.metadata import people
 
     assert people([byline]) == expected
+
+
+# A page that titles itself for search engines one way and heads its article another: the
+# article's text below is about its headline's words, in any language.
+SEO_TITLED = [
+    ("<title>Privatkredit-Zinsen: So ermitteln Sie Ihre Kosten | Kreditportal</title>",
+     "Wie hoch sind die Zinsen für einen Privatkredit?",
+     "Die Zinsen für einen Privatkredit hängen von der Bonität und der Laufzeit ab."),
+    ('<meta property="og:title" content="Storm latest: what we know so far">',
+     "Coastal towns evacuated as the storm makes landfall",
+     "Thousands left coastal towns overnight before the storm reached land near the harbour."),
+    ("<title>Siemens und die Kohlemine Adani: Kaeser verarscht Neubauer</title>",
+     "Kaeser verarscht Neubauer",
+     "Siemens-Chef Joe Kaeser hat Luisa Neubauer einen Sitz angeboten. Ein Kommentar."),
+]
+
+
+@pytest.mark.parametrize("stated, h1, text", SEO_TITLED)
+def test_the_pages_one_h1_about_its_article_is_the_headline_where_its_titles_say_otherwise(stated, h1, text):
+    page = f"<html><head>{stated}</head><body><div class='top'><h1>{h1}</h1></div><p>{text}</p></body></html>"
+    assert headline(H.parse_html(page), {}, "https://news.example/a/b", text) == h1
+    # without the article's text to check it against, the stated title stays
+    assert headline(H.parse_html(page), {}, "https://news.example/a/b") != h1
+
+
+@pytest.mark.parametrize("h1, why", [
+    ("Comments Form", "a heading over the readers' comments shares no word with the article"),
+    ("Webentwicklung . AutoCAD . Schulung", "a motto in segments is no headline"),
+    ("OutdoorNews | Eintrag", "a path in segments is no headline"),
+    ("Kreditportal Online", "the site's name"),
+])
+def test_an_h1_that_is_no_headline_leaves_the_stated_title(h1, why):
+    stated, text = "<title>Leasing oder Finanzierung? Rechner | Kreditportal</title>", \
+        "Leasing oder Finanzierung: Wer ein Auto per AutoCAD-Entwurf plant, vergleicht Raten und Zinsen."
+    page = (f"<html><head>{stated}<meta property='og:site_name' content='Kreditportal'></head><body>"
+            f"<h1>{h1}</h1><p>{text}</p></body></html>")
+    assert headline(H.parse_html(page), {}, "https://kreditportal.example/leasing/", text) == \
+        "Leasing oder Finanzierung? Rechner", why
+
+
+def test_two_h1s_leave_the_stated_title():
+    text = "Thousands left coastal towns overnight before the storm reached land."
+    page = ("<html><head><title>Storm latest</title></head><body><h1>Coastal towns evacuated</h1>"
+            f"<h1>Storm reached land overnight</h1><p>{text}</p></body></html>")
+    assert headline(H.parse_html(page), {}, "https://news.example/a", text) == "Storm latest"
+
+
+@pytest.mark.parametrize("title, headings, expected", [
+    # a tagline the site's name did not reveal: the page heads its article with the other part
+    ("Alles Neue mach der Mai… | Bibliothek 2.0 und mehr", ["<h2>Alles Neue mach der Mai…</h2>"],
+     "Alles Neue mach der Mai…"),
+    ("kein App Store mehr über Mobile Daten mit iOS 13 ? | iPhone | Forum",
+     ["<h3>Neueste Beiträge</h3>", "<h2 class='Title'>kein App Store mehr über Mobile Daten mit iOS 13 ?</h2>"],
+     "kein App Store mehr über Mobile Daten mit iOS 13 ?"),
+    # a breadcrumb over the headline: the last part
+    ("deutsche zocker e.V. - Neuigkeiten » Die Events der letzten Zeit", ["<h2>Die Events der letzten Zeit</h2>"],
+     "Die Events der letzten Zeit"),
+    # the whole title as a heading keeps it whole, though a later heading names its first part
+    ("Kolumne: Queer Royal – Über Dragqueens auf der Bühne",
+     ["<h2>Kolumne: Queer Royal - Über Dragqueens auf der Bühne</h2>", "<h3>Kolumne: Queer Royal</h3>"],
+     "Kolumne: Queer Royal – Über Dragqueens auf der Bühne"),
+    # no heading names a part: the title as stated
+    ("Villa Galaxy - Ferienvilla in Florida", ["<h2>Ausstattung</h2>"], "Villa Galaxy - Ferienvilla in Florida"),
+])
+def test_the_part_of_a_title_the_page_heads_its_article_with_is_the_headline(title, headings, expected):
+    page = f"<html><head><title>{title}</title></head><body>{''.join(headings)}<p>Text.</p></body></html>"
+    assert headline(H.parse_html(page), {}, "https://blog.example/2014/05/post/") == expected
+
+
+def test_a_parsed_article_is_titled_by_the_headline_its_readers_see():
+    paragraphs = ("<p>Thousands left the coastal towns overnight, hours before the storm made landfall near the "
+                  "harbour, and the shelters inland filled by morning.</p><p>The mayor said the evacuation had "
+                  "gone calmly and that buses would run until the wind rose.</p>")
+    body = ("<html><head><title>Storm latest: what we know so far | The Daily Planet</title></head><body>"
+            "<header><a href='/'>The Daily Planet</a></header><main><h1>Coastal towns evacuated as the storm "
+            f"makes landfall</h1>{paragraphs}</main></body></html>").encode()
+    page = FetchedPage(url="https://dp.example/2024/05/06/storm-latest", final_url=None, status=200,
+                       headers={"content-type": "text/html"}, body=body, fetched_at="2024-05-06T00:00:00+00:00")
+    article = Generic("https://dp.example").parse(page)
+    assert article.title == "Coastal towns evacuated as the storm makes landfall"
+    assert article.text.startswith("Thousands left the coastal towns overnight")
