@@ -840,13 +840,15 @@ def is_person_name(name: str, site_names: Iterable[str] = ()) -> bool:
 
 
 def _shaped_as_a_name(name: str) -> bool:
-    """One to five words with a capital and two letters at least ("C" is no one), no digits, no address."""
+    """One to five words with a capital and two letters at least ("C" is no one), no digits, no
+    address. A capital where the script has them: Chinese, Japanese, Arabic, Hebrew, Korean...
+    write names without (孔德明)."""
     tokens = name.split()
     if not 1 <= len(tokens) <= 5 or len(name) > 60 or sum(c.isalpha() for c in name) < 2:
         return False
-    if any(c.isdigit() for c in name) or "@" in name or "/" in name or "http" in name.lower():
+    if any(c.isdigit() for c in name) or "@" in name or "/" in name or "／" in name or "http" in name.lower():
         return False
-    return any(c.isupper() for c in name)
+    return any(c.isupper() for c in name) or not any(c.islower() for c in name)
 
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"

@@ -987,3 +987,21 @@ def test_a_parsed_article_is_titled_by_the_headline_its_readers_see():
     article = Generic("https://dp.example").parse(page)
     assert article.title == "Coastal towns evacuated as the storm makes landfall"
     assert article.text.startswith("Thousands left the coastal towns overnight")
+
+
+@pytest.mark.parametrize("meta_author, expected", [
+    # scripts without capitals write names without them
+    ("孔德明", ("孔德明",)),
+    ("ضحى عرفة", ("ضحى عرفة",)),
+    ("शुभायन चक्रवर्ती", ("शुभायन चक्रवर्ती",)),
+    ("あいぎゅ", ("あいぎゅ",)),
+    ("Ευάγγελος Παπαδόπουλος", ("Ευάγγελος Παπαδόπουλος",)),
+    # where a script has capitals, a name without any is still refused, and so is an outlet's
+    # path before a name, in full-width form too
+    ("redaktion online", ()),
+    ("καλημέρα", ()),
+    ("上報快訊／范姜佳鈺", ()),
+])
+def test_names_in_scripts_without_capitals_are_names(meta_author, expected):
+    tree = H.parse_html(f'<html><head><meta name="author" content="{meta_author}"></head></html>')
+    assert authors(tree, {}) == expected
