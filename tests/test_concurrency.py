@@ -155,3 +155,51 @@ def test_a_search_while_a_new_archive_is_being_created_waits_for_its_schema(tmp_
                 index.close()
         assert writer.returncode == 0
     assert searched > 0
+
+
+def test_an_interrupt_at_any_line_of_the_stores_reads_inside_a_transaction_stays_an_interrupt(tmp_path):
+    # A signal lands between two lines of whatever runs. sqlite-utils' query() guarded every read
+    # with a savepoint; landing after its RELEASE, the interrupt became "no such savepoint", and
+    # a crawl stopped by SIGTERM ended as an error (exit 1) instead of an interrupted run. Here
+    # the interrupt is raised at every line of the read in turn.
+    from archiver.store import Store
+
+    watched = ("sqlite_utils", os.path.join("archiver", "store"))
+
+    def raising_at(line_number):
+        seen = 0
+
+        def local(frame, event, arg):
+            nonlocal seen
+            if event == "line":
+                seen += 1
+                if seen == line_number:
+                    raise KeyboardInterrupt
+            return local
+
+        def tracer(frame, event, arg):
+            return local if any(part in frame.f_code.co_filename for part in watched) else None
+
+        return tracer
+
+    with Store(tmp_path / "a.db") as store:
+        store.frontier.add("tinynews", [f"https://t.example/news/{n}" for n in range(3)], "article")
+        interrupted = 0
+        for line_number in range(1, 400):
+            added = f"https://t.example/news/added-{line_number}"
+            sys.settrace(raising_at(line_number))
+            try:
+                with store.transaction():
+                    store.frontier.add("tinynews", [added], "article")
+                    due = store.frontier.next("tinynews", "9999-12-31T00:00:00+00:00", 10)
+                    state = store.frontier.state("https://t.example/news/1")
+            except KeyboardInterrupt:
+                interrupted += 1
+                # nothing of the interrupted transaction stays, and none is left open
+                assert not store.db.conn.in_transaction and store.frontier.state(added) is None
+                continue
+            finally:
+                sys.settrace(None)
+            break  # the whole transaction ran: every line of it has been interrupted once
+        assert interrupted >= 10 and len(due) == 4 and state is not None
+        assert not store.db.conn.in_transaction and store.frontier.state(added) is not None

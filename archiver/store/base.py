@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Iterator
 
 import sqlite_utils
 
@@ -22,6 +22,20 @@ class Part:
     def __init__(self, db: sqlite_utils.Database):
         self.db = db
 
+    def rows(self, sql: str, params: list[Any] | tuple = ()) -> list[dict]:
+        """Every row a read gives, as dicts."""
+        return list(self.iter_rows(sql, params))
+
+    def iter_rows(self, sql: str, params: list[Any] | tuple = ()) -> Iterator[dict]:
+        """The rows a read gives, as dicts, as they come. A plain cursor, not sqlite-utils'
+        query(): that wraps each read in a savepoint, and a Ctrl-C or SIGTERM landing after its
+        RELEASE but before it notes the release makes it roll back to the released savepoint
+        inside the run's transaction: "no such savepoint" in place of the interrupt, and a crawl
+        stopped by SIGTERM ending as an error instead of an interrupted run."""
+        cursor = self.db.conn.execute(sql, params)
+        keys = [column[0] for column in cursor.description]
+        return (dict(zip(keys, row)) for row in cursor)
+
     def insert(self, table: str, row: dict[str, Any]) -> int:
         """One row by plain SQL, its rowid back. The crawl's hot paths use this instead of
         sqlite-utils' Table.insert/update, which look the schema up (sqlite_master, table_info)
@@ -36,5 +50,5 @@ class Part:
 
     def first(self, sql: str, params: list[Any]) -> dict | None:
         """The first row of a query, as a dict (read to the end, so no statement stays open)."""
-        rows = list(self.db.query(sql, params))
+        rows = self.rows(sql, params)
         return rows[0] if rows else None

@@ -18,7 +18,7 @@ class CaptureLog(Part):
     def every(self) -> Iterator[tuple[dict, FetchedPage]]:
         """Each capture row in capture order with the page it records (an empty body when none
         was kept: a failure, a skipped non-HTML body, a 304 before any article)."""
-        for row in self.db.query("SELECT * FROM captures ORDER BY fetched_at, id"):
+        for row in self.iter_rows("SELECT * FROM captures ORDER BY fetched_at, id"):
             body = self.bodies.get(row["sha256"]) if row["sha256"] else b""
             page = FetchedPage(url=row["url"], final_url=row["final_url"] or row["url"], status=row["status"],
                                headers=from_json(row["headers"], {}), body=body, fetched_at=row["fetched_at"])

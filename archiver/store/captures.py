@@ -93,10 +93,10 @@ class Captures(Part):
             sites = list(sites)
             sql += f" AND site IN ({','.join('?' * len(sites))})"
             params += sites
-        yield from self.db.query(sql + " ORDER BY fetched_at, id", params)
+        yield from self.iter_rows(sql + " ORDER BY fetched_at, id", params)
 
     def of_article(self, article_id: int) -> list[dict]:
-        return list(self.db.query(
+        return self.rows(
             "SELECT id, url, final_url, fetched_at, status, sha256 FROM captures WHERE article_id = ? ORDER BY fetched_at, id",
             [article_id],
-        ))
+        )

@@ -24,14 +24,16 @@ class _Database(sqlite_utils.Database):
             with super().atomic():
                 yield self
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        # BEGIN and COMMIT inside the try: a Ctrl-C or SIGTERM landing just after either must
+        # not leave a transaction open, in which the run's last record would never be committed.
         try:
+            self.conn.execute("BEGIN IMMEDIATE")
             yield self
-        except BaseException:
-            self.conn.rollback()
-            raise
-        else:
             self.conn.commit()
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.rollback()
+            raise
 
 
 def check_not_newer(db: sqlite_utils.Database, path: Path) -> None:

@@ -142,10 +142,10 @@ class SqlDedupIndex(Part):
     def copies(self, article_id: int) -> list[dict]:
         """The other members of the article's cluster, first seen first."""
         root = self.root_of(article_id) or article_id
-        return list(self.db.query(
+        return self.rows(
             "SELECT id, site, url, title, first_seen, published, duplicate_kind, similarity FROM articles "
             "WHERE (id = ? OR duplicate_of = ?) AND id != ? ORDER BY first_seen, id", [root, root, article_id],
-        ))
+        )
 
     def cluster_sizes(self, roots: set[int]) -> dict[int, int]:
         """cluster root -> articles in its cluster, for any number of roots (one JSON

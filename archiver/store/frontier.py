@@ -59,11 +59,11 @@ class Frontier(Part):
     def next(self, site: str, now: str, limit: int) -> list[dict]:
         """Due entries, listings first, then shallowest, first queued first (by rowid: the order
         of discovery, which unlike a timestamp has no ties a clock's second could order either way)."""
-        return list(self.db.query(
+        return self.rows(
             "SELECT * FROM frontier WHERE site = ? AND state IN ('pending', 'fetched', 'retry') AND next_attempt <= ? "
             "ORDER BY CASE kind WHEN 'listing' THEN 0 ELSE 1 END, depth, rowid LIMIT ?",
             [site, now, limit],
-        ))
+        )
 
     def mark(self, url: str, state: str, error: str | None = None, next_attempt: str | None = None,
              attempted: bool = False) -> None:

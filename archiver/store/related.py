@@ -104,19 +104,19 @@ class Related(Part):
 
     # -- reading ------------------------------------------------------------------------
     def items_of(self, article_id: int) -> list[dict]:
-        return list(self.db.query(
+        return self.rows(
             "SELECT r.position, i.id, i.key, i.url, i.title, i.image, i.kind, i.published, i.article_id "
             "FROM article_related r JOIN related_items i ON i.id = r.related_id WHERE r.article_id = ? ORDER BY r.position",
             [article_id],
-        ))
+        )
 
     def tags_of(self, article_id: int) -> list[dict]:
-        return list(self.db.query(
+        return self.rows(
             "SELECT t.name, coalesce(at.kind, t.kind) AS kind FROM article_tags at JOIN tags t ON t.id = at.tag_id "
             "WHERE at.article_id = ? ORDER BY at.position", [article_id],
-        ))
+        )
 
     def comments_of(self, article_id: int) -> list[dict]:
-        return list(self.db.query(
+        return self.rows(
             "SELECT position, author, text, reply_to, published FROM comments WHERE article_id = ? ORDER BY position", [article_id]
-        ))
+        )

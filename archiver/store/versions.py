@@ -72,9 +72,9 @@ class Versions(Part):
         if not self._kept():
             return [{**self.first("SELECT first_seen AS fetched_at, title, text, parser, url AS capture_url "
                                   "FROM articles WHERE id = ?", [article_id]), "trivial": False, "related": None, "tags": None}]
-        rows = list(self.db.query(
+        rows = self.rows(
             "SELECT v.*, c.url AS capture_url FROM article_versions v LEFT JOIN captures c ON c.id = v.capture_id "
-            "WHERE v.article_id = ? ORDER BY v.fetched_at, v.id", [article_id]))
+            "WHERE v.article_id = ? ORDER BY v.fetched_at, v.id", [article_id])
         for row in rows:
             row.update(trivial=bool(row["trivial"]), related=from_json(row["related"], None), tags=from_json(row["tags"], None))
         return rows
@@ -84,13 +84,13 @@ class Versions(Part):
         with the article it belongs to and when that version was first seen."""
         if not self._kept():
             return []
-        rows = once_schema_settles(lambda: list(self.db.query(
+        rows = once_schema_settles(lambda: self.rows(
             "SELECT v.article_id AS id, a.site, a.url, v.title, a.published, v.fetched_at AS version_seen, "
             "snippet(article_versions_fts, 1, '<mark>', '</mark>', '…', 24) AS snippet, "
             "-bm25(article_versions_fts, 5.0, 1.0) AS score, 1 AS copies "
             "FROM article_versions_fts JOIN article_versions v ON v.id = article_versions_fts.rowid "
             "JOIN articles a ON a.id = v.article_id WHERE article_versions_fts MATCH ? AND (? IS NULL OR a.site = ?) "
-            "ORDER BY rank, v.article_id, v.fetched_at LIMIT ? OFFSET ?", [match, site, site, limit, offset])))
+            "ORDER BY rank, v.article_id, v.fetched_at LIMIT ? OFFSET ?", [match, site, site, limit, offset]))
         return rows
 
     def last_change(self, article_id: int) -> str:
@@ -121,8 +121,8 @@ class Versions(Part):
     def events_of(self, article_id: int) -> list[dict]:
         if not self._kept():
             return []
-        return list(self.db.query("SELECT at, event, capture_id FROM article_events WHERE article_id = ? ORDER BY at, id",
-                                  [article_id]))
+        return self.rows("SELECT at, event, capture_id FROM article_events WHERE article_id = ? ORDER BY at, id",
+                                  [article_id])
 
     # -- revisits -----------------------------------------------------------------------------
     def checked(self, article_id: int, at: str, due: str | None) -> None:
