@@ -182,4 +182,35 @@ def test_date_bounds_take_articles_known_only_to_the_day(tmp_path):
         assert keys(since="2020-03-05") == ["day5", "day6", "midnight6", "noon5"]
         assert keys(until="2020-03-05") == ["day4", "day5", "late4", "noon5"]
         assert keys(since="2020-03", until="2020-03") == sorted(dated)
-        assert keys(since="2020-03-05T06:00:00Z") == ["day6", "midnight6", "noon5"]
+        # a day holding the bound's moment may be after it: kept, as UNTIL keeps it before one
+        assert keys(since="2020-03-05T06:00:00Z") == ["day5", "day6", "midnight6", "noon5"]
+        assert keys(until="2020-03-05T06:00:00Z") == ["day4", "day5", "late4"]
+        assert keys(until="2020-03-06T00:00:00Z") == ["day4", "day5", "late4", "noon5"]  # the day starts there
+
+
+def test_date_bounds_keep_articles_known_only_to_the_month_or_year_within_them(tmp_path):
+    # htmldate's month or year ("2016-04", "2019") is stored as just that: a range that overlaps
+    # it keeps it, --since 2016 included (the shorter date sorts before its days).
+    from archiver.models import ParsedArticle
+    from archiver.store import Store
+
+    dated = {"feb": "2020-02", "mar": "2020-03", "year": "2020", "mar9": "2020-03-09T08:00:00+00:00",
+             "before": "2019", "after": "2021-01"}
+    with Store(tmp_path / "months.db") as months:
+        for n, (key, published) in enumerate(dated.items()):
+            url = f"https://news.example/{key}"
+            article = ParsedArticle(url=url, canonical_url=url, key=key, title=f"Flood report {key}",
+                                    text=f"Flood report number {n} " + " ".join(f"w{n}x{i}" for i in range(60)),
+                                    published=published, parser="generic:test")
+            months.save_article("news", article, None, f"2024-01-0{n + 1}T00:00:00+00:00", None)
+
+        def keys(**bounds):
+            return sorted(row["url"].rsplit("/", 1)[1] for row in run_search(months, "flood", limit=50, **bounds))
+
+        assert keys(since="2020") == ["after", "feb", "mar", "mar9", "year"]
+        assert keys(since="2020-03-05") == ["after", "mar", "mar9", "year"]
+        assert keys(since="2020-03-10T00:00:00Z") == ["after", "mar", "year"]
+        assert keys(since="2020-04") == ["after", "year"]
+        assert keys(until="2020-02-15") == ["before", "feb", "year"]
+        assert keys(since="2020-03-01", until="2020-03-31") == ["mar", "mar9", "year"]
+        assert keys(until="2019-12-31") == ["before"]

@@ -42,18 +42,43 @@ SORT_MATCHES_BELOW = 0.01
 # and the dataclasses module (with inspect) would be a third of it (archiver/launch.py).
 class Filters(namedtuple("Filters", "site since until", defaults=(None, None, None))):
     """SITE; SINCE (inclusive) and UNTIL (exclusive) as archiver.search.date_bound gives them: a
-    bare day (YYYY-MM-DD) or an ISO UTC moment, compared with `published` as strings."""
+    bare day (YYYY-MM-DD) or an ISO UTC moment, compared with `published` as strings.
+
+    A date known only to the day, month or year (`2016-04-01`, `2016-04`, `2016`) is kept when
+    its span overlaps the range. It sorts before every moment within it: SINCE takes it besides
+    when it holds the bound (`--since 2016-04-10` keeps `2016-04` and `2016`), and UNTIL leaves it
+    out when it starts at the bound (`--until 2019` keeps no `2020`), both as equal tests on the
+    bound's own day, month and year, so the index on `published` still serves."""
 
     __slots__ = ()
 
     def sql(self, table: str = "a") -> tuple[str, list[Any]]:
         """' AND ...' conditions on the articles table aliased TABLE, and their parameters."""
         where, params = [], []
-        for condition, value in (("site = ?", self.site), ("published >= ?", self.since), ("published < ?", self.until)):
-            if value:
-                where.append(f" AND {table}.{condition}")
-                params.append(value)
+        if self.site:
+            where.append(f" AND {table}.site = ?")
+            params.append(self.site)
+        if self.since:
+            where.append(f" AND ({table}.published >= ? OR {table}.published IN (?, ?, ?))")
+            params += [self.since, self.since[:10], self.since[:7], self.since[:4]]
+        if self.until:
+            starting = _spans_starting_at(self.until)
+            where.append(f" AND {table}.published < ?" + (f" AND {table}.published NOT IN ({', '.join('?' * len(starting))})"
+                                                          if starting else ""))
+            params += [self.until, *starting]
         return "".join(where), params
+
+
+# What a shorter date lacks, to be the moment it starts at: the bound "2020-01-01" is where
+# "2020" and "2020-01" start, "2020-03-06T00:00:00+00:00" where the day "2020-03-06" does.
+_SPAN_STARTS = ((4, ("-01-01", "-01-01T00:00:00+00:00")), (7, ("-01", "-01T00:00:00+00:00")),
+                (10, ("T00:00:00+00:00",)))
+
+
+def _spans_starting_at(bound: str) -> list[str]:
+    """The day, month and year (as stored dates) that start exactly at BOUND: before it as
+    strings, yet not before it in time."""
+    return [bound[:length] for length, rests in _SPAN_STARTS if bound[length:] in rests]
 
 
 def shown_score(score: float | None) -> float | None:
