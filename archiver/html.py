@@ -40,7 +40,8 @@ BLOCK_TAGS = frozenset(
     "figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li main menu nav ol p pre section "
     "summary table tbody td tfoot th thead tr ul title option".split()
 )
-SKIP_TAGS = frozenset("script style noscript template svg iframe head button select textarea".split())
+# rt and rp: a ruby annotation (furigana over kanji, pinyin over hanzi) reads the text aloud; it is no part of it.
+SKIP_TAGS = frozenset("script style noscript template svg iframe head button select textarea rt rp".split())
 
 
 def _codec(name: str | None) -> str | None:

@@ -256,9 +256,20 @@ def _parsed(html: str | bytes):
     if not isinstance(html, str) or not html.strip():
         return None
     try:  # bounded work on pathological nesting, as for the adapters' trees
-        return load_html(limit_nesting(html))
+        tree = load_html(limit_nesting(html))
     except Exception:
         return None
+    if tree is not None and _RUBY_ANNOTATION.search(html):
+        # A ruby annotation (furigana over kanji, pinyin over hanzi) reads the text aloud and is
+        # no part of it: trafilatura strips <ruby> before it would drop <rt>, and its readings
+        # ran into the words ("子こども"), which no search then found.
+        from lxml import etree
+
+        etree.strip_elements(tree, "rt", "rp", with_tail=False)
+    return tree
+
+
+_RUBY_ANNOTATION = re.compile(r"<r[tp][\s>]", re.IGNORECASE)
 
 
 def _stated(tree, url: str | None) -> MainText:

@@ -481,10 +481,15 @@ def _tokens(text: str | None) -> set[str]:
 
 
 def _agrees(candidate: str, reference: str) -> bool:
-    """Most words of each are in the other (a site logo in <h1> shares few with a headline)."""
+    """Most words of each are in the other (a site logo in <h1> shares few with a headline); or,
+    for scripts written without spaces, CANDIDATE is most of REFERENCE's text ("NEWS WEB
+    EASY|子どもへの体罰を禁止する法律ができる" over its <h1>)."""
     mine, theirs = _tokens(candidate), _tokens(reference)
     shared = len(mine & theirs)
-    return bool(mine and theirs) and shared >= 0.5 * len(mine) and shared >= 0.5 * len(theirs)
+    if bool(mine and theirs) and shared >= 0.5 * len(mine) and shared >= 0.5 * len(theirs):
+        return True
+    squashed, whole = _squashed(candidate), _squashed(reference)
+    return len(mine) == 1 and len(squashed) >= 4 and squashed in whole and len(squashed) >= 0.5 * len(whole)
 
 
 def _opens(candidate: str, titles: list[str], tree, url: str | None) -> bool:

@@ -255,3 +255,23 @@ def test_a_fast_pass_that_found_a_menu_is_read_again_with_the_other_algorithms(m
     monkeypatch.setattr(maintext, "_run", lambda tree, url, **mode: passes.append(mode) or "\n".join(PARAGRAPHS * 2 + menu))
     extract_main_text(page)
     assert passes == [{"fast": True}]
+
+
+def test_ruby_readings_are_no_part_of_the_text_nor_the_headline():
+    # Furigana over kanji (Japanese), pinyin over hanzi: <rt> reads the word aloud, <rp> wraps
+    # the reading for browsers without ruby. Left in, they ran into the words ("子こども").
+    from archiver.models import FetchedPage
+    from archiver.sites.generic import Generic
+
+    sentence = ("<ruby>子<rt>こ</rt></ruby>どもへの<ruby>体罰<rp>(</rp><rt>たいばつ</rt><rp>)</rp></ruby>を"
+                "<ruby>禁止<rt>きんし</rt></ruby>する<ruby>法律<RT>ほうりつ</RT></ruby>ができました。")
+    body = ("<html lang='ja'><head><title>NEWS WEB EASY|子どもへの体罰を禁止する法律ができる</title></head><body><article>"
+            f"<h1><ruby>子<rt>こ</rt></ruby>どもへの<ruby>体罰<rt>たいばつ</rt></ruby>を禁止する法律ができる</h1>"
+            f"<p>{sentence * 4}</p><p>{sentence * 3}</p></article></body></html>").encode()
+    page = FetchedPage(url="https://news.example.jp/easy/k1001.html", final_url=None, status=200,
+                       headers={"content-type": "text/html; charset=utf-8"}, body=body,
+                       fetched_at="2020-03-01T00:00:00+00:00")
+    article = Generic("https://news.example.jp").parse(page)
+    assert "子どもへの体罰を禁止する法律ができました。" in article.text
+    assert "こ" not in article.text and "たいばつ" not in article.text and "(" not in article.text
+    assert article.title == "子どもへの体罰を禁止する法律ができる"
