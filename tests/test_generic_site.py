@@ -624,6 +624,11 @@ def test_a_dateline_under_a_headline_with_its_kicker_is_found():
         assert stamp is not None and (stamp.day.isoformat(), stamp.source) == ("2021-11-12", "written")
 
 
+def authors_in_meta(value: str) -> tuple[str, ...]:
+    """The authors a page names whose author meta says VALUE."""
+    return authors(H.parse_html(f'<html><head><meta name="author" content="{value}"></head></html>'), {})
+
+
 @pytest.mark.parametrize("meta_author, expected", [
     # organisations by their legal form or their web address are no people
     ("Perform Media Deutschland GmbH", ()),
@@ -640,8 +645,7 @@ def test_a_dateline_under_a_headline_with_its_kicker_is_found():
     ("José de la Cruz", ("José de la Cruz",)),
 ])
 def test_organisations_are_no_authors(meta_author, expected):
-    tree = H.parse_html(f'<html><head><meta name="author" content="{meta_author}"></head></html>')
-    assert authors(tree, {}) == expected
+    assert authors_in_meta(meta_author) == expected
 
 
 @pytest.mark.parametrize("meta_author, expected", [
@@ -652,8 +656,7 @@ def test_organisations_are_no_authors(meta_author, expected):
     ("Martin Luther King Jr.", ("Martin Luther King Jr.",)),
 ])
 def test_an_affiliation_after_a_full_stop_is_no_part_of_the_name(meta_author, expected):
-    tree = H.parse_html(f'<html><head><meta name="author" content="{meta_author}"></head></html>')
-    assert authors(tree, {}) == expected
+    assert authors_in_meta(meta_author) == expected
 
 
 def test_an_organisation_with_its_address_and_the_metas_refused_yield_no_author():
@@ -1003,5 +1006,4 @@ def test_a_parsed_article_is_titled_by_the_headline_its_readers_see():
     ("上報快訊／范姜佳鈺", ()),
 ])
 def test_names_in_scripts_without_capitals_are_names(meta_author, expected):
-    tree = H.parse_html(f'<html><head><meta name="author" content="{meta_author}"></head></html>')
-    assert authors(tree, {}) == expected
+    assert authors_in_meta(meta_author) == expected

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import contextmanager
 
 import pytest
 from click.testing import CliRunner
@@ -158,25 +159,31 @@ def test_parentheses_within_the_limit_still_work(store):
     assert run_search(store, "(" * 32 + "Raqqa" + ")" * 32) == run_search(store, "Raqqa")
 
 
-def test_date_bounds_take_articles_known_only_to_the_day(tmp_path):
-    # The generic adapter stores a date a page gives without a time as the day ("2020-03-05",
-    # never a made-up midnight); --since/--until must treat it as that day, beside articles
-    # with a time.
+@contextmanager
+def dated_search(path, dated: dict[str, str]):
+    """An archive of one article per key of DATED, published as it says, and a search of it
+    bounded as asked: the keys found, sorted."""
     from archiver.models import ParsedArticle
     from archiver.store import Store
 
-    dated = {"day4": "2020-03-04", "late4": "2020-03-04T23:59:00+00:00", "day5": "2020-03-05",
-             "noon5": "2020-03-05T12:00:00+00:00", "day6": "2020-03-06", "midnight6": "2020-03-06T00:00:00+00:00"}
-    with Store(tmp_path / "days.db") as days:
+    with Store(path) as store:
         for n, (key, published) in enumerate(dated.items()):
             url = f"https://news.example/{key}"
             article = ParsedArticle(url=url, canonical_url=url, key=key, title=f"Ceasefire report {key}",
                                     text=f"Ceasefire report number {n} " + " ".join(f"w{n}x{i}" for i in range(60)),
                                     published=published, parser="generic:test")
-            days.save_article("news", article, None, f"2024-01-0{n + 1}T00:00:00+00:00", None)
+            store.save_article("news", article, None, f"2024-01-0{n + 1}T00:00:00+00:00", None)
+        yield lambda **bounds: sorted(row["url"].rsplit("/", 1)[1]
+                                      for row in run_search(store, "ceasefire", limit=50, **bounds))
 
-        def keys(**bounds):
-            return sorted(row["url"].rsplit("/", 1)[1] for row in run_search(days, "ceasefire", limit=50, **bounds))
+
+def test_date_bounds_take_articles_known_only_to_the_day(tmp_path):
+    # The generic adapter stores a date a page gives without a time as the day ("2020-03-05",
+    # never a made-up midnight); --since/--until must treat it as that day, beside articles
+    # with a time.
+    dated = {"day4": "2020-03-04", "late4": "2020-03-04T23:59:00+00:00", "day5": "2020-03-05",
+             "noon5": "2020-03-05T12:00:00+00:00", "day6": "2020-03-06", "midnight6": "2020-03-06T00:00:00+00:00"}
+    with dated_search(tmp_path / "days.db", dated) as keys:
 
         assert keys(since="2020-03-05", until="2020-03-05") == ["day5", "noon5"]
         assert keys(since="2020-03-05") == ["day5", "day6", "midnight6", "noon5"]
@@ -191,21 +198,9 @@ def test_date_bounds_take_articles_known_only_to_the_day(tmp_path):
 def test_date_bounds_keep_articles_known_only_to_the_month_or_year_within_them(tmp_path):
     # htmldate's month or year ("2016-04", "2019") is stored as just that: a range that overlaps
     # it keeps it, --since 2016 included (the shorter date sorts before its days).
-    from archiver.models import ParsedArticle
-    from archiver.store import Store
-
     dated = {"feb": "2020-02", "mar": "2020-03", "year": "2020", "mar9": "2020-03-09T08:00:00+00:00",
              "before": "2019", "after": "2021-01"}
-    with Store(tmp_path / "months.db") as months:
-        for n, (key, published) in enumerate(dated.items()):
-            url = f"https://news.example/{key}"
-            article = ParsedArticle(url=url, canonical_url=url, key=key, title=f"Flood report {key}",
-                                    text=f"Flood report number {n} " + " ".join(f"w{n}x{i}" for i in range(60)),
-                                    published=published, parser="generic:test")
-            months.save_article("news", article, None, f"2024-01-0{n + 1}T00:00:00+00:00", None)
-
-        def keys(**bounds):
-            return sorted(row["url"].rsplit("/", 1)[1] for row in run_search(months, "flood", limit=50, **bounds))
+    with dated_search(tmp_path / "months.db", dated) as keys:
 
         assert keys(since="2020") == ["after", "feb", "mar", "mar9", "year"]
         assert keys(since="2020-03-05") == ["after", "mar", "mar9", "year"]
