@@ -157,49 +157,81 @@ def test_a_search_while_a_new_archive_is_being_created_waits_for_its_schema(tmp_
     assert searched > 0
 
 
+# Where a signal is raised below: the store's code and sqlite-utils', at every line in turn.
+_STORE_CODE = ("sqlite_utils", os.path.join("archiver", "store"))
+
+
+def interrupting_at(line_number: int):
+    """A trace function raising KeyboardInterrupt at the LINE_NUMBER-th line the store runs: a
+    signal lands between two lines of whatever runs."""
+    seen = 0
+
+    def local(frame, event, arg):
+        nonlocal seen
+        if event == "line":
+            seen += 1
+            if seen == line_number:
+                raise KeyboardInterrupt
+        return local
+
+    return lambda frame, event, arg: local if any(part in frame.f_code.co_filename for part in _STORE_CODE) else None
+
+
+def interrupted_at_every_line(step) -> int:
+    """Runs STEP with an interrupt at its first line, then its second... until it runs whole
+    (STEP checks what each interrupt leaves behind); how many times it was interrupted."""
+    for line_number in range(1, 1000):
+        sys.settrace(interrupting_at(line_number))
+        try:
+            step(line_number)
+        except KeyboardInterrupt:
+            continue
+        finally:
+            sys.settrace(None)
+        return line_number - 1
+    raise AssertionError("the step never ran whole")
+
+
 def test_an_interrupt_at_any_line_of_the_stores_reads_inside_a_transaction_stays_an_interrupt(tmp_path):
-    # A signal lands between two lines of whatever runs. sqlite-utils' query() guarded every read
-    # with a savepoint; landing after its RELEASE, the interrupt became "no such savepoint", and
-    # a crawl stopped by SIGTERM ended as an error (exit 1) instead of an interrupted run. Here
-    # the interrupt is raised at every line of the read in turn.
+    # sqlite-utils' query() guarded every read with a savepoint; landing after its RELEASE, the
+    # interrupt became "no such savepoint", and a crawl stopped by SIGTERM ended as an error
+    # (exit 1) instead of an interrupted run.
     from archiver.store import Store
-
-    watched = ("sqlite_utils", os.path.join("archiver", "store"))
-
-    def raising_at(line_number):
-        seen = 0
-
-        def local(frame, event, arg):
-            nonlocal seen
-            if event == "line":
-                seen += 1
-                if seen == line_number:
-                    raise KeyboardInterrupt
-            return local
-
-        def tracer(frame, event, arg):
-            return local if any(part in frame.f_code.co_filename for part in watched) else None
-
-        return tracer
 
     with Store(tmp_path / "a.db") as store:
         store.frontier.add("tinynews", [f"https://t.example/news/{n}" for n in range(3)], "article")
-        interrupted = 0
-        for line_number in range(1, 400):
+
+        def step(line_number):
             added = f"https://t.example/news/added-{line_number}"
-            sys.settrace(raising_at(line_number))
             try:
                 with store.transaction():
                     store.frontier.add("tinynews", [added], "article")
-                    due = store.frontier.next("tinynews", "9999-12-31T00:00:00+00:00", 10)
-                    state = store.frontier.state("https://t.example/news/1")
+                    assert len(store.frontier.next("tinynews", "9999-12-31T00:00:00+00:00", 10)) == 4
+                    assert store.frontier.state("https://t.example/news/1") is not None
             except KeyboardInterrupt:
-                interrupted += 1
                 # nothing of the interrupted transaction stays, and none is left open
                 assert not store.db.conn.in_transaction and store.frontier.state(added) is None
-                continue
-            finally:
-                sys.settrace(None)
-            break  # the whole transaction ran: every line of it has been interrupted once
-        assert interrupted >= 10 and len(due) == 4 and state is not None
-        assert not store.db.conn.in_transaction and store.frontier.state(added) is not None
+                raise
+
+        assert interrupted_at_every_line(step) >= 10
+        assert not store.db.conn.in_transaction
+
+
+def test_an_interrupt_at_any_line_of_a_write_outside_a_transaction_leaves_none_open(tmp_path):
+    # sqlite-utils commits the transaction a write opens after the statement returns; an
+    # interrupt in between left it open, and the run's last records (a failure, the run's end)
+    # went into it and were never committed.
+    from archiver.store import Store
+
+    with Store(tmp_path / "a.db") as store:
+
+        def step(line_number):
+            try:
+                store.captures.record_failure("tinynews", f"https://t.example/news/{line_number}", "timeout", None, None)
+            except KeyboardInterrupt:
+                assert not store.db.conn.in_transaction
+                raise
+
+        interrupted = interrupted_at_every_line(step)
+        failures = store.db.execute("SELECT count(*) FROM captures WHERE kind = 'failed'").fetchone()[0]
+    assert interrupted >= 10 and 1 <= failures <= interrupted + 1  # each one stored whole or not at all

@@ -13,10 +13,25 @@ from ..schema import migrations
 from .readonly import connect_readonly
 
 
+# Statements that write: outside a transaction, each runs in one of its own (see execute).
+_WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE"})
+
+
 class _Database(sqlite_utils.Database):
     """Write transactions take the write lock when they begin (BEGIN IMMEDIATE). A deferred
     transaction that reads first and then writes cannot wait for another writer: SQLite answers
     "database is locked" at once instead of applying the busy timeout."""
+
+    def execute(self, sql: str, parameters=None):
+        """As sqlite-utils', but a write outside a transaction runs in one of its own (atomic):
+        sqlite-utils commits the transaction the statement opened after it returns, and a Ctrl-C
+        or SIGTERM landing in between left it open, to swallow the run's last records uncommitted.
+        Not a statement with RETURNING, whose rows are read after it returns."""
+        words = sql.split(None, 1)
+        if self.conn.in_transaction or not words or words[0].upper() not in _WRITES or "RETURNING" in sql.upper():
+            return super().execute(sql, parameters)
+        with self.atomic():
+            return super().execute(sql, parameters)
 
     @contextlib.contextmanager
     def atomic(self):
