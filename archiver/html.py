@@ -13,7 +13,7 @@ from charset_normalizer.md import mess_ratio
 from selectolax.lexbor import LexborHTMLParser as HTMLParser, LexborNode as Node
 from w3lib.encoding import html_body_declared_encoding, resolve_encoding
 
-from .dedup import without_break_hints
+from .text import without_break_hints
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 # A single-byte decoding this messy (charset_normalizer's measure) is the wrong charset.

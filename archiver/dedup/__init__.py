@@ -14,17 +14,6 @@ import re
 import unicodedata
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
-# Characters that only tell a browser where it may break a line (soft hyphens, zero-width
-# spaces, word joiners, a stray byte-order mark): no part of the words, and a word holding one
-# ("Deutsch\u00adland") is found by no search for it.
-_BREAK_HINTS = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
-
-
-def without_break_hints(text: str) -> str:
-    # Looked for first: most texts have none, and translate() costs per character.
-    if "\u00ad" in text or "\u200b" in text or "\u2060" in text or "\ufeff" in text:
-        return text.translate(_BREAK_HINTS)
-    return text
 
 
 def normalize_text(text: str) -> str:

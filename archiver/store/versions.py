@@ -9,8 +9,9 @@ version in place: versions compare texts made by the same parser.
 
 from __future__ import annotations
 
-from ..dedup import normalize_text, without_break_hints
+from ..dedup import normalize_text
 from ..models import ParsedArticle
+from ..text import without_break_hints
 from .base import Part, from_json, to_json
 from .readonly import once_schema_settles
 
