@@ -591,8 +591,13 @@ def site_name(tree, ld: dict, guessed: str | None = None) -> str | None:
         if isinstance(kind, str) and kind in PUBLISHER_TYPES and isinstance(item.get("name"), str):
             found = item["name"]
             break
-    found = H.clean_space(found) or H.clean_space(guessed)
+    found = H.clean_space(found) or (None if _COPYRIGHT.search(guessed or "") else H.clean_space(guessed))
     return found if found and "://" not in found and not found.startswith("www.") else None
+
+
+# A copyright line ("&amp;copy; 2016 aryanews.com", escaped once too often by the site), which
+# trafilatura's guess may take from a `copyright` meta: no site's name.
+_COPYRIGHT = re.compile(r"©|&(?:amp;)*copy;|\(c\)|copyright", re.IGNORECASE)
 
 
 def headline(tree, ld: dict, url: str | None = None, article: str | None = None) -> str | None:

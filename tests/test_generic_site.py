@@ -1007,3 +1007,16 @@ def test_a_parsed_article_is_titled_by_the_headline_its_readers_see():
 ])
 def test_names_in_scripts_without_capitals_are_names(meta_author, expected):
     assert authors_in_meta(meta_author) == expected
+
+
+@pytest.mark.parametrize("guessed, expected", [
+    ("The Daily Planet", "The Daily Planet"),
+    # a copyright line, as a site's `copyright` meta gives it (escaped once too often, or not)
+    ("&amp;amp;copy; 2016 aryanews.com", None),
+    ("© 2021 Example Media GmbH", None),
+    ("Copyright 2019 Lokalzeitung", None),
+])
+def test_a_copyright_line_guessed_as_the_sites_name_is_none(guessed, expected):
+    from archiver.sites.metadata import site_name
+
+    assert site_name(H.parse_html("<html><head></head></html>"), {}, guessed) == expected
