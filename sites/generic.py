@@ -25,7 +25,7 @@ from . import register
 from .base import Adapter, D, H, Image, PageContext, Parser, Tag
 
 
-class GenericV6(Parser):
+class GenericV7(Parser):
     """Metadata from the page's own statements (dates to the minute with their zone, or the
     day alone; the article's headline; people as authors), body by trafilatura. Not bound to
     a date: it reads any site of any era, so a reparse gives every capture the newest reading."""
@@ -146,7 +146,7 @@ def without_headline(lines: list[str], titles: list[str]) -> list[str]:
 class Generic(Adapter):
     name = "generic"
     origin = ""  # any site: the URL given is the origin
-    parsers = (GenericV6,)
+    parsers = (GenericV7,)
 
     def __init__(self, base_url: str | None = None, site: str | None = None):
         super().__init__(base_url)

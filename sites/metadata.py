@@ -505,10 +505,16 @@ def _squashed(text: str) -> str:
     return "".join(_WORD.findall(text.lower()))
 
 
+def _squashed_names(names: Iterable[str | None]) -> list[str]:
+    """Names of the site as titles and bylines are compared with them: squashed, and three
+    letters at least (a shorter one would be found in any text by chance)."""
+    return [squashed for squashed in (_squashed(name) for name in names if name) if len(squashed) >= 3]
+
+
 def without_site_name(title: str | None, site_names: Iterable[str]) -> str | None:
     """TITLE without a leading or trailing segment naming the site ("... | The Japan Times")."""
     title = H.clean_space(title)
-    names = [s for s in (_squashed(n) for n in site_names if n) if len(s) >= 3]
+    names = _squashed_names(site_names)
     parts = _SEPARATORS.split(title)
     if len(parts) < 2 or not names:
         return title or None
@@ -662,7 +668,7 @@ def _unstated_headline(tree, ld: dict, stated: list[str], url: str | None, artic
         return None
     if _IN_SEGMENTS.search(text):  # "Webentwicklung . AutoCAD . Schulung", "News | Entry": a motto, a path
         return None
-    names = [n for n in (_squashed(n) for n in site_names(tree, ld, url) + home_link_names(tree, url)) if len(n) >= 3]
+    names = _squashed_names(site_names(tree, ld, url) + home_link_names(tree, url))
     if _names_site(text, names):
         return None
     squashed = _squashed(text)
@@ -846,7 +852,7 @@ def is_person_name(name: str, site_names: Iterable[str] = ()) -> bool:
             or _NAVIGATION.search(name)):
         return False
     # The publisher named as the author ("CBS News", "Reuters Staff") is no person.
-    return not any(_squashed(name).startswith(squashed) for s in site_names if len(squashed := _squashed(s)) >= 3)
+    return not any(_squashed(name).startswith(squashed) for squashed in _squashed_names(site_names))
 
 
 def _shaped_as_a_name(name: str) -> bool:

@@ -7,6 +7,8 @@ from typing import Any, Iterator
 
 import sqlite_utils
 
+from .readonly import dict_rows
+
 
 def to_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
@@ -32,9 +34,7 @@ class Part:
         RELEASE but before it notes the release makes it roll back to the released savepoint
         inside the run's transaction: "no such savepoint" in place of the interrupt, and a crawl
         stopped by SIGTERM ending as an error instead of an interrupted run."""
-        cursor = self.db.conn.execute(sql, params)
-        keys = [column[0] for column in cursor.description]
-        return (dict(zip(keys, row)) for row in cursor)
+        return dict_rows(self.db.conn.execute(sql, params))
 
     def insert(self, table: str, row: dict[str, Any]) -> int:
         """One row by plain SQL, its rowid back. The crawl's hot paths use this instead of

@@ -18,6 +18,12 @@ if TYPE_CHECKING:
     T = TypeVar("T")
 
 
+def dict_rows(cursor: sqlite3.Cursor):
+    """CURSOR's rows as dicts keyed by column name, as they come."""
+    keys = [column[0] for column in cursor.description]
+    return (dict(zip(keys, row)) for row in cursor)
+
+
 def connect_readonly(path: Path) -> sqlite3.Connection:
     """A read-only connection to the archive at PATH, whatever its name holds (`?`, `#`, `%`
     are quoted in the URI, so readers open the very file writers do). An archive in a

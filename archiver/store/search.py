@@ -17,7 +17,7 @@ from collections import namedtuple
 from pathlib import Path
 
 from ..errors import QueryError, StoreError
-from .readonly import connect_readonly, once_schema_settles
+from .readonly import connect_readonly, dict_rows, once_schema_settles
 
 # typing.TYPE_CHECKING without loading typing: all of a search's start-up counts (launch.py).
 TYPE_CHECKING = False
@@ -103,9 +103,7 @@ class SearchIndex:
         self.db.close()
 
     def _dicts(self, sql: str, params: list[Any]) -> list[dict]:
-        cursor = self.db.execute(sql, params)
-        names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        return list(dict_rows(self.db.execute(sql, params)))
 
     def search(self, match: str, site: str | None = None, since: str | None = None, until: str | None = None,
                limit: int = 20, all_duplicates: bool = False, order: str = "relevance", offset: int = 0) -> list[dict]:

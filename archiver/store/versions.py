@@ -123,7 +123,7 @@ class Versions(Part):
         if not self._kept():
             return []
         return self.rows("SELECT at, event, capture_id FROM article_events WHERE article_id = ? ORDER BY at, id",
-                                  [article_id])
+                         [article_id])
 
     # -- revisits -----------------------------------------------------------------------------
     def checked(self, article_id: int, at: str, due: str | None) -> None:
