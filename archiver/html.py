@@ -174,8 +174,8 @@ def unreadable(body: bytes, text: str) -> str | None:
         if body.startswith(magic):
             return f"the body is {kind}-compressed data, not HTML (compressed twice?)"
     sample = text[:_DETECT_BYTES]
-    visible = len(sample) - sum(sample.count(c) for c in " \t\n\r")
     binary = len(_BINARY.findall(sample))
+    visible = len(sample) - sum(sample.count(c) for c in " \t\n\r") if binary else 0
     if visible and binary / visible > _BINARY_SHARE:
         return f"the body is binary data, not text ({binary / visible:.0%} control or undecodable characters)"
     return None

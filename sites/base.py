@@ -81,9 +81,12 @@ def capture_date(page: FetchedPage) -> date:
 
 def context_for(page: FetchedPage, adapter: "Adapter") -> PageContext:
     text, encoding = H.decode_body(page.body, page.header("content-type"))
-    tree, fix = H.parse_html(text), repaired(text)  # broken table markup moves paragraphs out of their place
+    fix = repaired(text)  # broken table markup moves paragraphs out of their place
     in_order = H.parse_html(fix.text) if fix is not None else None
-    use = in_order is not None and (fix.stray or H.text_lines(in_order.body) != H.text_lines(tree.body))
+    # A stray end tag is reason enough to read the source in order; content loose in a table
+    # only when the parser would have moved it (the page as it stands is parsed only then).
+    tree = None if fix is not None and fix.stray else H.parse_html(text)
+    use = in_order is not None and (tree is None or H.text_lines(in_order.body) != H.text_lines(tree.body))
     ctx = PageContext(page=page, adapter=adapter, text=text, encoding=encoding, tree=in_order if use else tree,
                       source=fix.text if use else text)
     if use:

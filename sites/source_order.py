@@ -89,6 +89,13 @@ def _close(stack: list[str], name: str, span: tuple[int, int], found: _Pass) -> 
     del stack[at:]
 
 
+def _joins(text: str, start: int) -> bool:
+    """Whether taking out the tag at START may join what precedes it to what follows into one
+    token: only a "<" that opened no token, just before it ("<", "</", "<!"), or the dashes of a
+    comment's end can."""
+    return "<" in text[max(0, start - 2):start] or text[start - 1:start] == "-"
+
+
 @dataclass(frozen=True)
 class Repair:
     """The source as the parser should read it, and what was wrong."""
@@ -110,7 +117,10 @@ def repaired(text: str) -> Repair | None:
         out.append(text[at:start])
         at = end
     fixed = "".join(out) + text[at:]
-    loose = _scan(fixed).loose
+    # The pass left each stray end tag off its stack, as if it were not there: what it found
+    # loose is what the fixed source has loose. Unless taking a tag out joined what stood on
+    # either side into a new token ("<" + "div>", "--" + ">"): then the fixed source is read again.
+    loose = first.loose if not any(_joins(text, start) for start, _ in first.stray) else _scan(fixed).loose
     if loose:  # content between rows: tables read as plain blocks keep it in place
         fixed = TABLE_TAG.sub(lambda m: f"<{m.group(1)}div", fixed)
     return Repair(fixed, len(first.stray), loose)
