@@ -25,7 +25,7 @@ from . import register
 from .base import Adapter, D, H, Image, PageContext, Parser, Tag
 
 
-class GenericV7(Parser):
+class GenericV8(Parser):
     """Metadata from the page's own statements (dates to the minute with their zone, or the
     day alone; the article's headline; people as authors), body by trafilatura. Not bound to
     a date: it reads any site of any era, so a reparse gives every capture the newest reading."""
@@ -39,7 +39,9 @@ class GenericV7(Parser):
     # body's copy of the headline goes with the kicker, section name or dateline over it.
     # 7: the page's one <h1>, about the article's text, is the headline where the titles the page
     # states say something else; else the part of a title the page heads something with.
-    version = "7"
+    # 8: what a byline adds to a name is no part of it: an outlet, place or title after a spaced
+    # dash, a credit in parentheses or before "=", a Korean reporter's title; a job title after a name.
+    version = "8"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:
         # Named after the code that read it, whichever configured site it was read for.
@@ -146,7 +148,7 @@ def without_headline(lines: list[str], titles: list[str]) -> list[str]:
 class Generic(Adapter):
     name = "generic"
     origin = ""  # any site: the URL given is the origin
-    parsers = (GenericV7,)
+    parsers = (GenericV8,)
 
     def __init__(self, base_url: str | None = None, site: str | None = None):
         super().__init__(base_url)

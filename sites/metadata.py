@@ -879,6 +879,16 @@ _DEGREE = re.compile(r"^(?:ph\.?\s?d|m\.?d|mph|msc?|m\.?a|b\.?a|bsc|mba|rdn?|rn|
                      re.IGNORECASE)
 
 
+# A job title a byline gives after the name ("Jane Doe, Staff Writer"), which reads as a second name.
+_JOB_TITLE = re.compile(r"^(?:(?:staff|senior|chief|associate|contributing|special|political|foreign|deputy|managing|"
+                        r"news|digital|sports?|business|science|health|freelance|guest|investigative|national|"
+                        r"international|freie[rn]?|leitende[rn]?|stellvertretende[rn]?)\s+)*"
+                        r"(?:writers?|reporters?|correspondents?|columnists?|contributors?|journalists?|producers?|"
+                        r"photographers?|redakteur(?:in)?|korrespondent(?:in)?|journalist(?:in)?|rédacteur|rédactrice|"
+                        r"journaliste|correspondante?|periodista|corresponsal|redactora?|giornalista|corrispondente|"
+                        r"redattore|redattrice)$", re.IGNORECASE)
+
+
 # The word that introduces the date a byline runs into ("Sara Zinnecker Stand: 12.05.2020", "José
 # Wilson hace 3 horas", "Jane Doe Updated on March 3"): cut with the date, never without one.
 # Particles count only in lower case: "Tam Le" is a name.
@@ -907,7 +917,8 @@ def split_names(text: str) -> list[str]:
     # Quotes around a name (a JSON-LD author written "'Luana Patriolino'") are no part of it.
     names = [H.clean_space(_BY.sub("", part)).strip(" |-–—·:,/'\"‘’“”«»") for part in _SPLIT_NAMES.split(text) if part]
     names = [n for n in names if n]
-    return names[:1] + [n for n in names[1:] if not _DEGREE.match(n)]  # a degree alone may be initials
+    # A degree alone may be initials, a title alone a desk credited ("Staff Writer"): only after a name are they no one.
+    return names[:1] + [n for n in names[1:] if not (_DEGREE.match(n) or _JOB_TITLE.match(n))]
 
 
 # A byline written as the article's own first lines ("Von Claudia Lindner", "By Evan Symon,
@@ -1083,7 +1094,7 @@ def people(texts: Iterable[str], site: Iterable[str] = ()) -> tuple[str, ...]:
     """The person names in TEXTS (bylines, metas), in order, once each."""
     site = list(site)
     return tuple(dict.fromkeys(n for text in texts if not _names_organisation(text) for name in split_names(text)
-                               if is_person_name(n := _AFFILIATION.sub(r"\g<name>", _AFTER_BAR.sub("", name)), site)))
+                               if is_person_name(n := _without_credit(name), site)))
 
 
 def _names_organisation(text: str) -> bool:
@@ -1097,8 +1108,22 @@ def _names_organisation(text: str) -> bool:
 # International"); a stop after an initial or a short title (J., Dr., Jr.) or after the first
 # word (Prof. Anna Weber) is part of the name.
 _AFFILIATION = re.compile(r"^(?P<name>\S+\s+.*?[^\W\d]{3})\.\s+\S.*$")
-# And what follows a bar ("Nathan Bernier | KUT", "Nicholas Wu | USA TODAY").
-_AFTER_BAR = re.compile(r"\s+\|\s+.*$")
+# And what follows a bar or a spaced dash: an outlet, a place, a role ("Nathan Bernier | KUT",
+# "Nicholas Wu | USA TODAY", "Anne Roe - Reuters", "حسام أبو العلا - القاهرة"). No name holds a spaced dash.
+_AFTER_BAR = re.compile(r"\s+[|\-–—]\s+.*$")
+# A credit in parentheses before or after the name ("(서울=연합뉴스) 홍길동", "Jane Doe (Reuters)"):
+# an agency, a place. A credit that is nothing but one ("(AP)", "(أبوظبي - البيان)") names no one.
+_PARENTHESISED = re.compile(r"^\([^()]*\)\s*|\s*\([^()]*\)$")
+# What precedes "=" is a wire credit ("스포츠조선=선수민 기자": the outlet, then the reporter); no name holds one.
+_BEFORE_EQUALS = re.compile(r"^.*=\s*")
+# A reporter's title after the name, where Korean writes it ("홍길동 기자", "김철수 특파원").
+_TITLE_AFTER = re.compile(r"\s+(?:기자|특파원|선임기자|전문기자|객원기자|인턴기자|수습기자|대기자|논설위원|편집위원)$")
+
+
+def _without_credit(name: str) -> str:
+    """NAME without what a byline adds to it: an affiliation, an outlet or place, a title."""
+    name = _TITLE_AFTER.sub("", _BEFORE_EQUALS.sub("", _PARENTHESISED.sub("", name)))
+    return _AFFILIATION.sub(r"\g<name>", _AFTER_BAR.sub("", name))
 
 
 # -- what kind of page ---------------------------------------------------------------------------

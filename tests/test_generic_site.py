@@ -330,7 +330,7 @@ def test_the_headline_is_not_repeated_as_the_first_line_of_the_text():
                        headers={"content-type": "text/html"}, body=body, fetched_at=datetime.now(timezone.utc).isoformat())
     article = Generic("https://dp.example").parse(page)
     assert article.title == "Storm hits the coast!" and not article.text.startswith("Storm hits")
-    assert article.parser == "generic/7"
+    assert article.parser == "generic/8"
 
 
 def test_a_headline_shown_under_its_kicker_is_not_the_first_line_either():
@@ -900,6 +900,16 @@ def test_the_bodys_copy_of_the_headline_goes_with_what_stands_over_it(lines, kep
     ("Megosztom", ()), ("Now", ()), ("Wednesday", ()), ("Mittwoch", ()),
     # an affiliation after a bar, a web address however written
     ("Nathan Bernier | KUT", ("Nathan Bernier",)),
+    # an outlet, a place or a title after a spaced dash, in any script
+    ("Anne Roe – Senior Editor", ("Anne Roe",)), ("حسام أبو العلا - القاهرة", ("حسام أبو العلا",)),
+    # a credit in parentheses, or one the name follows after "=", is the outlet's or the place's
+    ("Jane Doe (Reuters)", ("Jane Doe",)), ("(AP)", ()), ("(أبوظبي - البيان)", ()),
+    ("(서울=연합뉴스) 홍길동 기자", ("홍길동",)), ("스포츠조선=선수민 기자", ("선수민",)), ("김철수 특파원", ("김철수",)),
+    # a job title after a name is no second name; credited alone, it is the desk the page names
+    ("Jane Doe, Staff Writer", ("Jane Doe",)), ("Max Muster, Freier Journalist", ("Max Muster",)),
+    ("Staff Writer", ("Staff Writer",)),
+    # hyphens inside a name are no spaced dash
+    ("Jean-Pierre Dupont", ("Jean-Pierre Dupont",)),
     ("Zone Société - ICI.Radio-Canada.ca", ()),
     ("CNN com", ()),
     # names that only look like these stay whole
