@@ -41,6 +41,7 @@ class GenericV8(Parser):
     # states say something else; else the part of a title the page heads something with.
     # 8: what a byline adds to a name is no part of it: an outlet, place or title after a spaced
     # dash, a credit in parentheses or before "=", a Korean reporter's title; a job title after a name.
+    # And a personal site's owner (the publisher a Person) is its author though the site bears their name.
     version = "8"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:
@@ -101,7 +102,8 @@ class GenericV8(Parser):
         return (published.iso() if published else None), (updated.iso() if updated else None)
 
     def read_authors(self, ctx: PageContext) -> tuple[str, ...]:
-        site = M.site_names(ctx.tree, ctx.field("ld"), ctx.url)
+        # A site its owner publishes is named after them: their name is no publication's there.
+        site = [] if M.published_by_person(ctx.field("ld")) else M.site_names(ctx.tree, ctx.field("ld"), ctx.url)
         main = ctx.field("main")
         # The byline search only when the page names nobody plainly: it walks the whole page.
         named = M.authors(ctx.tree, ctx.field("ld"), site, fallback=main.authors)

@@ -570,6 +570,17 @@ def site_names(tree, ld: dict, url: str | None) -> list[str]:
     return [n for n in names if isinstance(n, str)] + list(dict.fromkeys([*labels[:1], *_domain_label(labels)]))
 
 
+def published_by_person(ld: dict) -> bool:
+    """Whether the page's JSON-LD says a person publishes the site: a personal site or blog,
+    named after its owner, as Yoast SEO writes it (the publisher a Person, or referred to by an
+    @id in its scheme for people). The owner's name is then the site's name too."""
+    publisher = ld.get("publisher")
+    publisher = publisher[0] if isinstance(publisher, list) and publisher else publisher
+    if not isinstance(publisher, dict):
+        return False
+    return "Person" in str(publisher.get("@type", "")) or "/schema/person/" in str(publisher.get("@id", ""))
+
+
 # Second-level labels of country domains (news.bbc.co.uk): the name is the label before them.
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "or", "ne", "go", "gob", "nic"})
 
@@ -952,7 +963,9 @@ def _ld_people(ld: dict) -> list[str]:
     for person in people:
         if isinstance(person, str):
             names.append(person)
-        elif isinstance(person, dict) and "Organization" not in str(person.get("@type", "")):
+        # An Organization is no author; a Person that is the site's Organization too (Yoast SEO's
+        # ["Person", "Organization"] for a personal site) is its owner, who wrote it.
+        elif isinstance(person, dict) and ("Organization" not in (kind := str(person.get("@type", ""))) or "Person" in kind):
             names.append(person.get("name") if isinstance(person.get("name"), str) else "")
     # Many pages write their JSON-LD with HTML's escapes ("Redacci&oacute;n"): the ";" is no separator.
     return [html.unescape(n) for n in names if n]

@@ -558,6 +558,34 @@ def test_degrees_and_quotes_around_names_are_no_names(ld_author, expected):
     assert authors(H.parse_html(""), {"author": ld_author}) == expected
 
 
+def _authors_on(host: str, graph: list[dict], site_name: str) -> tuple[str, ...]:
+    ld = json.dumps({"@context": "https://schema.org", "@graph": graph})
+    body = (f'<html><head><title>Storm hits the coast</title><meta property="og:site_name" content="{site_name}">'
+            f'<script type="application/ld+json">{ld}</script></head><body><article><h1>Storm hits the coast</h1>'
+            + "".join(f"<p>Paragraph {i} about the storm and the coast, long enough to count as text.</p>" for i in range(8))
+            + "</article></body></html>").encode()
+    page = FetchedPage(url=f"https://{host}/2020/04/storm-hits-the-coast/", final_url=None, status=200,
+                       headers={"content-type": "text/html"}, body=body, fetched_at=datetime.now(timezone.utc).isoformat())
+    return Generic(f"https://{host}").parse(page).authors
+
+
+def test_a_personal_sites_owner_is_its_author_though_the_site_bears_their_name():
+    owner = {"@type": ["Person", "Organization"], "@id": "https://helgabrandt.example/#/schema/person/1", "name": "Helga Brandt"}
+    article = {"@type": "Article", "headline": "Storm hits the coast", "author": {"@id": owner["@id"]},
+               "publisher": {"@id": owner["@id"]}}
+    assert _authors_on("helgabrandt.example", [article, owner], "Helga Brandt") == ("Helga Brandt",)
+    # the publisher only referred to, in Yoast's scheme for people, and the author a Person
+    article = {"@type": "BlogPosting", "headline": "Storm hits the coast", "publisher": {"@id": "https://wolfschmale.example/#/schema/person/"},
+               "author": {"@type": "Person", "name": "Wolf Schmale"}}
+    assert _authors_on("wolfschmale.example", [article], "Wolf Schmale") == ("Wolf Schmale",)
+
+
+def test_a_publication_named_as_its_own_author_is_still_no_person():
+    article = {"@type": "NewsArticle", "headline": "Storm hits the coast", "author": {"@type": "Person", "name": "Coast News"},
+               "publisher": {"@type": "NewsMediaOrganization", "name": "Coast News"}}
+    assert _authors_on("coastnews.example", [article], "Coast News") == ()
+
+
 @pytest.mark.parametrize("stated, published, local, precision", [
     # after midnight in Berlin: the UTC moment falls on the day before; the page's own day is kept beside it
     ('<meta property="article:published_time" content="2020-04-29T00:30:00+02:00">',
