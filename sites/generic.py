@@ -41,7 +41,8 @@ class GenericV8(Parser):
     # states say something else; else the part of a title the page heads something with.
     # 8: what a byline adds to a name is no part of it: an outlet, place or title after a spaced
     # dash, a credit in parentheses or before "=", a Korean reporter's title; a job title after a name.
-    # And a personal site's owner (the publisher a Person) is its author though the site bears their name.
+    # And a personal site's owner (the publisher a Person) is its author though the site bears their name;
+    # agencies credited together ("det/dpa") are who wrote it.
     version = "8"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:

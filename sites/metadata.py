@@ -873,9 +873,17 @@ def _shaped_as_a_name(name: str) -> bool:
     tokens = name.split()
     if not 1 <= len(tokens) <= 5 or len(name) > 60 or sum(c.isalpha() for c in name) < 2:
         return False
-    if any(c.isdigit() for c in name) or "@" in name or "/" in name or "／" in name or "http" in name.lower():
+    if any(c.isdigit() for c in name) or "@" in name or "／" in name or "http" in name.lower():
         return False
+    if "/" in name:
+        return _CREDIT_LINE.match(name) is not None
     return any(c.isupper() for c in name) or not any(c.islower() for c in name)
+
+
+# Agencies and desks credited together, as wire copy is ("dpa/lno", "AFP/The Local", "dsw / DPA"):
+# who the page says wrote it, each part a short name. Agencies write themselves in lower case too.
+_CREDIT_PART = r"[^\W\d_]{2,}(?:[ .'-][^\W\d_]+){0,2}"
+_CREDIT_LINE = re.compile(rf"^{_CREDIT_PART}(?:\s?/\s?{_CREDIT_PART})+$")
 
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"

@@ -1042,6 +1042,9 @@ def test_a_parsed_article_is_titled_by_the_headline_its_readers_see():
     ("redaktion online", ()),
     ("καλημέρα", ()),
     ("上報快訊／范姜佳鈺", ()),
+    # agencies and desks credited together, as wire copy is, in lower case too; single letters are no credit
+    ("det/dpa", ("det/dpa",)), ("AFP/The Local", ("AFP/The Local",)), ("dsw / DPA", ("dsw / DPA",)),
+    ("a/b/c", ()), ("hessenschau.de/bb", ()),
 ])
 def test_names_in_scripts_without_capitals_are_names(meta_author, expected):
     assert authors_in_meta(meta_author) == expected
