@@ -42,7 +42,8 @@ class GenericV8(Parser):
     # 8: what a byline adds to a name is no part of it: an outlet, place or title after a spaced
     # dash, a credit in parentheses or before "=", a Korean reporter's title; a job title after a name.
     # And a personal site's owner (the publisher a Person) is its author though the site bears their name;
-    # agencies credited together ("det/dpa") are who wrote it.
+    # agencies credited together ("det/dpa") are who wrote it. A title's part a heading shows is
+    # written as the heading writes it where only the kind of its marks differs ("–" for "-").
     version = "8"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:

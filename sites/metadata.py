@@ -662,9 +662,21 @@ def _part_shown(tree, title: str) -> str | None:
     if len(parts) < 2:
         return None
     for node in tree.css("h1, h2, h3")[:_HEADINGS_SEEN]:
-        if found := parts.get(_squashed(H.node_text(node))):
-            return found
+        shown = H.node_text(node)
+        if found := parts.get(_squashed(shown)):
+            # As the page shows it where only its typography differs, mark for mark ("Korsetts –
+            # Shops" for the title's "Korsetts - Shops"); a heading in other case, or without the
+            # title's marks (its parts on two lines), is read as the title has it.
+            return shown if _typeset_alike(shown, found) else found
     return None
+
+
+def _typeset_alike(shown: str, stated: str) -> bool:
+    """Whether SHOWN is STATED but for the kind of its dashes, quotes...: the same letters in the
+    same case, and as many marks between them."""
+    def letters_and_marks(text: str) -> tuple[list[str], int]:
+        return [c for c in text if c.isalnum()], sum(not c.isalnum() and not c.isspace() for c in text)
+    return letters_and_marks(shown) == letters_and_marks(stated)
 
 
 def _unstated_headline(tree, ld: dict, stated: list[str], url: str | None, article: str) -> str | None:

@@ -1004,10 +1004,20 @@ def test_two_h1s_leave_the_stated_title():
     # a breadcrumb over the headline: the last part
     ("deutsche zocker e.V. - Neuigkeiten » Die Events der letzten Zeit", ["<h2>Die Events der letzten Zeit</h2>"],
      "Die Events der letzten Zeit"),
-    # the whole title as a heading keeps it whole, though a later heading names its first part
+    # the whole title as a heading keeps it whole, though a later heading names its first part;
+    # it is written as the heading shows it, where only the kind of a mark differs
     ("Kolumne: Queer Royal – Über Dragqueens auf der Bühne",
      ["<h2>Kolumne: Queer Royal - Über Dragqueens auf der Bühne</h2>", "<h3>Kolumne: Queer Royal</h3>"],
-     "Kolumne: Queer Royal – Über Dragqueens auf der Bühne"),
+     "Kolumne: Queer Royal - Über Dragqueens auf der Bühne"),
+    ("Korsetts - Shops, Designer, online kaufen | Pinup Fashion", ["<h2>Korsetts – Shops, Designer, online kaufen</h2>"],
+     "Korsetts – Shops, Designer, online kaufen"),
+    ('„Wir dekorieren auf der Titanic“ | Kultur', ['<h2>"Wir dekorieren auf der Titanic"</h2>'],
+     '"Wir dekorieren auf der Titanic"'),
+    # a heading without the title's marks (its parts on two lines) or in other case: the title's
+    ("Dateien mit Migrationshintergrund - Ein Ablaufplan | ebene11",
+     ["<h2>Dateien mit Migrationshintergrund<br>Ein Ablaufplan</h2>"], "Dateien mit Migrationshintergrund - Ein Ablaufplan"),
+    ("Erneuter Verzicht auf Regionallehrgang | DHB", ["<h2>ERNEUTER VERZICHT AUF REGIONALLEHRGANG</h2>"],
+     "Erneuter Verzicht auf Regionallehrgang"),
     # no heading names a part: the title as stated
     ("Villa Galaxy - Ferienvilla in Florida", ["<h2>Ausstattung</h2>"], "Villa Galaxy - Ferienvilla in Florida"),
 ])
