@@ -44,6 +44,7 @@ class GenericV8(Parser):
     # And a personal site's owner (the publisher a Person) is its author though the site bears their name;
     # agencies credited together ("det/dpa") are who wrote it. A title's part a heading shows is
     # written as the heading writes it where only the kind of its marks differs ("–" for "-").
+    # Dates written in the Solar Hijri calendar (Iran's, Afghanistan's) are read.
     version = "8"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:

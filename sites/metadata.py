@@ -19,6 +19,7 @@ from urllib.parse import unquote
 
 from archiver import html as H
 from archiver.urls import split_url
+from . import solar_hijri
 
 # -- the page's metas ---------------------------------------------------------------------------
 _last_read: tuple = (None, {})  # (tree, its metas): every field reads the same page's metas
@@ -376,12 +377,15 @@ WRITTEN_DATE = re.compile(
     rf"(?P<y1>{_YEAR_N})[-/.](?P<m1>{_MONTH_N})[-/.](?P<d1>{_DAY_N})(?!\d)"
     rf"|(?<!\d)(?P<d2>{_DAY_N})\.\s?(?P<m2>{_MONTH_N})\.\s?(?P<y2>{_YEAR_N})(?!\d)"
     rf"|(?<!\w)(?P<d3>{_DAY_N})\.?\s+(?:de\s+)?(?P<n3>{_MONTH_WORD})\.?,?\s+(?:de\s+)?(?P<y3>{_YEAR_N})(?!\d)"
-    rf"|(?<!\w)(?P<n4>{_MONTH_WORD})\.?\s+(?P<d4>{_DAY_N})(?:st|nd|rd|th)?,?\s+(?P<y4>{_YEAR_N})(?!\d)",
+    rf"|(?<!\w)(?P<n4>{_MONTH_WORD})\.?\s+(?P<d4>{_DAY_N})(?:st|nd|rd|th)?,?\s+(?P<y4>{_YEAR_N})(?!\d)"
+    # the Solar Hijri calendar's, in Persian or ASCII digits ("۲۱ اردیبهشت ۱۳۹۹", "2 تير 1399")
+    rf"|(?<!\w)(?P<d5>\d{{1,2}})\s+(?P<j5>{solar_hijri.MONTH_WORD})\s+(?P<y5>{solar_hijri.YEAR})(?!\d)",
     re.IGNORECASE,
 )
 PUBLISHED_LABEL = re.compile(
     r"(?<!\w)(?:published|publication date|date published|posted|written|erstellt|veröffentlicht|erschienen|"
-    r"publiziert|publié|publicado|pubblicato|gepubliceerd|publicerad|opublikowano|datum|date|fecha|data)"
+    r"publiziert|publié|publicado|pubblicato|gepubliceerd|publicerad|opublikowano|datum|date|fecha|data|"
+    r"تار[یي]خ انتشار|تاريخ النشر)"
     r"(?:\s+(?:on|am|le|el|il|em|op|den))?\s*[:|,]?\s*", re.IGNORECASE)
 PUBLISHED_VERB = re.compile(r"(?<!\w)(?:published|posted|veröffentlicht|gepostet|erschienen|publiziert|publié|"
                             r"publicado|pubblicato|gepubliceerd|publicerad|opublikowano)(?!\w)", re.IGNORECASE)
@@ -400,9 +404,11 @@ def written_day(text: str | None, at_start: bool = False) -> date | None:
     if not found:
         return None
     g = found.groupdict()
-    form = next(i for i in (1, 2, 3, 4) if g[f"y{i}"])
-    year, month, day = g[f"y{form}"], g.get(f"m{form}") or g.get(f"n{form}"), g[f"d{form}"]
     try:
+        if g["y5"]:
+            return solar_hijri.to_gregorian(int(g["y5"]), solar_hijri.month_number(g["j5"]) or 0, int(g["d5"]))
+        form = next(i for i in (1, 2, 3, 4) if g[f"y{i}"])
+        year, month, day = g[f"y{form}"], g.get(f"m{form}") or g.get(f"n{form}"), g[f"d{form}"]
         return date(int(year), int(month) if month.isdigit() else MONTHS[month.lower()], int(day))
     except (ValueError, KeyError):
         return None

@@ -105,6 +105,15 @@ class Repair:
     loose: bool  # content sat loose in a table: the table's own tags were made plain blocks
 
 
+def without_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """TEXT with SPANS (in order, not overlapping) taken out."""
+    out, at = [], 0
+    for start, end in spans:
+        out.append(text[at:start])
+        at = end
+    return "".join(out) + text[at:]
+
+
 def repaired(text: str) -> Repair | None:
     """TEXT without the end tags that would take content out of source order, or None."""
     if not TABLE_TAG.search(text):
@@ -112,11 +121,7 @@ def repaired(text: str) -> Repair | None:
     first = _scan(text)
     if not first.stray and not first.loose:
         return None
-    out, at = [], 0
-    for start, end in first.stray:
-        out.append(text[at:start])
-        at = end
-    fixed = "".join(out) + text[at:]
+    fixed = without_spans(text, first.stray)
     # The pass left each stray end tag off its stack, as if it were not there: what it found
     # loose is what the fixed source has loose. Unless taking a tag out joined what stood on
     # either side into a new token ("<" + "div>", "--" + ">"): then the fixed source is read again.

@@ -14,11 +14,7 @@ def read_again(text: str) -> S.Repair | None:
     first = S._scan(text)
     if not first.stray and not first.loose:
         return None
-    out, at = [], 0
-    for start, end in first.stray:
-        out.append(text[at:start])
-        at = end
-    fixed = "".join(out) + text[at:]
+    fixed = S.without_spans(text, first.stray)
     loose = S._scan(fixed).loose
     if loose:
         fixed = S.TABLE_TAG.sub(lambda m: f"<{m.group(1)}div", fixed)
