@@ -940,12 +940,13 @@ _COLON_LABEL = re.compile(r"^[^\W\d]+:\s+(?=\S)")
 # (trafilatura's "AFP publié le", "Mis À Jour À"): they go even without a date after them.
 _STATED_LABEL_END = re.compile(r"(?:^|\s+)(?:published|posted|updated|last updated|veröffentlicht|aktualisiert|publié|"
                                r"mis à jour|publicado|actualizado|pubblicato|aggiornato|uppdaterad|publicerad|opdateret|"
-                               r"prije|před|há)(?:\s+(?:on|at|am|um|le|à|el|il|em|a))*[:.]?\s*$", re.IGNORECASE)
+                               r"prije|před|há|stand)(?:\s+(?:on|at|am|um|le|à|el|il|em|a))*[:.]?\s*$", re.IGNORECASE)
 
 
 def _without_date_tail(text: str) -> str:
     cut = _DATE_TAIL.sub("", text)
-    return _DATE_LABEL_END.sub("", cut) if cut != text else _STATED_LABEL_END.sub("", cut)
+    # A label alone before its date ("Stand: 12.05.2020") has no name before it to end.
+    return _STATED_LABEL_END.sub("", _DATE_LABEL_END.sub("", cut) if cut != text else cut)
 
 
 def split_names(text: str) -> list[str]:

@@ -924,6 +924,8 @@ def test_the_bodys_copy_of_the_headline_goes_with_what_stands_over_it(lines, kep
     ("Jane Roe Updated on", ("Jane Roe",)),
     ("Mis À Jour À", ()),
     ("Uppdaterad", ()),
+    # German's "as of" label, its date elsewhere or after it
+    ("Sara Zinnecker Stand", ("Sara Zinnecker",)), ("Stand", ()), ("Stand: 12.05.2020", ()),
     # a button's word or a weekday stands where a name would
     ("Megosztom", ()), ("Now", ()), ("Wednesday", ()), ("Mittwoch", ()),
     # an affiliation after a bar, a web address however written
