@@ -44,7 +44,8 @@ class GenericV8(Parser):
     # And a personal site's owner (the publisher a Person) is its author though the site bears their name;
     # agencies credited together ("det/dpa") are who wrote it. A title's part a heading shows is
     # written as the heading writes it where only the kind of its marks differs ("–" for "-").
-    # Dates written in the Solar Hijri calendar (Iran's, Afghanistan's) are read.
+    # Dates written in the Solar Hijri calendar (Iran's, Afghanistan's) are read. A first name alone
+    # is completed by the JSON-LD Person's own description when it opens with the whole name.
     version = "8"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:

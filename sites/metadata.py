@@ -993,9 +993,29 @@ def _ld_people(ld: dict) -> list[str]:
         # An Organization is no author; a Person that is the site's Organization too (Yoast SEO's
         # ["Person", "Organization"] for a personal site) is its owner, who wrote it.
         elif isinstance(person, dict) and ("Organization" not in (kind := str(person.get("@type", ""))) or "Person" in kind):
-            names.append(person.get("name") if isinstance(person.get("name"), str) else "")
+            names.append(_named_in_full(person))
     # Many pages write their JSON-LD with HTML's escapes ("Redacci&oacute;n"): the ";" is no separator.
     return [html.unescape(n) for n in names if n]
+
+
+# A capitalised word of a name after the first, or a particle (von, de...) before one.
+_NAME_GOES_ON = re.compile(r"\s+((?:(?:von|van|de|da|di|del|der|den|du|la|le|ter|ten)\s+){0,2}[^\W\d_][^\s,;:.!?()]*)")
+
+
+def _named_in_full(person: dict) -> str:
+    """PERSON's name, in full where the JSON-LD gives only the first name (a blog's display name,
+    "Nils") and the person's own description opens with the whole of it ("Nils Pickert ist freier
+    Autor", "Stefanus Stahl - Maschinenbauer"), as author bios do."""
+    name, about = person.get("name"), person.get("description")
+    if not isinstance(name, str) or len(name.split()) != 1 or not isinstance(about, str):
+        return name if isinstance(name, str) else ""
+    about = html.unescape(about).strip()
+    if not about.startswith(name):
+        return name
+    full, at = name, len(name)
+    while len(full.split()) < 4 and (more := _NAME_GOES_ON.match(about, at)) and more.group(1).split()[-1][0].isupper():
+        full, at = full + " " + " ".join(more.group(1).split()), more.end()
+    return full if _shaped_as_a_name(full) else name
 
 
 def authors(tree, ld: dict, site: Iterable[str] = (), fallback: Iterable[str] = ()) -> tuple[str, ...]:
@@ -1008,8 +1028,19 @@ def authors(tree, ld: dict, site: Iterable[str] = (), fallback: Iterable[str] = 
     # page has no author meta of its own: else it re-reads what was refused here ("Www Haufe De").
     for source in (_ld_people(ld), metas, byline, [] if metas else list(fallback)):
         if names := people(source, site):
-            return names
+            return _in_full(names, tree) if any(" " not in n for n in names) else names
     return ()
+
+
+def _in_full(names: tuple[str, ...], tree) -> tuple[str, ...]:
+    """NAMES, a first name alone completed where the page's JSON-LD describes that Person and
+    the description opens with the whole name (a meta or byline names the blog's display name,
+    "Nils"; the Person, given apart from any article, "Nils Pickert ist freier Autor...")."""
+    described = {}
+    for item in H.json_ld(tree):
+        if "Person" in str(item.get("@type", "")) and isinstance(item.get("name"), str):
+            described.setdefault(item["name"], _named_in_full(item))
+    return tuple(dict.fromkeys(described.get(n, n) if " " not in n else n for n in names))
 
 
 # A web address as an account's name ("MK.RU", "ElVallenc.cat"): the site's own account.

@@ -558,9 +558,9 @@ def test_degrees_and_quotes_around_names_are_no_names(ld_author, expected):
     assert authors(H.parse_html(""), {"author": ld_author}) == expected
 
 
-def _authors_on(host: str, graph: list[dict], site_name: str) -> tuple[str, ...]:
+def _authors_on(host: str, graph: list[dict], site_name: str, head: str = "") -> tuple[str, ...]:
     ld = json.dumps({"@context": "https://schema.org", "@graph": graph})
-    body = (f'<html><head><title>Storm hits the coast</title><meta property="og:site_name" content="{site_name}">'
+    body = (f'<html><head><title>Storm hits the coast</title><meta property="og:site_name" content="{site_name}">{head}'
             f'<script type="application/ld+json">{ld}</script></head><body><article><h1>Storm hits the coast</h1>'
             + "".join(f"<p>Paragraph {i} about the storm and the coast, long enough to count as text.</p>" for i in range(8))
             + "</article></body></html>").encode()
@@ -578,6 +578,21 @@ def test_a_personal_sites_owner_is_its_author_though_the_site_bears_their_name()
     article = {"@type": "BlogPosting", "headline": "Storm hits the coast", "publisher": {"@id": "https://wolfschmale.example/#/schema/person/"},
                "author": {"@type": "Person", "name": "Wolf Schmale"}}
     assert _authors_on("wolfschmale.example", [article], "Wolf Schmale") == ("Wolf Schmale",)
+
+
+def test_a_first_name_alone_is_completed_by_the_persons_own_description():
+    person = {"@type": "Person", "@id": "https://kolumne.example/#/schema/person/7", "name": "Nils",
+              "description": "Nils Pickert ist freier Autor und Journalist."}
+    article = {"@type": "Article", "headline": "Storm hits the coast", "author": {"@id": person["@id"]}}
+    assert _authors_on("kolumne.example", [article, person], "Kolumne") == ("Nils Pickert",)
+    # the Person given apart from any article, the name from the author meta
+    assert _authors_on("kolumne.example", [{"@type": "WebPage", "name": "Storm"}, person], "Kolumne",
+                       '<meta name="author" content="Nils">') == ("Nils Pickert",)
+    particles = {**person, "name": "Jan", "description": "Jan van der Berg, Redakteur seit 2010"}
+    assert _authors_on("kolumne.example", [{**article, "author": particles}], "Kolumne") == ("Jan van der Berg",)
+    # a description that goes on otherwise, or names another, leaves the name as given
+    for about in ("Nils schreibt über Familien.", "Nilsson Pickert ist Autor", "Über Nils Pickert"):
+        assert _authors_on("kolumne.example", [{**article, "author": {**person, "description": about}}], "Kolumne") == ("Nils",)
 
 
 def test_a_publication_named_as_its_own_author_is_still_no_person():
