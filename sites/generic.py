@@ -45,7 +45,8 @@ class GenericV8(Parser):
     # agencies credited together ("det/dpa") are who wrote it. A title's part a heading shows is
     # written as the heading writes it where only the kind of its marks differs ("–" for "-").
     # Dates written in the Solar Hijri calendar (Iran's, Afghanistan's) are read. A first name alone
-    # is completed by the JSON-LD Person's own description when it opens with the whole name.
+    # is completed by the JSON-LD Person's own description when it opens with the whole name. An
+    # institution (a ministry, a university, the police) is no person.
     version = "8"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:

@@ -853,14 +853,21 @@ _LABEL = re.compile(r"^(?:author|authors|autor|autorin|autoren|auteur|autore|aut
 # "e V" once trafilatura has normalised it).
 _SPLIT_NAMES = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b(?!\.|\s?v\.?\s*$))\s*", re.IGNORECASE)
 # A company's or association's legal form, or a web address: an organisation, not a person.
-_ORGANISATION = re.compile(r"(?<!\w)(?:gmbh|mbh|ag|se|kg|e\.?\s?v\.?|ltd\.?|llc|inc\.?|s\.a\.|s\.l\.|srl|spa|plc)$"
+_ORGANISATION = re.compile(r"(?<!\w)(?:gmbh|mbh|ag|se|kg|eg|e\.?\s?v\.?|ltd\.?|llc|inc\.?|s\.a\.|s\.l\.|srl|spa|plc)$"
                            r"|(?<![\w.])(?:[\w-]+\.)+(?:com|de|org|net|at|ch|it|fr|es|info|eu|co|uk|io|ca|us|ru|ua|pl|nl|"
                            r"be|br|mx|ar|in|au|nz|jp|cn|tv|fm|news|media)(?!\w)|\s(?:com|net|org)$", re.IGNORECASE)
 # Whole-token rules: a name is refused for what it is, never for a prefix (Mark, Jan, Julia...).
 # A template's or an account's placeholder (a CMS role: "editor") names no one; a desk the piece is credited to
 # ("Redaktion", "Staff", "Newsdesk") is who the page says wrote it, and is kept.
-_PLACEHOLDER = re.compile(r"^(?:no author|anonymous|admin|administrator|unknown|guest|user|webmaster|editor|editors)$",
+_PLACEHOLDER = re.compile(r"^(?:no author|anonymous|admin|administrator|unknown|guest|user|webmaster|editor|editors|"
+                          r"super user)$",  # Joomla's first account
                           re.IGNORECASE)
+# An institution's noun, whole or ending a German compound ("Bundesministerium", "Landesanstalt"):
+# what it is in is an office, a party, a school, never a person.
+_INSTITUTION = re.compile(r"(?<!\w)(?:ministry|minist[eè]re|ministerio|ministero|department|departement|university|"
+                          r"universit[äée]t?|universidad|universit[àa]|institute|instituto|istituto|foundation|fondation|"
+                          r"fundaci[oó]n|secretariat|feuerwehr|polizei|\w*(?:ministerium|verband|anstalt|institut|"
+                          r"stiftung|partei|abteilung|sekretariat|behörde|pressestelle))(?!\w)", re.IGNORECASE)
 
 
 # A button's word standing where a byline would ("Follow") names no one.
@@ -878,7 +885,7 @@ _NAVIGATION = re.compile(r"(?<!\w)(?:profile|profil|artikel|articles|beiträge|b
 
 def is_person_name(name: str, site_names: Iterable[str] = ()) -> bool:
     if (not _shaped_as_a_name(name) or _PLACEHOLDER.match(name) or _ORGANISATION.search(name) or _BUTTON.match(name)
-            or _NAVIGATION.search(name)):
+            or _NAVIGATION.search(name) or _INSTITUTION.search(name)):
         return False
     # The publisher named as the author ("CBS News", "Reuters Staff") is no person.
     return not any(_squashed(name).startswith(squashed) for squashed in _squashed_names(site_names))
@@ -1170,9 +1177,11 @@ def people(texts: Iterable[str], site: Iterable[str] = ()) -> tuple[str, ...]:
 
 def _names_organisation(text: str) -> bool:
     """Whether TEXT names an organisation, what follows its name being its address
-    ("Olympia-Verlag GmbH, Nürnberg, Germany"): no one in it is a person."""
+    ("Olympia-Verlag GmbH, Nürnberg, Germany") or the rest of its name ("Bundesministerium für
+    Wirtschaft und Klimaschutz"): no one in it is a person."""
     # Only names of a name's length are searched: the pattern is quadratic on a hostile 100 kB meta.
-    return any(_ORGANISATION.search(name) for name in split_names(text) if len(name) <= 120)
+    names = [name for name in split_names(text) if len(name) <= 120]
+    return any(_ORGANISATION.search(name) for name in names) or bool(names and _INSTITUTION.search(names[0]))
 
 
 # What follows a name after a full stop is its affiliation ("Finian Cunningham. Sputnik

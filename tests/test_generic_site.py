@@ -939,6 +939,11 @@ def test_the_bodys_copy_of_the_headline_goes_with_what_stands_over_it(lines, kep
     ("Jane Roe Updated on", ("Jane Roe",)),
     ("Mis À Jour À", ()),
     ("Uppdaterad", ()),
+    # an institution, by its noun or its legal form, or a CMS's first account, is no person;
+    # a person with their institution after the name is
+    ("Bundesministerium für Wirtschaft und Klimaschutz", ()), ("Polizei Steinfurt", ()), ("Besserwisser eG", ()),
+    ("Eidgenössisches Departement für Wirtschaft, Bildung und Forschung WBF", ()), ("Super User", ()),
+    ("Jane Doe, Institute for Fiscal Studies", ("Jane Doe",)), ("Greg Egan", ("Greg Egan",)),
     # German's "as of" label, its date elsewhere or after it
     ("Sara Zinnecker Stand", ("Sara Zinnecker",)), ("Stand", ()), ("Stand: 12.05.2020", ()),
     # a button's word or a weekday stands where a name would
