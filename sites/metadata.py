@@ -1029,12 +1029,14 @@ def authors(tree, ld: dict, site: Iterable[str] = (), fallback: Iterable[str] = 
     """People named by JSON-LD, else the author metas, else the byline, else FALLBACK."""
     site = list(site)
     metas = [v for n in AUTHOR_METAS if (v := meta(tree, n))]
-    byline = next(([H.node_text(n) for n in nodes] for s in BYLINES
-                   if (nodes := [n for n in tree.css(s) if not _in_comments(n)][:4])), [])
+
+    def byline() -> list[str]:  # read only when no statement names anyone: a search of the whole page
+        return next(([H.node_text(n) for n in nodes] for s in BYLINES
+                     if (nodes := [n for n in tree.css(s) if not _in_comments(n)][:4])), [])
     # FALLBACK (trafilatura's reading of the metas, dots and case normalised away) only when the
     # page has no author meta of its own: else it re-reads what was refused here ("Www Haufe De").
-    for source in (_ld_people(ld), metas, byline, [] if metas else list(fallback)):
-        if names := people(source, site):
+    for source in (lambda: _ld_people(ld), lambda: metas, byline, lambda: [] if metas else list(fallback)):
+        if names := people(source(), site):
             return _in_full(names, tree) if any(" " not in n for n in names) else names
     return ()
 
