@@ -46,7 +46,8 @@ class GenericV8(Parser):
     # written as the heading writes it where only the kind of its marks differs ("–" for "-").
     # Dates written in the Solar Hijri calendar (Iran's, Afghanistan's) are read. A first name alone
     # is completed by the JSON-LD Person's own description when it opens with the whole name. An
-    # institution (a ministry, a university, the police) is no person.
+    # institution (a ministry, a university, the police) is no person, nor a phrase with a word in
+    # lower case before its last.
     version = "8"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:

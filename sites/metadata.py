@@ -841,9 +841,10 @@ AUTHOR_METAS = ("author", "article:author", "parsely-author", "sailthru.author",
 BYLINES = ("[rel~=author]", "[itemprop~=author] [itemprop~=name]", "[itemprop~=author]", ".byline a",
            ".author-name", ".byline__name", ".author a", ".byline")
 _BY = re.compile(r"^(?:by|von|par|por|di|door|av|af)\s+", re.IGNORECASE)
-# A label before "by" ("Post author By", "Written by", "Story and photos by"): "by" is in no name,
-# unlike von, di or af, which only go at the very start.
-_LABEL_BY = re.compile(r"^(?:[^\W\d]+\s+){1,3}by\s+(?=\S)", re.IGNORECASE)
+# A label before "by" ("Post author By", "Written by", "Story and photos by", "Propos recueillis
+# par", "Texto e fotos por"): by, par and por are in no name, unlike von, di or af, which only go
+# at the very start.
+_LABEL_BY = re.compile(r"^(?:[^\W\d]+\s+){1,3}(?:by|par|por)\s+(?=\S)", re.IGNORECASE)
 # A label naming the field itself ("Author: Jane Doe", "Autor Max Muster", a screen-reader "Author"):
 # no one is called Author.
 _LABEL = re.compile(r"^(?:author|authors|autor|autorin|autoren|auteur|autore|autores|autora|autori|verfasser|written|posted|"
@@ -902,7 +903,20 @@ def _shaped_as_a_name(name: str) -> bool:
         return False
     if "/" in name:
         return _CREDIT_LINE.match(name) is not None
-    return any(c.isupper() for c in name) or not any(c.islower() for c in name)
+    return _cased_as_a_name(name, tokens)
+
+
+def _cased_as_a_name(name: str, tokens: list[str]) -> bool:
+    """Where a script has capitals, a name's words have them, but for its particles: a word in
+    lower case before the last makes a phrase ("Iberische Weine in Berlin", "Tricks für zu
+    Hause"), not a name. The last word may be a surname typed carelessly ("Mobasir hassan")."""
+    if any(c.isupper() for c in name):
+        return not any(t.isalpha() and t.islower() and t not in _LOWER_IN_NAMES for t in tokens[:-1])
+    return not any(c.islower() for c in name)
+
+
+_LOWER_IN_NAMES = frozenset({"von", "van", "de", "da", "di", "del", "della", "der", "den", "des", "la", "le", "du", "dos",
+                             "das", "do", "bin", "bint", "ibn", "al", "el", "ter", "ten", "y", "e", "zu", "af", "av"})
 
 
 # Agencies and desks credited together, as wire copy is ("dpa/lno", "AFP/The Local", "dsw / DPA"):

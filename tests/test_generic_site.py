@@ -944,6 +944,12 @@ def test_the_bodys_copy_of_the_headline_goes_with_what_stands_over_it(lines, kep
     ("Bundesministerium für Wirtschaft und Klimaschutz", ()), ("Polizei Steinfurt", ()), ("Besserwisser eG", ()),
     ("Eidgenössisches Departement für Wirtschaft, Bildung und Forschung WBF", ()), ("Super User", ()),
     ("Jane Doe, Institute for Fiscal Studies", ("Jane Doe",)), ("Greg Egan", ("Greg Egan",)),
+    # where a script has capitals, a word in lower case before the last makes a phrase, not a name;
+    # a carelessly typed surname stays
+    ("Iberische Weine in Berlin", ()), ("Un documentaire de Kristen Falchon", ()), ("Tricks für zu Hause", ()),
+    ("Mobasir hassan", ("Mobasir hassan",)), ("Jan van der Berg", ("Jan van der Berg",)),
+    # a label before "par" or "por", as before "by"
+    ("Propos recueillis par Anne Roe", ("Anne Roe",)), ("Texto e fotos por Ana Lima", ("Ana Lima",)),
     # German's "as of" label, its date elsewhere or after it
     ("Sara Zinnecker Stand", ("Sara Zinnecker",)), ("Stand", ()), ("Stand: 12.05.2020", ()),
     # a button's word or a weekday stands where a name would
