@@ -13,7 +13,7 @@ from charset_normalizer.md import mess_ratio
 from selectolax.lexbor import LexborHTMLParser as HTMLParser, LexborNode as Node
 from w3lib.encoding import html_body_declared_encoding, resolve_encoding
 
-from .text import without_break_hints
+from .text import without_break_hints, without_spans
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 # A single-byte decoding this messy (charset_normalizer's measure) is the wrong charset.
@@ -209,14 +209,7 @@ def _limited(text: str, max_depth: int) -> str:
         if depth > max_depth:
             cuts.append(match.span())
         depth -= 1 if closing and depth else 0
-    if not cuts:
-        return text
-    kept, at = [], 0
-    for begin, end in cuts:
-        kept.append(text[at:begin])
-        at = end
-    kept.append(text[at:])
-    return "".join(kept)
+    return without_spans(text, cuts) if cuts else text
 
 
 def parse_html(text: str) -> HTMLParser:

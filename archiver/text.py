@@ -1,5 +1,5 @@
-"""Plain-text rules every stage shares: the HTML readers (archiver.html) and the dedup and
-version comparisons (archiver.dedup) see the same words."""
+"""Plain-text rules every stage shares: the HTML readers (archiver.html, sites.source_order) and
+the dedup and version comparisons (archiver.dedup) see the same words."""
 
 from __future__ import annotations
 
@@ -14,3 +14,13 @@ def without_break_hints(text: str) -> str:
     if "\u00ad" in text or "\u200b" in text or "\u2060" in text or "\ufeff" in text:
         return text.translate(_BREAK_HINTS)
     return text
+
+
+def without_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """TEXT with SPANS (in order, not overlapping) taken out."""
+    kept, at = [], 0
+    for start, end in spans:
+        kept.append(text[at:start])
+        at = end
+    kept.append(text[at:])
+    return "".join(kept)

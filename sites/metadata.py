@@ -915,10 +915,6 @@ def _cased_as_a_name(name: str, tokens: list[str]) -> bool:
     return not any(c.islower() for c in name)
 
 
-_LOWER_IN_NAMES = frozenset({"von", "van", "de", "da", "di", "del", "della", "der", "den", "des", "la", "le", "du", "dos",
-                             "das", "do", "bin", "bint", "ibn", "al", "el", "ter", "ten", "y", "e", "zu", "af", "av"})
-
-
 # Agencies and desks credited together, as wire copy is ("dpa/lno", "AFP/The Local", "dsw / DPA"):
 # who the page says wrote it, each part a short name. Agencies write themselves in lower case too.
 _CREDIT_PART = r"[^\W\d_]{2,}(?:[ .'-][^\W\d_]+){0,2}"
@@ -984,6 +980,9 @@ def split_names(text: str) -> list[str]:
 # August 14, 2020"): a short line that starts as bylines do, naming people in full.
 _TEXT_BYLINE = re.compile(r"^(?:by|von|par|por|door|av|af)\s+\S", re.IGNORECASE)
 _NAME_PARTICLES = frozenset({"von", "van", "de", "da", "di", "del", "der", "den", "la", "le", "du", "bin", "al", "ter", "ten", "y"})
+# Words a name may hold in lower case before its last (_cased_as_a_name): the particles above,
+# and more of them, which a text byline's full name is not tested for (della, dos, ibn, zu...).
+_LOWER_IN_NAMES = _NAME_PARTICLES | frozenset({"della", "des", "dos", "das", "do", "bint", "ibn", "el", "e", "zu", "af", "av"})
 
 
 def people_in_text_byline(text: str, site: Iterable[str] = ()) -> tuple[str, ...]:

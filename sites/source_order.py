@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from archiver.text import without_spans
+
 TOKEN = re.compile(
     r"<!--.*?-->|<(script|style|textarea)\b[^>]*>.*?</\1\s*>|<(/?)([a-zA-Z][a-zA-Z0-9:-]*)([^>]*)>|[^<]+|<",
     re.S | re.I,
@@ -103,15 +105,6 @@ class Repair:
     text: str
     stray: int  # end tags removed: each would have closed a cell inside a block still open in it
     loose: bool  # content sat loose in a table: the table's own tags were made plain blocks
-
-
-def without_spans(text: str, spans: list[tuple[int, int]]) -> str:
-    """TEXT with SPANS (in order, not overlapping) taken out."""
-    out, at = [], 0
-    for start, end in spans:
-        out.append(text[at:start])
-        at = end
-    return "".join(out) + text[at:]
 
 
 def repaired(text: str) -> Repair | None:

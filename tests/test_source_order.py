@@ -4,6 +4,7 @@ tags finds both the stray end tags and the content loose in a table, for any mar
 from hypothesis import given, settings, strategies as st
 
 from archiver.sites import source_order as S
+from archiver.text import without_spans
 
 
 def read_again(text: str) -> S.Repair | None:
@@ -14,7 +15,7 @@ def read_again(text: str) -> S.Repair | None:
     first = S._scan(text)
     if not first.stray and not first.loose:
         return None
-    fixed = S.without_spans(text, first.stray)
+    fixed = without_spans(text, first.stray)
     loose = S._scan(fixed).loose
     if loose:
         fixed = S.TABLE_TAG.sub(lambda m: f"<{m.group(1)}div", fixed)
