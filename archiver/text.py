@@ -3,6 +3,8 @@ the dedup and version comparisons (archiver.dedup) see the same words."""
 
 from __future__ import annotations
 
+import unicodedata
+
 # Characters that only tell a browser where it may break a line (soft hyphens, zero-width
 # spaces, word joiners, a stray byte-order mark): no part of the words, and a word holding one
 # ("Deutsch\u00adland") is found by no search for it.
@@ -24,3 +26,10 @@ def without_spans(text: str, spans: list[tuple[int, int]]) -> str:
         at = end
     kept.append(text[at:])
     return "".join(kept)
+
+
+def without_accents(text: str) -> str:
+    """TEXT with its letters' accents dropped ("José" as "Jose"), as addresses and slugs write them."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))

@@ -25,7 +25,7 @@ from . import register
 from .base import Adapter, D, H, Image, PageContext, Parser, Tag
 
 
-class GenericV8(Parser):
+class GenericV9(Parser):
     """Metadata from the page's own statements (dates to the minute with their zone, or the
     day alone; the article's headline; people as authors), body by trafilatura. Not bound to
     a date: it reads any site of any era, so a reparse gives every capture the newest reading."""
@@ -48,7 +48,11 @@ class GenericV8(Parser):
     # is completed by the JSON-LD Person's own description when it opens with the whole name. An
     # institution (a ministry, a university, the police) is no person, nor a phrase with a word in
     # lower case before its last.
-    version = "8"
+    # 9: where nothing the page states names anyone, a byline line under the headline (or just over
+    # it) does ("von Andreas Kürten", "Auteur : Kossivi Tiassou"); a writer's page is found under a
+    # newsroom's directory words too (/staff/, /journalist/...), its address spelling accents as
+    # addresses do ("clara-loew" for Clara Löw).
+    version = "9"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:
         # Named after the code that read it, whichever configured site it was read for.
@@ -95,7 +99,8 @@ class GenericV8(Parser):
     def read_dates(self, ctx: PageContext) -> tuple[str | None, str | None]:
         ld = ctx.field("ld")
         # htmldate's search (on the body's lxml tree) only when the page states and writes no date.
-        published = M.publication(ctx.tree, ld, ctx.url, ctx.field("main").tree, shown=ctx.field("headline"))
+        published = M.publication(ctx.tree, ld, ctx.url, ctx.field("main").tree, shown=ctx.field("headline"),
+                                  lines=lambda: ctx.field("lines"))
         updated = M.updated(ctx.tree, ld)
         if not published:
             ctx.warn("no publication date found")
@@ -114,6 +119,7 @@ class GenericV8(Parser):
         # The byline search only when the page names nobody plainly: it walks the whole page.
         named = M.authors(ctx.tree, ctx.field("ld"), site, fallback=main.authors)
         named = named or M.people_in_text_byline(main.text, site)
+        named = named or M.byline_near_headline(ctx.field("lines"), ctx.field("headline"), site)
         named = named or (M.people(main.guessed_authors(), site) if M.byline_marked(ctx.tree) else ())
         # Last: the account a link to its author page names (a handle, the site's own account).
         return named or M.account_names(ctx.tree)
@@ -156,7 +162,7 @@ def without_headline(lines: list[str], titles: list[str]) -> list[str]:
 class Generic(Adapter):
     name = "generic"
     origin = ""  # any site: the URL given is the origin
-    parsers = (GenericV8,)
+    parsers = (GenericV9,)
 
     def __init__(self, base_url: str | None = None, site: str | None = None):
         super().__init__(base_url)

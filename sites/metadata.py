@@ -18,6 +18,7 @@ from typing import Callable, Iterable
 from urllib.parse import unquote
 
 from archiver import html as H
+from archiver.text import without_accents
 from archiver.urls import split_url
 from . import solar_hijri
 
@@ -259,12 +260,13 @@ def updated(tree, ld: dict) -> Stamp | None:
                        *_time_values(tree, UPDATED_TIMES), *_meta_values(tree, UPDATED_OTHER_METAS)])
 
 
-def publication(tree, ld: dict, url: str | None, page=None, shown: tuple[str | None, str | None] | None = None
-                ) -> Stamp | None:
+def publication(tree, ld: dict, url: str | None, page=None, shown: tuple[str | None, str | None] | None = None,
+                lines: Callable[[], list[str]] | None = None) -> Stamp | None:
     """The publication date: as the page states it for machines, else as it is written for
     readers, else htmldate's guess from PAGE (its HTML or lxml tree; the costly last resort).
-    SHOWN: the headline element's text and the headline (headline_as_shown), if already read."""
-    return (published(tree, ld, url) or written_published(tree, ld, url, shown)
+    SHOWN: the headline element's text and the headline (headline_as_shown), if already read;
+    LINES: the body's text lines (archiver.html.text_lines), if the caller keeps them."""
+    return (published(tree, ld, url) or written_published(tree, ld, url, shown, lines() if lines else None)
             or guessed_day(page, url, language(tree), lambda: prose(tree)))
 
 
@@ -443,16 +445,22 @@ def _day_before_label(line: str) -> date | None:
     return None
 
 
+def near_headline(lines: list[str], headline: str | None | tuple[str | None, ...]) -> list[str]:
+    """The lines right under the headline's line (byline, dateline), then those just above it
+    (kicker), nearest first; none if no line is the headline's. HEADLINE: its line's text, or
+    the texts its line may have (with its kicker, without)."""
+    headlines = {h for h in (headline if isinstance(headline, tuple) else (headline,)) if h}
+    at = next((i for i, line in enumerate(lines) if line in headlines), None)
+    if at is None:
+        return []
+    return lines[at + 1: at + 1 + _DATELINE_WINDOW] + lines[max(0, at - _KICKER_WINDOW): at][::-1]
+
+
 def dateline_day(lines: list[str], headline: str | None | tuple[str | None, ...]) -> date | None:
     """A date in the short lines right under the headline (byline, dateline) or just above it
     (kicker), or one that opens a line there, after a place at most ("31. Oktober 2023. ...").
     HEADLINE: its line's text, or the texts its line may have (with its kicker, without)."""
-    headlines = {h for h in (headline if isinstance(headline, tuple) else (headline,)) if h}
-    at = next((i for i, line in enumerate(lines) if line in headlines), None)
-    if at is None:
-        return None
-    near = lines[at + 1: at + 1 + _DATELINE_WINDOW] + lines[max(0, at - _KICKER_WINDOW): at][::-1]
-    for line in near:
+    for line in near_headline(lines, headline):
         found = WRITTEN_DATE.search(line)
         if UPDATE_WORDS.search(line[:found.start()] if found else ""):
             continue  # "Article mis à jour le 7 janvier 2020": not when it was published
@@ -462,11 +470,12 @@ def dateline_day(lines: list[str], headline: str | None | tuple[str | None, ...]
 
 
 def written_published(tree, ld: dict, url: str | None = None,
-                      shown: tuple[str | None, str | None] | None = None) -> Stamp | None:
+                      shown: tuple[str | None, str | None] | None = None, lines: list[str] | None = None
+                      ) -> Stamp | None:
     """The publication day as written for readers (see above), when no markup states one;
     never one outside the month the URL names (/2017/09/...): that is another story's date.
-    SHOWN: headline_as_shown's reading, if the caller has it."""
-    lines = H.text_lines(tree.body)
+    SHOWN: headline_as_shown's reading, and LINES the body's text lines, if the caller has them."""
+    lines = H.text_lines(tree.body) if lines is None else lines
     time_node = tree.css_first("time")
     day = (labelled_day(lines) or written_day(H.node_text(time_node) if time_node is not None else None)
            or dateline_day(lines, shown or headline_as_shown(tree, ld, url)))
@@ -990,8 +999,29 @@ def people_in_text_byline(text: str, site: Iterable[str] = ()) -> tuple[str, ...
     site = list(site)
     for line in text.split("\n\n")[:3]:
         if len(line.split()) <= 12 and _TEXT_BYLINE.match(line):
-            return tuple(dict.fromkeys(n for n in split_names(line) if _full_name(n) and is_person_name(n, site)))
+            return _full_names_in(line, site)
     return ()
+
+
+def byline_near_headline(lines: list[str], headline: str | None | tuple[str | None, ...],
+                         site: Iterable[str] = ()) -> tuple[str, ...]:
+    """The people the first byline among the lines around the headline (near_headline) names,
+    each by a full name: a short line that opens as bylines do ("By Jane Doe", "Von Andreas
+    Kürten", "par Didier Roy, 21 juin 2018") or with the field's label ("Auteur : Kossivi
+    Tiassou"). Where a page's markup marks no byline, its place under the headline still does;
+    a credit that opens with another word ("Photo by ...", "Foto: ...") is the picture's."""
+    site = list(site)
+    for line in near_headline(lines, headline):
+        if len(line.split()) <= 12 and (_TEXT_BYLINE.match(line) or _LABEL.match(line)):
+            if found := _full_names_in(line, site):
+                return found
+    return ()
+
+
+def _full_names_in(byline: str, site: list[str]) -> tuple[str, ...]:
+    """The people BYLINE names by a full name, without what it adds to them (an outlet, a place)."""
+    return tuple(dict.fromkeys(n for part in split_names(byline)
+                               if _full_name(n := _without_credit(part)) and is_person_name(n, site)))
 
 
 def _full_name(name: str) -> bool:
@@ -1069,8 +1099,11 @@ def _in_full(names: tuple[str, ...], tree) -> tuple[str, ...]:
 _ADDRESS = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,6}$")
 # An author's page on the site ("/author/creeny/", WordPress's and most blog engines'): a link to
 # it that reads as its own login names the account that wrote the post, a handle or not.
-_ACCOUNT_LINKS = ", ".join(f'a[href*="/{part}/"]' for part in ("author", "authors", "autor", "auteur", "autore"))
-_ACCOUNT_PATH = re.compile(r"/(?:author|authors|autor|auteur|autore)/([^/]+)/?$", re.IGNORECASE)
+_WRITER_DIRECTORIES = ("author", "authors", "autor", "auteur", "autore", "autoren", "autores", "autori", "staff",
+                       "journalist", "journalists", "journaliste", "reporter", "reporters", "writer", "writers",
+                       "contributor", "contributors", "columnist", "columnists", "redakteur", "redaktion", "periodista")
+_ACCOUNT_LINKS = ", ".join(f'a[href*="/{part}/"]' for part in _WRITER_DIRECTORIES)
+_ACCOUNT_PATH = re.compile(rf"/(?:{'|'.join(_WRITER_DIRECTORIES)})/([^/]+)/?$", re.IGNORECASE)
 
 
 def account_names(tree) -> tuple[str, ...]:
@@ -1112,10 +1145,21 @@ def _account_name(link) -> str | None:
     login = _ACCOUNT_PATH.search(path)
     name = H.node_text(link)
     page = login.group(1) if login else _writer_page(path, name)
-    if (_squashed(name) != _squashed(unquote(page)) or sum(c.isalpha() for c in name) < 2 or len(name) > 60
+    if (_squashed(unquote(page)) not in _slugged(name) or sum(c.isalpha() for c in name) < 2 or len(name) > 60
             or _PLACEHOLDER.match(name) or _ADDRESS.search(name) or _ORGANISATION.search(name)):
         return None
     return None if _within(link, _elsewhere_part) else name
+
+
+# How addresses spell the letters ASCII lacks, where they do not drop the accent ("löw" as "loew").
+_SPELLED_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "oe", "å": "aa"})
+
+
+def _slugged(name: str) -> set[str]:
+    """NAME squashed as its page's address may write it: as it is, without its accents
+    ("José" as "jose"), or with them spelled out ("Löw" as "loew")."""
+    squashed = _squashed(name)
+    return {squashed, without_accents(squashed), without_accents(squashed.translate(_SPELLED_OUT))}
 
 
 def _linked_names(links) -> tuple[str, ...]:

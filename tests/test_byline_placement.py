@@ -1,0 +1,87 @@
+"""Where a page's markup marks no byline, its place still does: the short line under the
+headline (or just over it) that opens as bylines do. And a writer's page is found under the
+directory words newsrooms use, its address spelling the name's accents as addresses do."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from archiver import html as H
+from archiver.models import FetchedPage
+from archiver.sites.generic import Generic
+from archiver.sites.metadata import account_names, byline_near_headline
+
+STORY = "".join(f"<p>Paragraph {i} of the story about the flood and the town council, long enough to be text.</p>"
+                for i in range(7))
+
+
+def parsed(body: str, head: str = "", url: str = "https://news.example/2021/05/04/flood-reaches-the-old-town") -> tuple:
+    page = FetchedPage(url=url, final_url=None, status=200, headers={"content-type": "text/html"},
+                       body=f"<html><head><title>Flood reaches the old town</title>{head}</head><body>{body}</body></html>".encode(),
+                       fetched_at=datetime.now(timezone.utc).isoformat())
+    return Generic("https://news.example").parse(page).authors
+
+
+# Templates vary what wraps the headline and the byline, the byline's language and what follows
+# the name: each is found for its place, none for its markup.
+@pytest.mark.parametrize("top, expected", [
+    ('<div class="head"><h1>Flood reaches the old town</h1><span class="teaser-cat">von Andreas Kürten</span></div>',
+     ("Andreas Kürten",)),
+    ('<h1 class="t">Flood reaches the old town</h1><div class="x1"><span>Par&nbsp;<a href="/node/m">Matthieu Hy</a></span>\n'
+     '  <span>4 mai 2021</span></div>', ("Matthieu Hy",)),
+    ('<header><h2>Flood reaches the old town</h2></header><section><p>By Giovanni Gaggero | 04/05/2021</p></section>',
+     ("Giovanni Gaggero",)),
+    ('<div><h1>Flood reaches the old town</h1><p>Auteur : Kossivi Tiassou</p><p>Date 04.05.2021</p></div>',
+     ("Kossivi Tiassou",)),
+    ('<h1>Flood reaches the old town</h1><p class="m">Von Volkmar Kabisch, Jan Lukas Strozyk und Benedikt Strunz, NDR</p>',
+     ("Volkmar Kabisch", "Jan Lukas Strozyk", "Benedikt Strunz")),
+    # over the headline, as a kicker stands
+    ('<div class="meta">por Diêgo Holanda, G1 RO</div><h1>Flood reaches the old town</h1>', ("Diêgo Holanda",)),
+    # a first line naming no one full is passed over for the byline under it
+    ('<h1>Flood reaches the old town</h1><p>Posted in Local</p><p>By Nora Quist</p>', ("Nora Quist",)),
+])
+def test_a_byline_under_the_headline_names_its_people(top, expected):
+    assert parsed(f"<div class='page'>{top}<div class='body'>{STORY}</div></div>") == expected
+
+
+@pytest.mark.parametrize("top", [
+    # the picture's credit, however close to the headline
+    '<h1>Flood reaches the old town</h1><figure><img src="a.jpg"><figcaption>Photo by Lena Marsh</figcaption></figure>',
+    '<h1>Flood reaches the old town</h1><p>Foto: Lena Marsh</p>',
+    # a sentence that opens as a byline does
+    '<h1>Flood reaches the old town</h1><p>By the time the water rose, the square was empty.</p>',
+    # far from the headline: a teaser's byline after the story
+    '<h1>Flood reaches the old town</h1>' + "".join(f"<p>Short line {i}.</p>" for i in range(7)) + '<p>By Lena Marsh</p>',
+])
+def test_a_line_that_is_no_byline_or_stands_far_from_the_headline_names_no_one(top):
+    assert parsed(f"<div class='page'>{top}<div class='body'>{STORY}</div></div>") == ()
+
+
+def test_what_the_page_states_comes_before_the_line_under_its_headline():
+    body = f"<h1>Flood reaches the old town</h1><p>By Lena Marsh</p>{STORY}"
+    assert parsed(body, '<meta name="author" content="Dana Writer">') == ("Dana Writer",)
+
+
+def test_only_the_lines_next_to_the_headlines_line_are_read():
+    lines = ["By Lena Marsh", "Weather", "Most read", "Flood reaches the old town", "The water rose overnight."]
+    assert byline_near_headline(lines, "Flood reaches the old town") == ()  # three lines over it
+    assert byline_near_headline(lines, "Weather") == ("Lena Marsh",)  # just over it, as a kicker stands
+    assert byline_near_headline(lines, "Not on the page") == ()
+
+
+@pytest.mark.parametrize("link, expected", [
+    ('<a href="https://legrand.example/fr/staff/uriel-gadessaud/">Uriel Gadessaud</a>', ("Uriel Gadessaud",)),
+    ('<a href="/journalist/clara-loew">Clara Löw</a>', ("Clara Löw",)),
+    ('<a href="/reporters/jose-nunez/">José Núñez</a>', ("José Núñez",)),
+    ('<a href="/autoren/soeren-frederiksen">Søren Frederiksen</a>', ("Søren Frederiksen",)),
+    ('<a href="/contributors/jane-doe">Jane Doe</a>', ("Jane Doe",)),
+    # a directory's own link, or a name its address does not spell
+    ('<a href="/staff/">Our staff</a>', ()),
+    ('<a href="/staff/uriel-gadessaud/">Meet the team</a>', ()),
+    ('<a href="/writers/clara-loew">Clara Lowe</a>', ()),
+])
+def test_a_link_to_the_writers_page_under_a_newsrooms_directory_names_the_writer(link, expected):
+    tree = H.parse_html(f"<article><h1>Flood reaches the old town</h1><div><p>{link}</p></div>{STORY}</article>")
+    assert account_names(tree) == expected
