@@ -51,7 +51,9 @@ class GenericV9(Parser):
     # 9: where nothing the page states names anyone, a byline line under the headline (or just over
     # it) does ("von Andreas Kürten", "Auteur : Kossivi Tiassou"); a writer's page is found under a
     # newsroom's directory words too (/staff/, /journalist/...), its address spelling accents as
-    # addresses do ("clara-loew" for Clara Löw).
+    # addresses do ("clara-loew" for Clara Löw). A byline sharing its line with the date ("May 4, 2021 ·
+    # By Jane Roe") is read from its part; a desk's title after a name ("AP Sports Writer") is no second
+    # name; a JSON-LD Person given by givenName and familyName is named by them.
     version = "9"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:

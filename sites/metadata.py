@@ -952,6 +952,11 @@ _JOB_TITLE = re.compile(r"^(?:(?:staff|senior|chief|associate|contributing|speci
                         r"redattore|redattrice)$", re.IGNORECASE)
 
 
+# A desk's title after a name, its outlet or beat first ("GARY B. GRAVES, AP Sports Writer", "AP
+# National Writer"): what ends in a writer's job is no second name.
+_TITLED_DESK = re.compile(r"(?<!\w)(?:writer|reporter|correspondent|columnist)$", re.IGNORECASE)
+
+
 # The word that introduces the date a byline runs into ("Sara Zinnecker Stand: 12.05.2020", "José
 # Wilson hace 3 horas", "Jane Doe Updated on March 3"): cut with the date, never without one.
 # Particles count only in lower case: "Tam Le" is a name.
@@ -982,7 +987,7 @@ def split_names(text: str) -> list[str]:
     names = [H.clean_space(_BY.sub("", part)).strip(" |-–—·:,/'\"‘’“”«»") for part in _SPLIT_NAMES.split(text) if part]
     names = [n for n in names if n]
     # A degree alone may be initials, a title alone a desk credited ("Staff Writer"): only after a name are they no one.
-    return names[:1] + [n for n in names[1:] if not (_DEGREE.match(n) or _JOB_TITLE.match(n))]
+    return names[:1] + [n for n in names[1:] if not (_DEGREE.match(n) or _JOB_TITLE.match(n) or _TITLED_DESK.search(n))]
 
 
 # A byline written as the article's own first lines ("Von Claudia Lindner", "By Evan Symon,
@@ -1011,11 +1016,17 @@ def byline_near_headline(lines: list[str], headline: str | None | tuple[str | No
     Tiassou"). Where a page's markup marks no byline, its place under the headline still does;
     a credit that opens with another word ("Photo by ...", "Foto: ...") is the picture's."""
     site = list(site)
-    for line in near_headline(lines, headline):
-        if len(line.split()) <= 12 and (_TEXT_BYLINE.match(line) or _LABEL.match(line)):
-            if found := _full_names_in(line, site):
+    for part in (part for line in near_headline(lines, headline) for part in _LINE_PARTS.split(line)):
+        if len(part.split()) <= 12 and (_TEXT_BYLINE.match(part) or _LABEL.match(part)):
+            if found := _full_names_in(part, site):
                 return found
     return ()
+
+
+# A byline shares its line with the date, the section or the reading time, set apart by a bar, a
+# bullet, a middle dot (not Catalan's, between lower-case letters: "col·lecció") or a spaced dash:
+# "May 4, 2021 · By Jane Roe", "Politik | Von Anna Weber".
+_LINE_PARTS = re.compile(r"\s*(?:[|•]|(?<![a-zß-ÿ])·|·(?![a-zß-ÿ])|\s[–—-]\s)\s*")
 
 
 def _full_names_in(byline: str, site: list[str]) -> tuple[str, ...]:
@@ -1052,11 +1063,20 @@ def _ld_people(ld: dict) -> list[str]:
 _NAME_GOES_ON = re.compile(r"\s+((?:(?:von|van|de|da|di|del|der|den|du|la|le|ter|ten)\s+){0,2}[^\W\d_][^\s,;:.!?()]*)")
 
 
+def _person_name(person: dict):
+    """PERSON's name, or schema.org's parts of it where the whole is not given."""
+    name = person.get("name")
+    if isinstance(name, str) and name.strip():
+        return name
+    parts = [person.get(key) for key in ("givenName", "additionalName", "familyName")]
+    return " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip()) or name
+
+
 def _named_in_full(person: dict) -> str:
     """PERSON's name, in full where the JSON-LD gives only the first name (a blog's display name,
     "Nils") and the person's own description opens with the whole of it ("Nils Pickert ist freier
     Autor", "Stefanus Stahl - Maschinenbauer"), as author bios do."""
-    name, about = person.get("name"), person.get("description")
+    name, about = _person_name(person), person.get("description")
     if not isinstance(name, str) or len(name.split()) != 1 or not isinstance(about, str):
         return name if isinstance(name, str) else ""
     about = html.unescape(about).strip()

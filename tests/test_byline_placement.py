@@ -39,6 +39,11 @@ def parsed(body: str, head: str = "", url: str = "https://news.example/2021/05/0
      ("Volkmar Kabisch", "Jan Lukas Strozyk", "Benedikt Strunz")),
     # over the headline, as a kicker stands
     ('<div class="meta">por Diêgo Holanda, G1 RO</div><h1>Flood reaches the old town</h1>', ("Diêgo Holanda",)),
+    # a byline sharing its line with the date, the section, the reading time
+    ('<h1>Flood reaches the old town</h1><div class="post-meta"><span class="date">May 4, 2021</span><span>·</span>'
+     '<span>By Jane Roe</span></div>', ("Jane Roe",)),
+    ('<h1>Flood reaches the old town</h1><p>Politik | Von Anna Weber | 3 Min. Lesezeit</p>', ("Anna Weber",)),
+    ('<h1>Flood reaches the old town</h1><p><time>04.05.2021</time> – von Anna Weber</p>', ("Anna Weber",)),
     # a first line naming no one full is passed over for the byline under it
     ('<h1>Flood reaches the old town</h1><p>Posted in Local</p><p>By Nora Quist</p>', ("Nora Quist",)),
 ])
@@ -69,6 +74,12 @@ def test_only_the_lines_next_to_the_headlines_line_are_read():
     assert byline_near_headline(lines, "Flood reaches the old town") == ()  # three lines over it
     assert byline_near_headline(lines, "Weather") == ("Lena Marsh",)  # just over it, as a kicker stands
     assert byline_near_headline(lines, "Not on the page") == ()
+
+
+def test_a_names_own_middle_dot_does_not_part_the_line():
+    # Catalan's "l·l" is a letter, not a separator between a byline and its date
+    lines = ["Flood reaches the old town", "Per la redacció · By Núria Gal·la Serra · 4 de maig"]
+    assert byline_near_headline(lines, "Flood reaches the old town") == ("Núria Gal·la Serra",)
 
 
 @pytest.mark.parametrize("link, expected", [

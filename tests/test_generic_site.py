@@ -558,6 +558,19 @@ def test_degrees_and_quotes_around_names_are_no_names(ld_author, expected):
     assert authors(H.parse_html(""), {"author": ld_author}) == expected
 
 
+@pytest.mark.parametrize("person, expected", [
+    # schema.org's parts of a name stand for it where the whole is not given
+    ({"@type": "Person", "givenName": "Ana", "familyName": "Lima"}, ("Ana Lima",)),
+    ({"@type": "Person", "givenName": "Jan", "additionalName": "Pieter", "familyName": "de Vries"}, ("Jan Pieter de Vries",)),
+    ({"@type": "Person", "name": " ", "givenName": "Ana", "familyName": "Lima"}, ("Ana Lima",)),
+    ({"@type": "Person", "name": "Ana Lima Costa", "givenName": "Ana", "familyName": "Lima"}, ("Ana Lima Costa",)),
+    ({"@type": "Person", "familyName": "Lima"}, ("Lima",)),
+    ({"@type": "Person", "givenName": None}, ()),
+])
+def test_a_persons_name_given_in_parts_is_the_whole_name(person, expected):
+    assert authors(H.parse_html(""), {"author": person}) == expected
+
+
 def _authors_on(host: str, graph: list[dict], site_name: str, head: str = "") -> tuple[str, ...]:
     ld = json.dumps({"@context": "https://schema.org", "@graph": graph})
     body = (f'<html><head><title>Storm hits the coast</title><meta property="og:site_name" content="{site_name}">{head}'
@@ -964,6 +977,9 @@ def test_the_bodys_copy_of_the_headline_goes_with_what_stands_over_it(lines, kep
     # a job title after a name is no second name; credited alone, it is the desk the page names
     ("Jane Doe, Staff Writer", ("Jane Doe",)), ("Max Muster, Freier Journalist", ("Max Muster",)),
     ("Staff Writer", ("Staff Writer",)),
+    # nor a desk's title with its outlet or beat first (the wires' style)
+    ("GARY B. GRAVES, AP Sports Writer", ("GARY B. GRAVES",)), ("Hillel Italie, AP National Writer", ("Hillel Italie",)),
+    ("Anna Roe, Tagesspiegel Reporter", ("Anna Roe",)), ("Antrim Court Reporter", ("Antrim Court Reporter",)),
     # hyphens inside a name are no spaced dash
     ("Jean-Pierre Dupont", ("Jean-Pierre Dupont",)),
     ("Zone Société - ICI.Radio-Canada.ca", ()),
