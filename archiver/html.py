@@ -307,8 +307,8 @@ def json_ld(tree: HTMLParser) -> Iterator[dict]:
     """Every JSON-LD object on the page, @graph members included; bad blocks are skipped."""
     for node in tree.css('script[type="application/ld+json"]'):
         try:
-            data = json.loads(node.text(deep=True) or "")
-        except (ValueError, RecursionError):  # malformed, or nested past the parser's depth (hostile)
+            data = _lenient_json(node.text(deep=True) or "")
+        except (ValueError, RecursionError):  # malformed past mending, or nested past the parser's depth (hostile)
             continue
         stack = data if isinstance(data, list) else [data]
         while stack:
@@ -320,6 +320,25 @@ def json_ld(tree: HTMLParser) -> Iterator[dict]:
                     stack.extend(graph)
 
 
+# What CMS templates leave in JSON-LD that JSON does not allow, and readers of it (search engines)
+# let pass: a line or a line's end commented out ('//"interactionCount": "",', '"height": "1000", // px'),
+# a comma after the last member, the block wrapped in an HTML comment.
+_LINE_COMMENT = re.compile(r"^\s*//.*$|(?<=[,{}\[\]\"\d])[ \t]*//[^\n\"]*$", re.MULTILINE)
+_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
+_HTML_COMMENT_WRAP = re.compile(r"^\s*<!--|-->\s*$")
+
+
+def _lenient_json(text: str):
+    """TEXT's JSON value, read as leniently as readers of JSON-LD do: raw line breaks and tabs
+    inside strings, the mends above, and whatever follows the first whole value (a stray brace)."""
+    try:
+        return json.loads(text, strict=False)
+    except ValueError:
+        pass
+    mended = _TRAILING_COMMA.sub(r"\1", _LINE_COMMENT.sub("", _HTML_COMMENT_WRAP.sub("", text))).strip()
+    return json.JSONDecoder(strict=False).raw_decode(mended)[0]
+
+
 def ld_article(tree: HTMLParser) -> dict:
     """The page's JSON-LD article, its people given by reference (`"author": {"@id": ...}`, as
     Yoast SEO and other @graph writers do) replaced by the objects they name elsewhere on the page."""
@@ -329,6 +348,16 @@ def ld_article(tree: HTMLParser) -> dict:
         kinds = kind if isinstance(kind, list) else [kind]
         if any(isinstance(k, str) and (k.endswith("Article") or k in ("BlogPosting", "Report")) for k in kinds):
             return _with_references_resolved(item, items)
+    return {}
+
+
+def ld_web_page(items: Iterable[dict]) -> dict:
+    """The first of ITEMS (json_ld's) typed WebPage: what a page states of itself where it
+    describes no article (its dates); a listing's own types (CollectionPage...) are not it."""
+    for item in items:
+        kind = item.get("@type")
+        if kind == "WebPage" or (isinstance(kind, list) and "WebPage" in kind):
+            return item
     return {}
 
 

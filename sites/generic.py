@@ -53,7 +53,10 @@ class GenericV9(Parser):
     # newsroom's directory words too (/staff/, /journalist/...), its address spelling accents as
     # addresses do ("clara-loew" for Clara Löw). A byline sharing its line with the date ("May 4, 2021 ·
     # By Jane Roe") is read from its part; a desk's title after a name ("AP Sports Writer") is no second
-    # name; a JSON-LD Person given by givenName and familyName is named by them.
+    # name; a JSON-LD Person given by givenName and familyName is named by them. JSON-LD is read as
+    # leniently as search engines read it (raw line breaks in strings, "//" comments, trailing commas,
+    # a stray brace); a WebPage's dates stand where no article is described; a padded midnight gives
+    # way to a time of that day another statement gives.
     version = "9"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:

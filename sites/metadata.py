@@ -9,12 +9,13 @@ midnight nobody stated. Everything reads the one selectolax tree the page contex
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from email.utils import parsedate_to_datetime
 from datetime import date, datetime, timedelta, timezone
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 from urllib.parse import unquote
 
 from archiver import html as H
@@ -153,6 +154,14 @@ def _ld_values(ld: dict, keys: Iterable[str]) -> list[tuple[str, str]]:
     return [(f"JSON-LD {k}", v) for k in keys if isinstance(v := ld.get(k), str)]
 
 
+def _page_ld_values(tree, ld: dict, keys: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """Where the page's JSON-LD describes no article, what it states of the page itself: a
+    WebPage's dates (Yoast SEO's graph for a post it does not type as an article)."""
+    if not ld:
+        page = H.ld_web_page(H.json_ld(tree))
+        yield from ((f"JSON-LD WebPage {k}", v) for k in keys if isinstance(v := page.get(k), str))
+
+
 def _meta_values(tree, names: Iterable[str]) -> list[tuple[str, str]]:
     return [(f"meta {n}", v) for n in names if (v := meta(tree, n))]
 
@@ -177,10 +186,17 @@ def best_stamp(candidates: Iterable[tuple[str, str]], zone: timezone | None = No
         if stamp is None:
             continue
         stamp = local_day(stamp, zone)
-        if stamp.moment is not None and (first_day is None or stamp.day == first_day.day):
+        if stamp.moment is not None and (first_day is None or stamp.day == first_day.day) and not _midnight(stamp):
             return stamp
         first_day = first_day or stamp
     return first_day
+
+
+def _midnight(stamp: Stamp) -> bool:
+    """Whether STAMP's time is 00:00:00, as CMSs pad a day they hold without a time ("2020-01-23T00:00:00"):
+    a time of day another statement gives for that day comes first; else it stands as stated."""
+    moment = stamp.moment
+    return moment is not None and (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0)
 
 
 _URL_DAY = re.compile(r"/((?:19|20)\d\d)/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])/"
@@ -243,8 +259,9 @@ def published(tree, ld: dict, url: str | None = None) -> Stamp | None:
     """The publication date the page states; its URL's day, when it names one, says which
     calendar day a moment given in another zone (often UTC) was, and outweighs a statement
     that disagrees by more than that (a modification date in datePublished, a widget's date)."""
-    stamp = best_stamp([*_ld_values(ld, PUBLISHED_LD), *_meta_values(tree, PUBLISHED_METAS),
-                        *_time_values(tree, PUBLISHED_TIMES), *_meta_values(tree, PUBLISHED_OTHER_METAS)],
+    stamp = best_stamp(itertools.chain(_ld_values(ld, PUBLISHED_LD), _meta_values(tree, PUBLISHED_METAS),
+                                       _time_values(tree, PUBLISHED_TIMES), _page_ld_values(tree, ld, PUBLISHED_LD),
+                                       _meta_values(tree, PUBLISHED_OTHER_METAS)),
                        _stated_zone(tree, ld))
     named = url_day(url)
     if stamp is None or named is None or stamp.day == named:
@@ -256,8 +273,9 @@ def published(tree, ld: dict, url: str | None = None) -> Stamp | None:
 
 
 def updated(tree, ld: dict) -> Stamp | None:
-    return best_stamp([*_ld_values(ld, UPDATED_LD), *_meta_values(tree, UPDATED_METAS),
-                       *_time_values(tree, UPDATED_TIMES), *_meta_values(tree, UPDATED_OTHER_METAS)])
+    return best_stamp(itertools.chain(_ld_values(ld, UPDATED_LD), _meta_values(tree, UPDATED_METAS),
+                                      _time_values(tree, UPDATED_TIMES), _page_ld_values(tree, ld, UPDATED_LD),
+                                      _meta_values(tree, UPDATED_OTHER_METAS)))
 
 
 def publication(tree, ld: dict, url: str | None, page=None, shown: tuple[str | None, str | None] | None = None,

@@ -259,3 +259,26 @@ def test_a_100kb_author_meta_costs_bounded_work(content):
     article = REGISTRY["generic"]().parse(page_for("https://example.com/2024/03/05/storm-hits", body, "text/html"))
     assert time.process_time() - started < 5  # a bound on pathological input, not a benchmark: ~0.1 s here
     assert all(len(name) <= 60 for name in article.authors)
+
+
+# JSON-LD as CMS templates write it, which search engines read and strict JSON refuses: the
+# article's statements are kept, not lost with the block.
+@pytest.mark.parametrize("block", [
+    '{"@type": "NewsArticle", "headline": "Mended", "description": "line one\nline two\tand a tab"}',
+    '{"@type": "NewsArticle", "headline": "Mended",\n\t//"interactionCount": "",\n\t"inLanguage": "zh"}',
+    '{"@type": "NewsArticle", "headline": "Mended", "image": {"height": "1000", // px\n "width": "1000"}}',
+    '{"@type": "NewsArticle", "headline": "Mended", "keywords": ["a", "b",],}',
+    '<!-- {"@type": "NewsArticle", "headline": "Mended"} -->',
+    '{"@type": "NewsArticle", "headline": "Mended"}\n}',  # a brace too many after the object
+    '{"@type": "NewsArticle", "headline": "Mended", "url": "https://x.example/a,//b"}',
+])
+def test_json_ld_with_the_faults_templates_leave_is_read(block):
+    tree = H.parse_html(f'<script type="application/ld+json">{block}</script>')
+    assert H.ld_article(tree)["headline"] == "Mended"
+    assert H.ld_article(H.parse_html('<script type="application/ld+json">{"@type": "NewsArticle", "headline": '
+                                     '"Mended", "url": "https://x.example/a,//b"}</script>'))["url"] == "https://x.example/a,//b"
+
+
+@pytest.mark.parametrize("block", ['{"@type": "NewsArticle", "headline": ', "not json at all", '{"a": [1, 2}'])
+def test_json_ld_past_mending_is_skipped(block):
+    assert H.ld_article(H.parse_html(f'<script type="application/ld+json">{block}</script>')) == {}

@@ -95,3 +95,35 @@ def test_email_style_and_case_insensitive_metas():
     tree = page('<meta name="DC.date" content="2020-01-02"><meta name="Author" content="Jane Roe">')
     assert meta(tree, "dc.date") == "2020-01-02" and meta(tree, "author") == "Jane Roe"
     assert day(published(tree, {})) == "2020-01-02"
+
+
+def test_a_web_pages_dates_stand_where_no_article_is_described():
+    graph = ('<script type="application/ld+json">{"@graph": [{"@type": "WebSite", "name": "Site"}, {"@type": "WebPage", '
+             '"datePublished": "2019-10-19T13:07:47+00:00", "dateModified": "2019-10-19T13:20:31+00:00"}]}</script>')
+    tree = page(graph)
+    assert published(tree, H.ld_article(tree)).iso() == "2019-10-19T13:07:47+00:00"
+    # the article's own statement, or the page's metas, come first
+    article = graph.replace('"name": "Site"}', '"name": "Site"}, {"@type": "NewsArticle", "datePublished": "2019-10-18T08:00:00+00:00"}')
+    tree = page(article)
+    assert published(tree, H.ld_article(tree)).iso() == "2019-10-18T08:00:00+00:00"
+    tree = page(graph + '<meta property="article:published_time" content="2019-10-19T15:00:00+02:00">')
+    assert published(tree, H.ld_article(tree)).iso() == "2019-10-19T13:00:00+00:00"
+    # a listing's own type is no page's statement of itself
+    tree = page(graph.replace('"WebPage"', '"CollectionPage"'))
+    assert published(tree, H.ld_article(tree)) is None
+
+
+def test_a_padded_midnight_gives_way_to_a_time_of_that_day():
+    ld = '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2020-01-23T00:00:00+00:00"}</script>'
+    tree = page(ld + '<meta property="article:published_time" content="2020-01-23T11:53:11+00:00">')
+    assert published(tree, H.ld_article(tree)).iso() == "2020-01-23T11:53:11+00:00"
+    # alone, a midnight is what the page states
+    tree = page(ld)
+    assert published(tree, H.ld_article(tree)).iso() == "2020-01-23T00:00:00+00:00"
+    # the day alone, then a midnight of that day: the day, never a fabricated time
+    tree = page(ld.replace("2020-01-23T00:00:00+00:00", "2020-01-23") + '<meta property="article:published_time" content="2020-01-23T00:00:00Z">')
+    stamp = published(tree, H.ld_article(tree))
+    assert stamp.moment is None and stamp.day.isoformat() == "2020-01-23"
+    # a time of another day does not displace it
+    tree = page(ld + '<meta property="article:published_time" content="2020-01-24T11:53:11+00:00">')
+    assert published(tree, H.ld_article(tree)).iso() == "2020-01-23T00:00:00+00:00"
