@@ -344,21 +344,21 @@ def ld_article(tree: HTMLParser) -> dict:
     Yoast SEO and other @graph writers do) replaced by the objects they name elsewhere on the page."""
     items = list(json_ld(tree))
     for item in items:
-        kind = item.get("@type")
-        kinds = kind if isinstance(kind, list) else [kind]
-        if any(isinstance(k, str) and (k.endswith("Article") or k in ("BlogPosting", "Report")) for k in kinds):
+        if any(k.endswith("Article") or k in ("BlogPosting", "Report") for k in ld_types(item)):
             return _with_references_resolved(item, items)
     return {}
+
+
+def ld_types(item: dict) -> list[str]:
+    """ITEM's @type, one or a list, as a list of its names."""
+    kind = item.get("@type")
+    return [k for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str)]
 
 
 def ld_web_page(items: Iterable[dict]) -> dict:
     """The first of ITEMS (json_ld's) typed WebPage: what a page states of itself where it
     describes no article (its dates); a listing's own types (CollectionPage...) are not it."""
-    for item in items:
-        kind = item.get("@type")
-        if kind == "WebPage" or (isinstance(kind, list) and "WebPage" in kind):
-            return item
-    return {}
+    return next((item for item in items if "WebPage" in ld_types(item)), {})
 
 
 _PEOPLE_KEYS = ("author", "creator", "publisher")

@@ -24,25 +24,45 @@ from archiver.urls import split_url
 from . import solar_hijri
 
 # -- the page's metas ---------------------------------------------------------------------------
-_last_read: tuple = (None, {})  # (tree, its metas): every field reads the same page's metas
+# What was read of the page just read, by its reader: (tree, reading). Every field reads the same
+# page's metas and JSON-LD, and each is read once for it.
+_last_read: dict[Callable, tuple] = {}
+
+
+def _of_page(tree, read: Callable):
+    """READ(TREE), kept for the page just read."""
+    last = _last_read.get(read)
+    if last is not None and last[0] is tree:
+        return last[1]
+    found = read(tree)
+    _last_read[read] = (tree, found)
+    return found
 
 
 def metas(tree) -> dict[str, str]:
     """Every meta's content by its name, property and itemprop (lower case; the first one
     with content wins). Read in one pass over the page and kept for the page just read: a
     lookup per name costs three scans of the whole tree, and a field asks for dozens."""
-    global _last_read
-    last = _last_read
-    if last[0] is tree:
-        return last[1]
+    return _of_page(tree, _read_metas)
+
+
+def _read_metas(tree) -> dict[str, str]:
     found: dict[str, str] = {}
     for node in tree.css("meta[content]"):
         content = H.clean_space(node.attributes.get("content"))
         for attr in ("name", "property", "itemprop") if content else ():
             if key := (node.attributes.get(attr) or "").strip().lower():
                 found.setdefault(key, content)
-    _last_read = (tree, found)
     return found
+
+
+def ld_items(tree) -> list[dict]:
+    """Every JSON-LD object on the page (archiver.html.json_ld), parsed once for the page just read."""
+    return _of_page(tree, _read_ld_items)
+
+
+def _read_ld_items(tree) -> list[dict]:
+    return list(H.json_ld(tree))
 
 
 def meta(tree, *names: str) -> str | None:
@@ -158,7 +178,7 @@ def _page_ld_values(tree, ld: dict, keys: Iterable[str]) -> Iterator[tuple[str, 
     """Where the page's JSON-LD describes no article, what it states of the page itself: a
     WebPage's dates (Yoast SEO's graph for a post it does not type as an article)."""
     if not ld:
-        page = H.ld_web_page(H.json_ld(tree))
+        page = H.ld_web_page(ld_items(tree))
         yield from ((f"JSON-LD WebPage {k}", v) for k in keys if isinstance(v := page.get(k), str))
 
 
@@ -1127,7 +1147,7 @@ def _in_full(names: tuple[str, ...], tree) -> tuple[str, ...]:
     the description opens with the whole name (a meta or byline names the blog's display name,
     "Nils"; the Person, given apart from any article, "Nils Pickert ist freier Autor...")."""
     described = {}
-    for item in H.json_ld(tree):
+    for item in ld_items(tree):
         if "Person" in str(item.get("@type", "")) and isinstance(item.get("name"), str):
             described.setdefault(item["name"], _named_in_full(item))
     return tuple(dict.fromkeys(described.get(n, n) if " " not in n else n for n in names))
