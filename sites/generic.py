@@ -25,7 +25,7 @@ from . import register
 from .base import Adapter, D, H, Image, PageContext, Parser, Tag
 
 
-class GenericV9(Parser):
+class GenericV10(Parser):
     """Metadata from the page's own statements (dates to the minute with their zone, or the
     day alone; the article's headline; people as authors), body by trafilatura. Not bound to
     a date: it reads any site of any era, so a reparse gives every capture the newest reading."""
@@ -57,7 +57,14 @@ class GenericV9(Parser):
     # leniently as search engines read it (raw line breaks in strings, "//" comments, trailing commas,
     # a stray brace); a WebPage's dates stand where no article is described; a padded midnight gives
     # way to a time of that day another statement gives.
-    version = "9"
+    # 10: the byline is looked for in the article's header, from the headline to its prose (a caption
+    # and a standfirst may come first; a widget row of share and read-aloud buttons too), under each of
+    # the headline's first copies (a breadcrumb's comes first); a label alone on its line names the
+    # line after it ("Autor:" / "Peter Maahn"); a byline may follow a date or a posting verb ("Posted on
+    # May 4, 2021 by Jane Roe", "Ein Artikel von..."); where no full name is written, a blog's one-word
+    # handle or first name is ("Posted by marc", "von Olga"); an agency after a full name's slash goes
+    # ("Peter Maahn/SP-X").
+    version = "10"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:
         # Named after the code that read it, whichever configured site it was read for.
@@ -167,7 +174,7 @@ def without_headline(lines: list[str], titles: list[str]) -> list[str]:
 class Generic(Adapter):
     name = "generic"
     origin = ""  # any site: the URL given is the origin
-    parsers = (GenericV9,)
+    parsers = (GenericV10,)
 
     def __init__(self, base_url: str | None = None, site: str | None = None):
         super().__init__(base_url)

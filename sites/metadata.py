@@ -1048,17 +1048,92 @@ def people_in_text_byline(text: str, site: Iterable[str] = ()) -> tuple[str, ...
 
 def byline_near_headline(lines: list[str], headline: str | None | tuple[str | None, ...],
                          site: Iterable[str] = ()) -> tuple[str, ...]:
-    """The people the first byline among the lines around the headline (near_headline) names,
-    each by a full name: a short line that opens as bylines do ("By Jane Doe", "Von Andreas
-    Kürten", "par Didier Roy, 21 juin 2018") or with the field's label ("Auteur : Kossivi
-    Tiassou"). Where a page's markup marks no byline, its place under the headline still does;
-    a credit that opens with another word ("Photo by ...", "Foto: ...") is the picture's."""
+    """The people the first byline in the article's header (article_header) names, each by a full
+    name: a short line that opens as bylines do ("By Jane Doe", "Von Andreas Kürten", "par Didier
+    Roy, 21 juin 2018"), with the field's label ("Auteur : Kossivi Tiassou"; or the label alone,
+    the name on the next line), or a date or a posting verb before its "by" ("Posted on May 4,
+    2021 by Jane Roe", "Posted in Politics by Jane Roe"). Where a page's markup marks no byline,
+    its place under the headline still does; a credit that opens with another word ("Photo by
+    ...", "Foto: ...") is the picture's."""
     site = list(site)
-    for part in (part for line in near_headline(lines, headline) for part in _LINE_PARTS.split(line)):
-        if len(part.split()) <= 12 and (_TEXT_BYLINE.match(part) or _LABEL.match(part)):
-            if found := _full_names_in(part, site):
-                return found
-    return ()
+    bylines = [byline for under, over in article_header(lines, headline)
+               for line in _labels_joined(under) + over for part in _LINE_PARTS.split(line)
+               if len(part.split()) <= 12 and (byline := _opening_byline(part))]
+    found = next((found for byline in bylines if (found := _full_names_in(byline, site))), ())
+    # Else a blog's byline naming its writer by a handle or a first name alone ("Posted by marc",
+    # "von Olga"): a single word there, as nothing else is written after a "by".
+    return found or next(((handle,) for byline in bylines if (handle := _handle_in(byline, site))), ())
+
+
+# What follows a handle in a blog's byline: where it was posted, or when ("by marc in News",
+# "Posted by Nesselsetzer under Just For Fun", "by oz on December 4, 2006").
+_AFTER_HANDLE = re.compile(r"\s+(?:in|under|on|at|am|um|le|el|il|em)\s.*$", re.IGNORECASE)
+_HANDLE = re.compile(r"^[^\W\d_][\w.-]*[^\W\d_]$")
+
+
+def _handle_in(byline: str, site: list[str]) -> str | None:
+    """The one word a byline names its writer by, if it is a handle or a name: letters, lower case
+    allowed (a login), no digits."""
+    text = _without_date_tail(byline)
+    if (label := _LABEL.match(text)) and ":" not in label.group(0):
+        return None  # "Author Spotlight": a heading; a label before a single word has its colon
+    words = _AFTER_HANDLE.sub("", _BY.sub("", _LABEL_BY.sub("", _LABEL.sub("", text)))).strip(" |-–—·:,").split()
+    if len(words) != 1 or not _HANDLE.match(word := words[0]) or _BY.match(f"{word} "):
+        return None  # "von am 20.06.2018": a template's byline left empty
+    # A login is written in lower case; it is tested as a name would be (no placeholder, button, the site).
+    return word if is_person_name(word.capitalize() if word.islower() else word, site) else None
+
+
+_HEADER_LINES = 12  # the most lines a byline stands under the headline: share, read-aloud, rating widgets may come first
+_HEADLINE_COPIES = 3  # a breadcrumb's or menu's copy of the headline may come before the heading's own line
+
+
+def article_header(lines: list[str], headline: str | None | tuple[str | None, ...]) -> Iterator[tuple[list[str], list[str]]]:
+    """For each of the first lines that are the headline's: the lines under it up to the article's
+    prose (at most _HEADER_LINES; a picture's caption and a standfirst, a long line each, may stand
+    over the byline, a third ends the header), and the lines just above it (a kicker), nearest first."""
+    headlines = {h for h in (headline if isinstance(headline, tuple) else (headline,)) if h}
+    copies = (at for at, line in enumerate(lines) if line in headlines)
+    for at in itertools.islice(copies, _HEADLINE_COPIES):
+        under = lines[at + 1: at + 1 + _HEADER_LINES]
+        prose = [k for k, line in enumerate(under) if not H.is_short_line(line)][2:3]
+        yield under[:prose[0] if prose else None], lines[max(0, at - _KICKER_WINDOW): at][::-1]
+
+
+def _labels_joined(lines: list[str]) -> list[str]:
+    """LINES with a label that stands alone ("Autor:", "Author") joined to the line after it, the
+    name a template writes in its own element."""
+    joined, at = [], 0
+    while at < len(lines):
+        if at + 1 < len(lines) and len(lines[at]) <= 20 and _LABEL.fullmatch(lines[at]):
+            joined.append(f"{lines[at]} {lines[at + 1]}")
+            at += 2
+        else:
+            joined.append(lines[at])
+            at += 1
+    return joined
+
+
+# What opens a byline's "by" where it follows no date: a posting verb and what it was posted in,
+# or the piece itself ("Posted in Politics by", "Ein Artikel von", "A column by").
+_POSTED_BY = re.compile(r"^(?:(?:posted|published|filed|submitted|geschrieben|verfasst|veröffentlicht|erstellt|publié|écrit|"
+                        r"publicado|escrito|pubblicato|scritto)\b[^|]{0,60}?"
+                        r"|(?:(?:ein|eine|a|an|un|une|una|uno)\s+)?(?:artikel|beitrag|gastbeitrag|kommentar|bericht|"
+                        r"article|story|column|post|essay|artículo|articolo|reportage))\s+(?=(?:by|von|par|por)\s+\S)",
+                        re.IGNORECASE)
+# A time after a date, before the byline's "by": "06.11.2023 13:30 von Olga", "May 4, 2021 at 9:30 am by".
+_TIME_THEN = re.compile(r"^,?\s*(?:(?:at|um|à|a las|alle)\s+)?\d{1,2}[:.h]\d{2}(?:\s*(?:am|pm|uhr|h))?", re.IGNORECASE)
+
+
+def _opening_byline(part: str) -> str | None:
+    """PART as a byline to read names from ("By Jane Roe"), or None where it is none."""
+    if posted := _POSTED_BY.match(part):
+        return part[posted.end():]
+    for date in WRITTEN_DATE.finditer(part):  # "Posted on May 4, 2021 by Jane Roe": its label is the date's
+        rest = _TIME_THEN.sub("", part[date.end():]).lstrip(" ,")
+        if _TEXT_BYLINE.match(rest):
+            return rest
+    return part if _TEXT_BYLINE.match(part) or _LABEL.match(part) else None
 
 
 # A byline shares its line with the date, the section or the reading time, set apart by a bar, a
@@ -1313,13 +1388,16 @@ _AFTER_BAR = re.compile(r"\s+[|\-–—]\s+.*$")
 _PARENTHESISED = re.compile(r"^\([^()]*\)\s*|\s*\([^()]*\)$")
 # What precedes "=" is a wire credit ("스포츠조선=선수민 기자": the outlet, then the reporter); no name holds one.
 _BEFORE_EQUALS = re.compile(r"^.*=\s*")
+# An agency after a slash, where a full name stands before it ("Peter Maahn/SP-X", "Jane Roe / AP"):
+# agencies credited together ("det/dpa", "AFP/The Local") have no full name first, and stay.
+_AGENCY_AFTER = re.compile(r"^(?P<name>[^/]*[^\W\d]\s+[^/]*[^\W\d])\s*/\s*[^/\s][^/]{0,24}$")
 # A reporter's title after the name, where Korean writes it ("홍길동 기자", "김철수 특파원").
 _TITLE_AFTER = re.compile(r"\s+(?:기자|특파원|선임기자|전문기자|객원기자|인턴기자|수습기자|대기자|논설위원|편집위원)$")
 
 
 def _without_credit(name: str) -> str:
-    """NAME without what a byline adds to it: an affiliation, an outlet or place, a title."""
-    name = _TITLE_AFTER.sub("", _BEFORE_EQUALS.sub("", _PARENTHESISED.sub("", name)))
+    """NAME without what a byline adds to it: an affiliation, an outlet or place, a title, an agency."""
+    name = _AGENCY_AFTER.sub(r"\g<name>", _TITLE_AFTER.sub("", _BEFORE_EQUALS.sub("", _PARENTHESISED.sub("", name))))
     return _AFFILIATION.sub(r"\g<name>", _AFTER_BAR.sub("", name))
 
 

@@ -57,11 +57,66 @@ def test_a_byline_under_the_headline_names_its_people(top, expected):
     '<h1>Flood reaches the old town</h1><p>Foto: Lena Marsh</p>',
     # a sentence that opens as a byline does
     '<h1>Flood reaches the old town</h1><p>By the time the water rose, the square was empty.</p>',
-    # far from the headline: a teaser's byline after the story
-    '<h1>Flood reaches the old town</h1>' + "".join(f"<p>Short line {i}.</p>" for i in range(7)) + '<p>By Lena Marsh</p>',
+    # past the header: a teaser's byline once the story's prose has begun, or a dozen lines down
+    '<h1>Flood reaches the old town</h1>' + STORY[:300] + '<p>By Lena Marsh</p>',
+    '<h1>Flood reaches the old town</h1>' + "".join(f"<p>Short line {i}.</p>" for i in range(13)) + '<p>By Lena Marsh</p>',
+    # a heading that opens with the field's label, a template's byline left empty, a placeholder account
+    '<h1>Flood reaches the old town</h1><h3>Author Spotlight</h3>',
+    '<h1>Flood reaches the old town</h1><p>von am 04.05.2021</p>',
+    '<h1>Flood reaches the old town</h1><p>Posted by admin on May 4, 2021</p>',
+    # a kicker naming whose words the story reports
+    '<p>Rede von Angela Merkel</p><h1>Flood reaches the old town</h1>',
 ])
 def test_a_line_that_is_no_byline_or_stands_far_from_the_headline_names_no_one(top):
     assert parsed(f"<div class='page'>{top}<div class='body'>{STORY}</div></div>") == ()
+
+
+SHARE_ROW = "".join(f'<li><a href="/share/{i}">{label}</a></li>' for i, label in
+                    enumerate(("Facebook", "X", "WhatsApp", "E-Mail", "Drucken", "Vorlesen", "Merken", "3 Min.")))
+
+
+# The header runs from the headline to the story's prose: what stands between varies by template
+# (a row of share buttons, a picture and its caption, a standfirst, the date), the byline's
+# markup too (its own element, a label's, a post's meta line).
+@pytest.mark.parametrize("top, expected", [
+    (f'<h1>Flood reaches the old town</h1><ul class="tools">{SHARE_ROW}</ul><p>Quelle: dpa-AFX</p>'
+     '<byline>Von Anna Weber, dpa</byline>', ("Anna Weber",)),
+    ('<h1>Flood reaches the old town</h1><figure><img src="f.jpg"><figcaption>The water reached the market square '
+     'overnight and stood knee-deep in front of the town hall until the early morning.</figcaption></figure>'
+     '<p class="lead">Residents spent the night carrying furniture upstairs as the river rose faster than any forecast '
+     'had expected, and the council opened the school gym for those who had to leave.</p>'
+     '<div class="meta"><h5>Datum:</h5>04.05.2021<br><h5>Autor:</h5>Peter Maahn/SP-X</div>', ("Peter Maahn",)),
+    ('<h1>Flood reaches the old town</h1><dl><dt>Author</dt><dd><a href="/p/nq">Nora Quist</a>,</dd></dl>',
+     ("Nora Quist",)),
+    ('<h1>Flood reaches the old town</h1><div class="entry-meta">Posted on May 4, 2021 by Jane Roe</div>', ("Jane Roe",)),
+    ('<h1>Flood reaches the old town</h1><p>Lokales (1 / 3) 04.05.2021 13:30 von Anna Weber</p>', ("Anna Weber",)),
+    ('<h1>Flood reaches the old town</h1><p>Posted in Local News by Nora Quist</p>', ("Nora Quist",)),
+    ('<h1>Flood reaches the old town</h1><p>Ein Beitrag von Anna Weber | 04.05.2021 - 12:45</p>', ("Anna Weber",)),
+    # a blog's writer by a handle or a first name alone, as the byline writes it
+    ('<h1>Flood reaches the old town</h1><p>Posted on 2021-05-04 by marc | Leave a comment</p>', ("marc",)),
+    ('<h1>Flood reaches the old town</h1><p>by oz on May 4, 2021</p>', ("oz",)),
+    ('<h1>Flood reaches the old town</h1><span>von Olga</span>', ("Olga",)),
+])
+def test_a_byline_in_the_articles_header_names_its_people(top, expected):
+    assert parsed(f"<div class='page'>{top}<div class='body'>{STORY}</div></div>") == expected
+
+
+def test_the_headings_own_line_is_read_where_a_breadcrumbs_copy_of_the_headline_comes_first():
+    headline = "Flood reaches the old town"
+    lines = ["Home", "Local", headline, *(f"Section {i}" for i in range(14)), headline, "By Jane Roe",
+             "Residents spent the night carrying furniture upstairs as the river rose faster than forecast."]
+    assert byline_near_headline(lines, headline) == ("Jane Roe",)
+
+
+def test_a_full_name_in_the_header_comes_before_a_handle():
+    top = '<h1>Flood reaches the old town</h1><p>by marc</p><p>By Jane Roe</p>'
+    assert parsed(f"<div class='page'>{top}<div class='body'>{STORY}</div></div>") == ("Jane Roe",)
+
+
+def test_agencies_credited_together_keep_their_slash():
+    body = f"<h1>Flood reaches the old town</h1>{STORY}"
+    assert parsed(body, '<meta name="author" content="det/dpa">') == ("det/dpa",)
+    assert parsed(body, '<meta name="author" content="Jane Roe / AP">') == ("Jane Roe",)
 
 
 def test_what_the_page_states_comes_before_the_line_under_its_headline():

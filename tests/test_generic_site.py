@@ -330,7 +330,7 @@ def test_the_headline_is_not_repeated_as_the_first_line_of_the_text():
                        headers={"content-type": "text/html"}, body=body, fetched_at=datetime.now(timezone.utc).isoformat())
     article = Generic("https://dp.example").parse(page)
     assert article.title == "Storm hits the coast!" and not article.text.startswith("Storm hits")
-    assert article.parser == "generic/9"
+    assert article.parser == "generic/10"
 
 
 def test_a_headline_shown_under_its_kicker_is_not_the_first_line_either():
