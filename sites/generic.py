@@ -63,7 +63,8 @@ class GenericV10(Parser):
     # line after it ("Autor:" / "Peter Maahn"); a byline may follow a date or a posting verb ("Posted on
     # May 4, 2021 by Jane Roe", "Ein Artikel von..."); where no full name is written, a blog's one-word
     # handle or first name is ("Posted by marc", "von Olga"); an agency after a full name's slash goes
-    # ("Peter Maahn/SP-X").
+    # ("Peter Maahn/SP-X"). Microdata of another work the page cites or lists (a reference, a comment,
+    # a review, a related list's entry) is not the article's: its author and dates are not read.
     version = "10"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:

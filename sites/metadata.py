@@ -51,9 +51,27 @@ def _read_metas(tree) -> dict[str, str]:
     for node in tree.css("meta[content]"):
         content = H.clean_space(node.attributes.get("content"))
         for attr in ("name", "property", "itemprop") if content else ():
-            if key := (node.attributes.get(attr) or "").strip().lower():
-                found.setdefault(key, content)
+            if (key := (node.attributes.get(attr) or "").strip().lower()) and key not in found:
+                if attr != "itemprop" or not _of_another_work(node):
+                    found[key] = content
     return found
+
+
+# Microdata items that are other works the page cites, lists or hosts: a reference's authors and
+# year (Springer's `itemprop="citation"`), a comment's, a review's, a related list's entries.
+_OTHER_WORKS = frozenset({"citation", "comment", "review", "itemlistelement", "isbasedon", "mentions", "haspart",
+                          "workexample", "subjectof"})
+
+
+def _of_another_work(node) -> bool:
+    """Whether NODE's microdata item (its nearest itemscope) is a property naming another work."""
+    parent = node.parent
+    while parent is not None:
+        attributes = parent.attributes
+        if "itemscope" in attributes:
+            return any(p in _OTHER_WORKS for p in (attributes.get("itemprop") or "").lower().split())
+        parent = parent.parent
+    return False
 
 
 def ld_items(tree) -> list[dict]:
@@ -189,7 +207,7 @@ def _meta_values(tree, names: Iterable[str]) -> list[tuple[str, str]]:
 def _time_values(tree, selectors: Iterable[str]) -> list[tuple[str, str]]:
     found = []
     for selector in selectors:
-        node = tree.css_first(selector)
+        node = next((node for node in tree.css(selector) if not _of_another_work(node)), None)
         if node is not None:
             found.append((selector, node.attributes.get("datetime") or node.attributes.get("content") or ""))
     return found

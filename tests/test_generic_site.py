@@ -205,6 +205,29 @@ def test_dates_keep_the_precision_the_page_states():
     assert published(tree, {}).iso() == "2020-03-05T09:00:00+00:00"  # a later time of the same day refines it
 
 
+@pytest.mark.parametrize("nested", [
+    # a reference's authors and year (Springer's reference list), a reader's comment, a listed story
+    '<li itemprop="citation" itemscope itemtype="http://schema.org/ScholarlyArticle"><meta itemprop="author" '
+    'content="NH. Shear, SP. Spielberg, "><meta itemprop="datePublished" content="1988">Shear NH. J Clin Invest. 1988</li>',
+    '<div itemprop="comment" itemscope itemtype="https://schema.org/Comment"><meta itemprop="author" content="Rita Reader">'
+    '<meta itemprop="datePublished" content="2019-04-02T08:00:00+00:00"><p>Great piece.</p></div>',
+    '<ol itemscope itemtype="https://schema.org/ItemList"><li itemprop="itemListElement" itemscope '
+    'itemtype="https://schema.org/NewsArticle"><meta itemprop="author" content="Otto Other">'
+    '<meta itemprop="datePublished" content="2018-01-01"></li></ol>',
+])
+def test_microdata_of_another_work_the_page_cites_is_not_the_articles(nested):
+    article = ('<article itemscope itemtype="https://schema.org/NewsArticle"><meta itemprop="datePublished" '
+               'content="2020-03-05T10:00:00+01:00"><h1 itemprop="headline">Flood reaches the old town</h1>'
+               '<p>The water rose overnight.</p><div itemprop="author" itemscope itemtype="https://schema.org/Person">'
+               '<meta itemprop="author" content="Jane Roe"></div>{}</article>')
+    # the page's own statements come after the other work's in the source: they must still be read
+    tree = H.parse_html("<html><body>" + article.format(nested).replace("<meta itemprop=\"datePublished\" "
+                        "content=\"2020-03-05T10:00:00+01:00\">", "") + '<meta itemprop="datePublished" '
+                        'content="2020-03-05T10:00:00+01:00"></body></html>')
+    assert authors(tree, {}) == ("Jane Roe",)
+    assert published(tree, {}).iso() == "2020-03-05T09:00:00+00:00"
+
+
 def test_authors_are_refused_by_whole_tokens_only():
     tree = H.parse_html('<p class="byline">By Mark Smith, Julia Jones and Jan Novak | March 3, 2020, 7:57 AM</p>')
     assert authors(tree, {}) == ("Mark Smith", "Julia Jones", "Jan Novak")
