@@ -64,7 +64,8 @@ class GenericV10(Parser):
     # May 4, 2021 by Jane Roe", "Ein Artikel von..."); where no full name is written, a blog's one-word
     # handle or first name is ("Posted by marc", "von Olga"); an agency after a full name's slash goes
     # ("Peter Maahn/SP-X"). Microdata of another work the page cites or lists (a reference, a comment,
-    # a review, a related list's entry) is not the article's: its author and dates are not read.
+    # a review, a related list's entry) is not the article's: its author and dates are not read. A
+    # dated meta line in the header names the one full name beside its date ("04.02.2022 | Uta Helkenberg").
     version = "10"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:
@@ -132,7 +133,8 @@ class GenericV10(Parser):
         # The byline search only when the page names nobody plainly: it walks the whole page.
         named = M.authors(ctx.tree, ctx.field("ld"), site, fallback=main.authors)
         named = named or M.people_in_text_byline(main.text, site)
-        named = named or M.byline_near_headline(ctx.field("lines"), ctx.field("headline"), site)
+        named = named or M.byline_near_headline(ctx.field("lines"), ctx.field("headline"), site,
+                                                links=lambda: M.link_texts(ctx.tree))
         named = named or (M.people(main.guessed_authors(), site) if M.byline_marked(ctx.tree) else ())
         # Last: the account a link to its author page names (a handle, the site's own account).
         return named or M.account_names(ctx.tree)

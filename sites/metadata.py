@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from email.utils import parsedate_to_datetime
 from datetime import date, datetime, timedelta, timezone
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Container, Iterable, Iterator
 from urllib.parse import unquote
 
 from archiver import html as H
@@ -1065,22 +1065,54 @@ def people_in_text_byline(text: str, site: Iterable[str] = ()) -> tuple[str, ...
 
 
 def byline_near_headline(lines: list[str], headline: str | None | tuple[str | None, ...],
-                         site: Iterable[str] = ()) -> tuple[str, ...]:
+                         site: Iterable[str] = (), links: Callable[[], Container[str]] = frozenset) -> tuple[str, ...]:
     """The people the first byline in the article's header (article_header) names, each by a full
     name: a short line that opens as bylines do ("By Jane Doe", "Von Andreas Kürten", "par Didier
     Roy, 21 juin 2018"), with the field's label ("Auteur : Kossivi Tiassou"; or the label alone,
     the name on the next line), or a date or a posting verb before its "by" ("Posted on May 4,
     2021 by Jane Roe", "Posted in Politics by Jane Roe"). Where a page's markup marks no byline,
     its place under the headline still does; a credit that opens with another word ("Photo by
-    ...", "Foto: ...") is the picture's."""
+    ...", "Foto: ...") is the picture's. Else the name a dated line under the headline gives
+    with no "by" (dated_name); LINKS: the texts of the page's links, asked for then."""
     site = list(site)
-    bylines = [byline for under, over in article_header(lines, headline)
-               for line in _labels_joined(under) + over for part in _LINE_PARTS.split(line)
-               if len(part.split()) <= 12 and (byline := _opening_byline(part))]
+    headers = list(article_header(lines, headline))
+    bylines = [byline for under, over in headers for line in _labels_joined(under) + over
+               for part in _LINE_PARTS.split(line) if len(part.split()) <= 12 and (byline := _opening_byline(part))]
     found = next((found for byline in bylines if (found := _full_names_in(byline, site))), ())
     # Else a blog's byline naming its writer by a handle or a first name alone ("Posted by marc",
     # "von Olga"): a single word there, as nothing else is written after a "by".
-    return found or next(((handle,) for byline in bylines if (handle := _handle_in(byline, site))), ())
+    found = found or next(((handle,) for byline in bylines if (handle := _handle_in(byline, site))), ())
+    return found or next((found for under, over in headers for line in under + over
+                          if (found := dated_name(line, site, links))), ())
+
+
+def dated_name(line: str, site: list[str], links: Callable[[], Container[str]] = frozenset) -> tuple[str, ...]:
+    """The person a meta line names beside its date, with no "by": every part of LINE a date, a
+    time or a dated label ("04.02.2022 | 13:10 Uhr | Uta Helkenberg", "Jacobo Betancur Peláez |
+    Publicado hace 3 horas") but one, a full name. Not the text of a link but to a writer's page:
+    a section's name stands so too ("May 4, 2021 | World News")."""
+    parts = [part for part in _LINE_PARTS.split(line) if part]
+    undated = [part for part in parts if not _dated(part)]
+    if len(parts) < 2 or len(undated) != 1:
+        return ()
+    name = undated[0]
+    # Set in capitals with no "by", it is a label ("PAID CONTENT"); holding the site's name, a
+    # section's credit ("World The Planetary Press").
+    if not _full_name(name) or name.isupper() or not is_person_name(name, site) or _holds_site_name(name, site):
+        return ()
+    return () if name in links() else (name,)
+
+
+_CLOCK = re.compile(r"\d{1,2}[:.]\d{2}")
+
+
+def _dated(part: str) -> bool:
+    """Whether PART is a date or a time of day and nothing else ("04.02.2022", "13:10 Uhr")."""
+    return bool(WRITTEN_DATE.search(part) or _CLOCK.search(part)) and not _without_date_tail(part)
+
+
+def _holds_site_name(name: str, site: list[str]) -> bool:
+    return any(squashed in _squashed(name) for squashed in _squashed_names(site))
 
 
 # What follows a handle in a blog's byline: where it was posted, or when ("by marc in News",
@@ -1255,6 +1287,15 @@ _WRITER_DIRECTORIES = ("author", "authors", "autor", "auteur", "autore", "autore
                        "contributor", "contributors", "columnist", "columnists", "redakteur", "redaktion", "periodista")
 _ACCOUNT_LINKS = ", ".join(f'a[href*="/{part}/"]' for part in _WRITER_DIRECTORIES)
 _ACCOUNT_PATH = re.compile(rf"/(?:{'|'.join(_WRITER_DIRECTORIES)})/([^/]+)/?$", re.IGNORECASE)
+
+
+def link_texts(tree) -> set[str]:
+    """The texts of the page's links, but those to a writer's page: a section's, a menu's, a teaser's."""
+    return {H.clean_space(link.text()) for link in tree.css("a")
+            if not _WRITER_LINK.search(link.attributes.get("href") or "")}
+
+
+_WRITER_LINK = re.compile(rf"/(?:{'|'.join(_WRITER_DIRECTORIES)})/", re.IGNORECASE)
 
 
 def account_names(tree) -> tuple[str, ...]:

@@ -151,3 +151,22 @@ def test_a_names_own_middle_dot_does_not_part_the_line():
 def test_a_link_to_the_writers_page_under_a_newsrooms_directory_names_the_writer(link, expected):
     tree = H.parse_html(f"<article><h1>Flood reaches the old town</h1><div><p>{link}</p></div>{STORY}</article>")
     assert account_names(tree) == expected
+
+
+# A meta line under (or over) the headline that gives its date and a name with no "by": the
+# date's writing and separators vary; what else such a line holds (a section, a label, a series'
+# title with a number in it) is no one.
+@pytest.mark.parametrize("line, expected", [
+    ("<p>04.02.2022 | 13:10 Uhr | Uta Helkenberg</p>", ("Uta Helkenberg",)),
+    ("<div><span>May 4, 2021</span> – <span>Nora Quist</span></div>", ("Nora Quist",)),
+    ("<p>2021-05-04 · Jean-Luc Moreau</p>", ("Jean-Luc Moreau",)),
+    ('<p>May 4, 2021 | <a href="/world">World Affairs</a></p>', ()),  # a section's link
+    ("<p>04. November 2021 | PAID CONTENT</p>", ()),
+    ("<p>Sweet Selfcare - 30 Tage Yoga Challenge</p>", ()),  # a number, no date
+    ("<p>Weather Local News Example - May 4, 2021</p>", ()),  # a section credited with the site's name
+    ("<p>04.05.2021 | Jane Roe | Berlin Desk</p>", ()),  # two undated parts: which is the name is unsaid
+])
+def test_a_dated_meta_line_names_the_person_beside_its_date(line, expected):
+    top = f"<h1>Flood reaches the old town</h1>{line}"
+    page = f"<div class='page'>{top}<div class='body'>{STORY}</div></div>"
+    assert parsed(page, '<meta property="og:site_name" content="Local News Example">') == expected
