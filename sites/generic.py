@@ -65,7 +65,8 @@ class GenericV10(Parser):
     # handle or first name is ("Posted by marc", "von Olga"); an agency after a full name's slash goes
     # ("Peter Maahn/SP-X"). Microdata of another work the page cites or lists (a reference, a comment,
     # a review, a related list's entry) is not the article's: its author and dates are not read. A
-    # dated meta line in the header names the one full name beside its date ("04.02.2022 | Uta Helkenberg").
+    # dated meta line in the header names the one full name beside its date ("04.02.2022 | Uta Helkenberg"),
+    # and a byline closing the story ("Von Ulrich Nitsche") as one opening it does.
     version = "10"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:

@@ -1056,9 +1056,11 @@ _LOWER_IN_NAMES = _NAME_PARTICLES | frozenset({"della", "des", "dos", "das", "do
 
 
 def people_in_text_byline(text: str, site: Iterable[str] = ()) -> tuple[str, ...]:
-    """The people a byline among the first three lines of TEXT names, each by a full name."""
+    """The people a byline among the first three lines of TEXT names, or its last line (where
+    regional papers sign a story: "... geht weiter." / "Von Cosima Künzel"), each by a full name."""
     site = list(site)
-    for line in text.split("\n\n")[:3]:
+    lines = text.split("\n\n")
+    for line in lines[:3] + lines[3:][-1:]:
         if len(line.split()) <= 12 and _TEXT_BYLINE.match(line):
             return _full_names_in(line, site)
     return ()

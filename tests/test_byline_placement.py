@@ -170,3 +170,13 @@ def test_a_dated_meta_line_names_the_person_beside_its_date(line, expected):
     top = f"<h1>Flood reaches the old town</h1>{line}"
     page = f"<div class='page'>{top}<div class='body'>{STORY}</div></div>"
     assert parsed(page, '<meta property="og:site_name" content="Local News Example">') == expected
+
+
+@pytest.mark.parametrize("last, expected", [
+    ("<p><em>Von Anna Weber</em></p>", ("Anna Weber",)),  # a regional paper signs its story at the end
+    ("<p>By Nora Quist and Jane Roe</p>", ("Nora Quist", "Jane Roe")),
+    ("<p>Von Risiken und Nebenwirkungen</p>", ()),  # a sentence's start, no full name
+    ("<p>By the end of the night the water had reached the steps of the town hall and stayed there.</p>", ()),
+])
+def test_a_byline_closing_the_story_names_its_people(last, expected):
+    assert parsed(f"<article><h1>Flood reaches the old town</h1>{STORY}{last}</article>") == expected
