@@ -1089,10 +1089,10 @@ def byline_near_headline(lines: list[str], headline: str | None | tuple[str | No
 
 
 def dated_name(line: str, site: list[str], links: Callable[[], Container[str]] = frozenset) -> tuple[str, ...]:
-    """The person a meta line names beside its date, with no "by": every part of LINE a date, a
-    time or a dated label ("04.02.2022 | 13:10 Uhr | Uta Helkenberg", "Jacobo Betancur Peláez |
-    Publicado hace 3 horas") but one, a full name. Not the text of a link but to a writer's page:
-    a section's name stands so too ("May 4, 2021 | World News")."""
+    """The person a meta line names beside its date, with no "by": every part of LINE a date or a
+    time of day ("04.02.2022 | 13:10 Uhr | Uta Helkenberg", "11.12.2019 - Amelie Loevenich") but
+    one, a full name. Not the text of a link but to a writer's page: a section's name stands so
+    too ("May 4, 2021 | World News")."""
     parts = [part for part in _LINE_PARTS.split(line) if part]
     undated = [part for part in parts if not _dated(part)]
     if len(parts) < 2 or len(undated) != 1:
@@ -1292,7 +1292,12 @@ _ACCOUNT_PATH = re.compile(rf"/(?:{'|'.join(_WRITER_DIRECTORIES)})/([^/]+)/?$", 
 
 
 def link_texts(tree) -> set[str]:
-    """The texts of the page's links, but those to a writer's page: a section's, a menu's, a teaser's."""
+    """The texts of the page's links, but those to a writer's page: a section's, a menu's, a
+    teaser's. Read once for the page just read."""
+    return _of_page(tree, _read_link_texts)
+
+
+def _read_link_texts(tree) -> set[str]:
     return {H.clean_space(link.text()) for link in tree.css("a")
             if not _WRITER_LINK.search(link.attributes.get("href") or "")}
 
