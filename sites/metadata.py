@@ -1259,7 +1259,7 @@ def authors(tree, ld: dict, site: Iterable[str] = (), fallback: Iterable[str] = 
     metas = [v for n in AUTHOR_METAS if (v := meta(tree, n))]
 
     def byline() -> list[str]:  # read only when no statement names anyone: a search of the whole page
-        return next(([H.node_text(n) for n in nodes] for s in BYLINES
+        return next(([H.node_text(n) for n in _one_byline(nodes)] for s in BYLINES
                      if (nodes := [n for n in tree.css(s) if not _in_comments(n)][:4])), [])
     # FALLBACK (trafilatura's reading of the metas, dots and case normalised away) only when the
     # page has no author meta of its own: else it re-reads what was refused here ("Www Haufe De").
@@ -1267,6 +1267,25 @@ def authors(tree, ld: dict, site: Iterable[str] = (), fallback: Iterable[str] = 
         if names := people(source(), site):
             return _in_full(names, tree) if any(" " not in n for n in names) else names
     return ()
+
+
+def _one_byline(nodes: list) -> list:
+    """The first of NODES and those standing with it (co-authors' names under one byline, within
+    its grandparent): not the bylines of the teasers further down the page ("By AP and TOI staff"
+    under a related story's headline)."""
+    block = nodes[0].parent.parent if nodes[0].parent is not None else None
+    if block is None:
+        return nodes[:1]
+    return nodes[:1] + [node for node in nodes[1:] if _descends_from(node, block)]
+
+
+def _descends_from(node, block) -> bool:
+    at = node.parent
+    while at is not None:
+        if at.mem_id == block.mem_id:
+            return True
+        at = at.parent
+    return False
 
 
 def _in_full(names: tuple[str, ...], tree) -> tuple[str, ...]:

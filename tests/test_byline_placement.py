@@ -180,3 +180,12 @@ def test_a_dated_meta_line_names_the_person_beside_its_date(line, expected):
 ])
 def test_a_byline_closing_the_story_names_its_people(last, expected):
     assert parsed(f"<article><h1>Flood reaches the old town</h1>{STORY}{last}</article>") == expected
+
+
+def test_a_marked_bylines_co_authors_stand_with_it_and_the_teasers_bylines_do_not():
+    teasers = "".join(f'<li class="card"><h3><a href="/2021/05/0{i}/story-{i}">Story {i}</a></h3>'
+                      f'<div class="byline">By <a href="/writers/w{i}">Writer Number{"ABC"[i]}</a></div></li>' for i in range(3))
+    byline = ('<div class="wrap"><span class="byline">By <a href="/writers/jr">Jane Roe</a></span>'
+              '<span class="byline"> and <a href="/writers/nq">Nora Quist</a></span></div>')
+    page = f'<article><h1>Flood reaches the old town</h1>{byline}{STORY}</article><aside><ul>{teasers}</ul></aside>'
+    assert parsed(page) == ("Jane Roe", "Nora Quist")
