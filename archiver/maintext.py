@@ -266,10 +266,24 @@ def _parsed(html: str | bytes):
         from lxml import etree
 
         etree.strip_elements(tree, "rt", "rp", with_tail=False)
+    if tree is not None:
+        _bylines_bounded(tree)
     return tree
 
 
 _RUBY_ANNOTATION = re.compile(r"<r[tp][\s>]", re.IGNORECASE)
+_LONGEST_BYLINE = 1000  # characters
+
+
+def _bylines_bounded(tree) -> None:
+    """The page's author metas cut to a byline's length at most: trafilatura normalises an author
+    meta in time quadratic in its length (a hostile 100 kB one took minutes), and no byline is that long."""
+    for meta in tree.iter("meta"):
+        content = meta.get("content")
+        if content and len(content) > _LONGEST_BYLINE and any(
+                mark in f"{meta.get('name')} {meta.get('property')} {meta.get('itemprop')}".lower()
+                for mark in ("author", "creator", "byl")):
+            meta.set("content", content[:_LONGEST_BYLINE])
 
 
 def _stated(tree, url: str | None) -> MainText:

@@ -1016,24 +1016,34 @@ _TITLED_DESK = re.compile(r"(?<!\w)(?:writer|reporter|correspondent|columnist)$"
 # The word that introduces the date a byline runs into ("Sara Zinnecker Stand: 12.05.2020", "José
 # Wilson hace 3 horas", "Jane Doe Updated on March 3"): cut with the date, never without one.
 # Particles count only in lower case: "Tam Le" is a name.
-_DATE_LABEL_END = re.compile(r"(?:\s+(?:(?i:stand|hace|il y a|vor|prije|před|há|updated|last updated|aktualisiert|geändert|"
-                             r"published|posted|veröffentlicht|erschienen|publié|publicado|pubblicato|datum|date|fecha)|"
-                             r"am|on|le|el|il|em|vom|du|del|de)\b[:.]?)+\s*$|[\s|,·•–—-]+$")
+# Each alternative starts only where its run of spaces or marks starts: tried inside a run too, a
+# long one that does not end the text (a hostile meta's) cost time quadratic in its length.
+_DATE_LABEL_END = re.compile(r"(?<!\s)(?:\s+(?:(?i:stand|hace|il y a|vor|prije|před|há|updated|last updated|aktualisiert|"
+                             r"geändert|published|posted|veröffentlicht|erschienen|publié|publicado|pubblicato|datum|date|"
+                             r"fecha)|am|on|le|el|il|em|vom|du|del|de)\b[:.]?)+\s*$|(?<![\s|,·•–—-])[\s|,·•–—-]+$")
 # A one-word label before a colon ("Interview: Julia Lauter", "Text: Anna Roth", "Fotos: Kai Wu").
 _COLON_LABEL = re.compile(r"^[^\W\d]+:\s+(?=\S)")
 
 
 # Words that can only label a date, ending a byline whose date another reader already cut off
 # (trafilatura's "AFP publié le", "Mis À Jour À"): they go even without a date after them.
-_STATED_LABEL_END = re.compile(r"(?:^|\s+)(?:published|posted|updated|last updated|veröffentlicht|aktualisiert|publié|"
+_STATED_LABEL_END = re.compile(r"(?:^|(?<!\s)\s+)(?:published|posted|updated|last updated|veröffentlicht|aktualisiert|publié|"
                                r"mis à jour|publicado|actualizado|pubblicato|aggiornato|uppdaterad|publicerad|opdateret|"
                                r"prije|před|há|stand)(?:\s+(?:on|at|am|um|le|à|el|il|em|a))*[:.]?\s*$", re.IGNORECASE)
 
 
 def _without_date_tail(text: str) -> str:
     cut = _DATE_TAIL.sub("", text)
+    if cut != text:
+        # The labels a date leaves stand at a byline's end: only its end is searched, since a run of
+        # them in a hostile text makes the search quadratic.
+        keep = max(0, len(cut) - _LABELS_AT_END)
+        cut = cut[:keep] + _DATE_LABEL_END.sub("", cut[keep:])
     # A label alone before its date ("Stand: 12.05.2020") has no name before it to end.
-    return _STATED_LABEL_END.sub("", _DATE_LABEL_END.sub("", cut) if cut != text else cut)
+    return _STATED_LABEL_END.sub("", cut)
+
+
+_LABELS_AT_END = 300  # characters
 
 
 def split_names(text: str) -> list[str]:
@@ -1475,14 +1485,27 @@ _PARENTHESISED = re.compile(r"^\([^()]*\)\s*|\s*\([^()]*\)$")
 _BEFORE_EQUALS = re.compile(r"^.*=\s*")
 # An agency after a slash, where a full name stands before it ("Peter Maahn/SP-X", "Jane Roe / AP"):
 # agencies credited together ("det/dpa", "AFP/The Local") have no full name first, and stay.
-_AGENCY_AFTER = re.compile(r"^(?P<name>[^/]*[^\W\d]\s+[^/]*[^\W\d])\s*/\s*[^/\s][^/]{0,24}$")
+_AGENCY_CHARS = 25
+_WORD_THEN_SPACE = re.compile(r"[^\W\d]\s+\S")
+
+
+def _without_agency(name: str) -> str:
+    """NAME without the agency after its one slash, where a full name stands before it. Read by
+    partition, not one pattern: a pattern for it backtracks quadratically on a long slashless text."""
+    before, slash, agency = name.partition("/")
+    before, agency = before.rstrip(), agency.strip()
+    if (not slash or not agency or "/" in agency or len(agency) > _AGENCY_CHARS or not before[-1:].isalpha()
+            or not _WORD_THEN_SPACE.search(before)):
+        return name
+    return before
+
 # A reporter's title after the name, where Korean writes it ("홍길동 기자", "김철수 특파원").
 _TITLE_AFTER = re.compile(r"\s+(?:기자|특파원|선임기자|전문기자|객원기자|인턴기자|수습기자|대기자|논설위원|편집위원)$")
 
 
 def _without_credit(name: str) -> str:
     """NAME without what a byline adds to it: an affiliation, an outlet or place, a title, an agency."""
-    name = _AGENCY_AFTER.sub(r"\g<name>", _TITLE_AFTER.sub("", _BEFORE_EQUALS.sub("", _PARENTHESISED.sub("", name))))
+    name = _without_agency(_TITLE_AFTER.sub("", _BEFORE_EQUALS.sub("", _PARENTHESISED.sub("", name))))
     return _AFFILIATION.sub(r"\g<name>", _AFTER_BAR.sub("", name))
 
 

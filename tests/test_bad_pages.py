@@ -187,6 +187,28 @@ def test_100k_nested_divs_cost_bounded_work_and_no_traceback(site, url):
     assert time.process_time() - started < 5
 
 
+# 100 kB where a byline is read: in the author meta, the JSON-LD author, the line under the
+# headline. Runs a pattern can backtrack over (marks, date labels, words without a separator, a
+# slash at the end) must cost work in proportion to their length, not its square.
+@pytest.mark.parametrize("hostile", [
+    "x" + "-" * 100_000 + "y 04.05.2021",
+    "Jane Roe" + " am" * 33_000 + " 04.05.2021",
+    "Ab " * 33_000 + "/AP",
+], ids=["a run of marks", "a run of date labels", "words then an agency"])
+def test_a_100k_byline_costs_bounded_work(hostile):
+    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Flood",
+                     "author": {"@type": "Person", "name": hostile}})
+    body = (f'<html><head><title>Flood</title><meta name="author" content="{hostile}">'
+            f'<script type="application/ld+json">{ld}</script></head><body><h1>Flood</h1><p>By {hostile}</p>'
+            + "<p>The water rose in the town overnight and stayed until the morning.</p>" * 20 + "</body></html>")
+    started = time.process_time()
+    try:
+        REGISTRY["generic"]().parse(page_for("https://example.org/2021/05/04/flood", body.encode(), "text/html"))
+    except ParseError:
+        pass
+    assert time.process_time() - started < 5
+
+
 def test_nesting_is_flattened_only_past_the_limit():
     shallow = "<div>" * 10 + "<p>x</p>" + "</div>" * 10
     assert H.limit_nesting(shallow * 400) == shallow * 400
