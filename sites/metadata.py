@@ -1103,6 +1103,8 @@ def dated_name(line: str, site: list[str], links: Callable[[], Container[str]] =
     time of day ("04.02.2022 | 13:10 Uhr | Uta Helkenberg", "11.12.2019 - Amelie Loevenich") but
     one, a full name. Not the text of a link but to a writer's page: a section's name stands so
     too ("May 4, 2021 | World News")."""
+    if not _DIGIT.search(line):  # most lines of a header, a menu's: no date, and no need to part them
+        return ()
     parts = [part for part in _LINE_PARTS.split(line) if part]
     undated = [part for part in parts if not _dated(part)]
     if len(parts) < 2 or len(undated) != 1:
@@ -1116,11 +1118,12 @@ def dated_name(line: str, site: list[str], links: Callable[[], Container[str]] =
 
 
 _CLOCK = re.compile(r"\d{1,2}[:.]\d{2}")
+_DIGIT = re.compile(r"\d")
 
 
 def _dated(part: str) -> bool:
     """Whether PART is a date or a time of day and nothing else ("04.02.2022", "13:10 Uhr")."""
-    return bool(WRITTEN_DATE.search(part) or _CLOCK.search(part)) and not _without_date_tail(part)
+    return not _without_date_tail(part) and bool(_CLOCK.search(part) or WRITTEN_DATE.search(part))
 
 
 def _holds_site_name(name: str, site: list[str]) -> bool:
@@ -1191,7 +1194,7 @@ def _opening_byline(part: str) -> str | None:
     """PART as a byline to read names from ("By Jane Roe"), or None where it is none."""
     if posted := _POSTED_BY.match(part):
         return part[posted.end():]
-    for date in WRITTEN_DATE.finditer(part):  # "Posted on May 4, 2021 by Jane Roe": its label is the date's
+    for date in WRITTEN_DATE.finditer(part) if _DIGIT.search(part) else ():  # "Posted on May 4, 2021 by Jane Roe"
         rest = _TIME_THEN.sub("", part[date.end():]).lstrip(" ,")
         if _TEXT_BYLINE.match(rest):
             return rest
