@@ -67,7 +67,8 @@ class GenericV10(Parser):
     # a review, a related list's entry) is not the article's: its author and dates are not read. A
     # dated meta line in the header names the one full name beside its date ("04.02.2022 | Uta Helkenberg"),
     # and a byline closing the story ("Von Ulrich Nitsche") as one opening it does. Of the elements marked
-    # as bylines, the next ones after the first count only where they stand with it, not a teaser's.
+    # as bylines, the next ones after the first count only where they stand with it, not a teaser's; none
+    # outside the <article> the headline stands in.
     version = "10"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:

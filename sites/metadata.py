@@ -1272,14 +1272,26 @@ def authors(tree, ld: dict, site: Iterable[str] = (), fallback: Iterable[str] = 
     metas = [v for n in AUTHOR_METAS if (v := meta(tree, n))]
 
     def byline() -> list[str]:  # read only when no statement names anyone: a search of the whole page
+        article = _headlines_article(tree)
         return next(([H.node_text(n) for n in _one_byline(nodes)] for s in BYLINES
-                     if (nodes := [n for n in tree.css(s) if not _in_comments(n)][:4])), [])
+                     if (nodes := [n for n in tree.css(s) if not _in_comments(n)
+                                   and (article is None or _descends_from(n, article))][:4])), [])
     # FALLBACK (trafilatura's reading of the metas, dots and case normalised away) only when the
     # page has no author meta of its own: else it re-reads what was refused here ("Www Haufe De").
     for source in (lambda: _ld_people(ld), lambda: metas, byline, lambda: [] if metas else list(fallback)):
         if names := people(source(), site):
             return _in_full(names, tree) if any(" " not in n for n in names) else names
     return ()
+
+
+def _headlines_article(tree):
+    """The <article> element the page's headline (its first <h1>) stands in, if any: where the
+    page marks its article so, a byline outside it is a teaser's or a sidebar's."""
+    heading = tree.css_first("h1")
+    at = heading.parent if heading is not None else None
+    while at is not None and at.tag != "article":
+        at = at.parent
+    return at
 
 
 def _one_byline(nodes: list) -> list:

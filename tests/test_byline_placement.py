@@ -189,3 +189,11 @@ def test_a_marked_bylines_co_authors_stand_with_it_and_the_teasers_bylines_do_no
               '<span class="byline"> and <a href="/writers/nq">Nora Quist</a></span></div>')
     page = f'<article><h1>Flood reaches the old town</h1>{byline}{STORY}</article><aside><ul>{teasers}</ul></aside>'
     assert parsed(page) == ("Jane Roe", "Nora Quist")
+
+
+def test_where_the_page_marks_its_article_a_marked_byline_outside_it_is_a_teasers():
+    teasers = "".join(f'<div class="card"><h3><a href="/2024/03/0{i}/otra-{i}">Otra noticia {i}</a></h3>'
+                      f'<div class="byline">Por <a href="/autores/jp{i}">Juan Pérez</a></div></div>' for i in range(2))
+    article = ('<article><h1>Flood reaches the old town</h1><div class="meta"><time>03/03/2024 10:15</time> | '
+               f'<a href="/autores/maria-gonzalez">María González</a></div>{STORY}</article>')
+    assert parsed(f"<main>{article}<aside>{teasers}</aside></main>") == ("María González",)
