@@ -65,13 +65,16 @@ _OTHER_WORKS = frozenset({"citation", "comment", "review", "itemlistelement", "i
 
 def _of_another_work(node) -> bool:
     """Whether NODE's microdata item (its nearest itemscope) is a property naming another work."""
-    parent = node.parent
-    while parent is not None:
-        attributes = parent.attributes
-        if "itemscope" in attributes:
-            return any(p in _OTHER_WORKS for p in (attributes.get("itemprop") or "").lower().split())
-        parent = parent.parent
-    return False
+    scope = _nearest_around(node, lambda at: "itemscope" in at.attributes)
+    return scope is not None and any(p in _OTHER_WORKS for p in (scope.attributes.get("itemprop") or "").lower().split())
+
+
+def _nearest_around(node, is_it: Callable):
+    """The nearest element around NODE (its parent, theirs...) that IS_IT, or None."""
+    at = node.parent
+    while at is not None and not is_it(at):
+        at = at.parent
+    return at
 
 
 def ld_items(tree) -> list[dict]:
@@ -505,11 +508,17 @@ def near_headline(lines: list[str], headline: str | None | tuple[str | None, ...
     """The lines right under the headline's line (byline, dateline), then those just above it
     (kicker), nearest first; none if no line is the headline's. HEADLINE: its line's text, or
     the texts its line may have (with its kicker, without)."""
-    headlines = {h for h in (headline if isinstance(headline, tuple) else (headline,)) if h}
-    at = next((i for i, line in enumerate(lines) if line in headlines), None)
+    at = next(_headline_copies(lines, headline), None)
     if at is None:
         return []
     return lines[at + 1: at + 1 + _DATELINE_WINDOW] + lines[max(0, at - _KICKER_WINDOW): at][::-1]
+
+
+def _headline_copies(lines: list[str], headline: str | None | tuple[str | None, ...]) -> Iterator[int]:
+    """Where LINES hold the headline's line, in order. HEADLINE: its line's text, or the texts its
+    line may have (with its kicker, without)."""
+    headlines = {h for h in (headline if isinstance(headline, tuple) else (headline,)) if h}
+    return (at for at, line in enumerate(lines) if line in headlines)
 
 
 def dateline_day(lines: list[str], headline: str | None | tuple[str | None, ...]) -> date | None:
@@ -1046,9 +1055,14 @@ def _without_date_tail(text: str) -> str:
 _LABELS_AT_END = 300  # characters
 
 
+def _without_opening(byline: str) -> str:
+    """BYLINE without what opens it: the field's label, a label before "by", the "by" itself."""
+    return _BY.sub("", _LABEL_BY.sub("", _LABEL.sub("", byline)))
+
+
 def split_names(text: str) -> list[str]:
     text = _COLON_LABEL.sub("", _without_date_tail(H.clean_space(text)))
-    text = _BY.sub("", _LABEL_BY.sub("", _LABEL.sub("", text)))
+    text = _without_opening(text)
     # Quotes around a name (a JSON-LD author written "'Luana Patriolino'") are no part of it.
     names = [H.clean_space(_BY.sub("", part)).strip(" |-–—·:,/'\"‘’“”«»") for part in _SPLIT_NAMES.split(text) if part]
     names = [n for n in names if n]
@@ -1142,7 +1156,7 @@ def _handle_in(byline: str, site: list[str]) -> str | None:
     text = _without_date_tail(byline)
     if (label := _LABEL.match(text)) and ":" not in label.group(0):
         return None  # "Author Spotlight": a heading; a label before a single word has its colon
-    words = _AFTER_HANDLE.sub("", _BY.sub("", _LABEL_BY.sub("", _LABEL.sub("", text)))).strip(" |-–—·:,").split()
+    words = _AFTER_HANDLE.sub("", _without_opening(text)).strip(" |-–—·:,").split()
     if len(words) != 1 or not _HANDLE.match(word := words[0]) or _BY.match(f"{word} "):
         return None  # "von am 20.06.2018": a template's byline left empty
     # A login is written in lower case; it is tested as a name would be (no placeholder, button, the site).
@@ -1157,9 +1171,7 @@ def article_header(lines: list[str], headline: str | None | tuple[str | None, ..
     """For each of the first lines that are the headline's: the lines under it up to the article's
     prose (at most _HEADER_LINES; a picture's caption and a standfirst, a long line each, may stand
     over the byline, a third ends the header), and the lines just above it (a kicker), nearest first."""
-    headlines = {h for h in (headline if isinstance(headline, tuple) else (headline,)) if h}
-    copies = (at for at, line in enumerate(lines) if line in headlines)
-    for at in itertools.islice(copies, _HEADLINE_COPIES):
+    for at in itertools.islice(_headline_copies(lines, headline), _HEADLINE_COPIES):
         under = lines[at + 1: at + 1 + _HEADER_LINES]
         prose = [k for k, line in enumerate(under) if not H.is_short_line(line)][2:3]
         yield under[:prose[0] if prose else None], lines[max(0, at - _KICKER_WINDOW): at][::-1]
@@ -1288,10 +1300,7 @@ def _headlines_article(tree):
     """The <article> element the page's headline (its first <h1>) stands in, if any: where the
     page marks its article so, a byline outside it is a teaser's or a sidebar's."""
     heading = tree.css_first("h1")
-    at = heading.parent if heading is not None else None
-    while at is not None and at.tag != "article":
-        at = at.parent
-    return at
+    return None if heading is None else _nearest_around(heading, lambda at: at.tag == "article")
 
 
 def _one_byline(nodes: list) -> list:
@@ -1305,12 +1314,7 @@ def _one_byline(nodes: list) -> list:
 
 
 def _descends_from(node, block) -> bool:
-    at = node.parent
-    while at is not None:
-        if at.mem_id == block.mem_id:
-            return True
-        at = at.parent
-    return False
+    return _nearest_around(node, lambda at: at.mem_id == block.mem_id) is not None
 
 
 def _in_full(names: tuple[str, ...], tree) -> tuple[str, ...]:
@@ -1427,12 +1431,9 @@ def _in_comments(node) -> bool:
 def _within(node, part_is: Callable[[str, str], bool]) -> bool:
     """Whether an element around NODE, below <body>, is such a part: PART_IS(its tag, its class
     and id)."""
-    node = node.parent
-    while node is not None and node.tag != "body":
-        if part_is(node.tag, f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"):
-            return True
-        node = node.parent
-    return False
+    found = _nearest_around(node, lambda at: at.tag == "body" or part_is(
+        at.tag, f"{at.attributes.get('class') or ''} {at.attributes.get('id') or ''}"))
+    return found is not None and found.tag != "body"
 
 
 def _in_comments_part(tag: str, marks: str) -> bool:
