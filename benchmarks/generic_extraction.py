@@ -183,10 +183,22 @@ def _dateparser_tables() -> float:
     return time.perf_counter() - started
 
 
-def _score_page(page: tuple[dict, str]) -> dict[str, tuple[Score, str | None]]:
-    item, html = page
+def _in_turn(at: int) -> list[str]:
+    """The extractors in the order they run on page number AT: each goes first on as many pages.
+    Whichever runs first on a page is slower on it (by about 6% of plain trafilatura's time on
+    the 2-core machine; a fresh copy of the page's string for each changes nothing), so a fixed
+    order charged that to plain trafilatura, always first, and flattered every ratio against it
+    (the whole parse measured 1.23x where the rotated order gives 1.28-1.32x)."""
+    names = list(EXTRACTORS)
+    turn = at % len(names)
+    return names[turn:] + names[:turn]
+
+
+def _score_page(numbered: tuple[int, tuple[dict, str]]) -> dict[str, tuple[Score, str | None]]:
+    at, (item, html) = numbered
     out = {}
-    for name, fn in EXTRACTORS.items():
+    for name in _in_turn(at):
+        fn = EXTRACTORS[name]
         score, error = Score(pages=1), None
         given = INPUTS.get(name, str)(html)
         start = time.perf_counter()
@@ -198,14 +210,14 @@ def _score_page(page: tuple[dict, str]) -> dict[str, tuple[Score, str | None]]:
         score.seconds = time.perf_counter() - start
         score.add(item, output)
         out[name] = (score, error)
-    return out
+    return {name: out[name] for name in EXTRACTORS}
 
 
 def run(pages: list[tuple[dict, str]], jobs: int) -> dict[str, Score]:
     totals = {name: Score() for name in EXTRACTORS}
-    # Both extractors run on the same page in the same worker, so their times stay comparable.
+    # Every extractor runs on the same page in the same worker, in turn (_in_turn), so their times stay comparable.
     with multiprocessing.Pool(jobs, initializer=_warm_up) as pool:
-        for n, result in enumerate(pool.imap(_score_page, pages, chunksize=4), 1):
+        for n, result in enumerate(pool.imap(_score_page, enumerate(pages), chunksize=4), 1):
             for name, (score, error) in result.items():
                 totals[name].merge(score)
                 if error:
