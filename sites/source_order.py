@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 from archiver.text import without_spans
 
-TOKEN = re.compile(
-    r"<!--.*?-->|<(script|style|textarea)\b[^>]*>.*?</\1\s*>|<(/?)([a-zA-Z][a-zA-Z0-9:-]*)([^>]*)>|[^<]+|<",
+# Markup only: the text between two matches (runs of text, a "<" that opens nothing) is read as a gap.
+MARKUP = re.compile(
+    r"<!--.*?-->|<(script|style|textarea)\b[^>]*>.*?</\1\s*>|<(/?)([a-zA-Z][a-zA-Z0-9:-]*)([^>]*)>",
     re.S | re.I,
 )
 TABLE_PARTS = {"table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption", "colgroup", "col"}
@@ -27,7 +28,8 @@ INLINE = {"a", "abbr", "b", "big", "cite", "code", "em", "font", "i", "q", "s", 
           "strong", "sub", "sup", "tt", "u", "p"}  # open ones do not stop a cell from closing
 CLOSES_ROW = {"td": ("tr",), "th": ("tr",), "tr": ("table", "tbody", "thead", "tfoot")}
 NOT_LOOSE = TABLE_PARTS | {"script", "style", "form"}  # elements that may stand in a table row
-TABLE_TAG = re.compile(r"<(/?)(?:table|tbody|thead|tfoot|tr|td|th|caption|colgroup)(?=[\s/>])", re.I)
+# The names share their first letters, so the search tries fewer alternatives at each "<".
+TABLE_TAG = re.compile(r"<(/?)(?i:t(?:able|body|head|foot|r|d|h)|caption|colgroup)(?=[\s/>])")
 
 
 @dataclass
@@ -39,24 +41,37 @@ class _Pass:
 
 
 def _scan(text: str) -> _Pass:
-    # Written for speed: it reads every tag of every page with a table.
+    # Written for speed: it reads every tag of every page with a table. Text between tags is
+    # looked at only where it would stand loose in a row; a tag closing the innermost open
+    # element takes the short way.
     stack: list[str] = []
     found = _Pass([], False)
-    for m in TOKEN.finditer(text):
+    end = 0
+    for m in MARKUP.finditer(text):
+        if not found.loose and stack and stack[-1] in ROW_CONTEXT:
+            found.loose = _loose_up_to(text, end, m)
+        end = m.end()
         tag = m.group(3)
-        if tag is None:  # text, comment, script
-            if not found.loose and stack and stack[-1] in ROW_CONTEXT:
-                token = m.group(0)
-                found.loose = bool(token.strip()) and not token.startswith("<!--")
+        if tag is None:  # a comment, a script, a style
             continue
         name = tag.lower()
-        if m.group(2):
+        if not m.group(2):
+            if name not in VOID and not m.group(4).rstrip().endswith("/"):
+                _open(stack, name, found)
+        elif stack and stack[-1] == name:
+            stack.pop()
+        else:
             _close(stack, name, m.span(), found)
-        elif name not in VOID and not m.group(4).rstrip().endswith("/"):
-            if not found.loose and stack and stack[-1] in ROW_CONTEXT:
-                found.loose = name not in NOT_LOOSE
-            _open(stack, name)
+    if not found.loose and stack and stack[-1] in ROW_CONTEXT:
+        found.loose = end < len(text) and not text[end:].isspace()
     return found
+
+
+def _loose_up_to(text: str, end: int, m: re.Match) -> bool:
+    """Whether content stands loose in a row from END (where the last markup ended) through
+    the markup M: text between them, or M a script's or style's content (a comment is none)."""
+    start = m.start()
+    return (start > end and not text[end:start].isspace()) or m.group(1) is not None
 
 
 def _innermost(stack: list[str], name: str) -> int | None:
@@ -69,7 +84,9 @@ def _innermost(stack: list[str], name: str) -> int | None:
     return at
 
 
-def _open(stack: list[str], name: str) -> None:
+def _open(stack: list[str], name: str, found: _Pass) -> None:
+    if not found.loose and stack and stack[-1] in ROW_CONTEXT:
+        found.loose = name not in NOT_LOOSE
     for outer in CLOSES_ROW.get(name, ()):
         if (at := _innermost(stack, outer)) is not None:  # a new cell or row ends the one still open
             del stack[at + 1:]
