@@ -10,10 +10,12 @@ would have it (the text after a removed element joins the text before it, withou
 tests/test_bylines.py holds the result equal to trafilatura's own on generated pages, so a
 change of its expressions in a new release is noticed.
 
-One departure, asked for with `outside_comments=True`: the readers' part of the page (any element
-whose class or id speaks of comments, and forms) is pruned too. trafilatura prunes only a comments
-list marked in a few ways, so a comment form's "Name" label or a "recent comments" widget's
-commenter was taken for the author.
+Two departures, asked for with `only_writers=True`:
+- the readers' part of the page (any element whose class or id speaks of comments, and forms) is
+  pruned too. trafilatura prunes only a comments list marked in a few ways, so a comment form's
+  "Name" label or a "recent comments" widget's commenter was taken for the author;
+- links to a topic's page (rel="tag" or "category", the microformat WordPress and most blog
+  engines write) are pruned: a byline's block may list the post's topics beside its writer.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ _DISCARD_CLASS = re.compile(r"^[Cc]omments|commentlist|comments-list|sidebar|is-
                             r"article-(?:share|support)|print|category|meta-date|meta-reviewer").search
 _DISCARD_ALWAYS = frozenset({"time", "figure"})
 _READERS = re.compile(r"comment", re.IGNORECASE).search
+_TOPIC_RELS = frozenset({"tag", "category"})
 
 # trafilatura.xpaths.AUTHOR_XPATHS, tried in this order: specific, generic, any element.
 _SPECIFIC_TAGS = frozenset({"a", "address", "div", "link", "p", "span", "strong"})
@@ -103,8 +106,8 @@ class _Walk:
     """One pass over the page: what the pruning removes, and the candidates of each expression
     (document order) outside it."""
 
-    def __init__(self, tree, outside_comments: bool = False):
-        self.outside_comments = outside_comments
+    def __init__(self, tree, only_writers: bool = False):
+        self.only_writers = only_writers
         self.removed: set = set()
         self.specific: list = []  # tested for rel='me' once every removal is known
         self.generic: list = []
@@ -123,7 +126,7 @@ class _Walk:
         """Sort EL; whether to look inside it."""
         tag, get = el.tag, el.get
         id_, cls = get("id") or "", get("class") or ""
-        if not is_root and (_discarded(tag, id_, cls, get) or self._readers(tag, id_, cls)):  # the root stays
+        if not is_root and (_discarded(tag, id_, cls, get) or self._not_writers(tag, id_, cls, get)):  # the root stays
             self.removed.add(el)
             return False
         itemprop = get("itemprop") or ""
@@ -136,15 +139,17 @@ class _Walk:
             self.anywhere.append(el)
         return True
 
-    def _readers(self, tag: str, id_: str, cls: str) -> bool:
-        return self.outside_comments and (tag == "form" or bool(_READERS(id_) or _READERS(cls)))
+    def _not_writers(self, tag: str, id_: str, cls: str, get) -> bool:
+        """The readers' part (a comment, a form) and a topic's link: pruned when only writers are asked for."""
+        return self.only_writers and (tag == "form" or bool(_READERS(id_) or _READERS(cls)) or (
+            tag == "a" and bool(_TOPIC_RELS & set((get("rel") or "").lower().split()))))
 
 
-def byline_authors(tree, outside_comments: bool = False) -> str | None:
+def byline_authors(tree, only_writers: bool = False) -> str | None:
     """The authors the page's bylines name, as trafilatura.metadata.extract_author finds them
-    (';'-separated), or None. TREE (lxml) is only read. OUTSIDE_COMMENTS: the readers' comments
-    and forms are not searched (see the module's docstring)."""
-    walk = _Walk(tree, outside_comments)
+    (';'-separated), or None. TREE (lxml) is only read. ONLY_WRITERS: the readers' comments
+    and forms, and links to topics, are not searched (see the module's docstring)."""
+    walk = _Walk(tree, only_writers)
     specific = (el for el in walk.specific if _is_specific(el, walk.removed, walk.rel_elements))
     for elements in (specific, walk.generic, walk.anywhere):
         for el in elements:

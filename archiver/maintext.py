@@ -44,7 +44,7 @@ class MainText:
         if self.tree is None:
             return ()
         try:
-            return _split(byline_authors(self.tree, outside_comments=True), ";")
+            return _split(byline_authors(self.tree, only_writers=True), ";")
         except Exception:
             return ()
 

@@ -1286,7 +1286,7 @@ def authors(tree, ld: dict, site: Iterable[str] = (), fallback: Iterable[str] = 
     def byline() -> list[str]:  # read only when no statement names anyone: a search of the whole page
         article = _headlines_article(tree)
         return next(([H.node_text(n) for n in _one_byline(nodes)] for s in BYLINES
-                     if (nodes := [n for n in tree.css(s) if not _in_comments(n)
+                     if (nodes := [n for n in tree.css(s) if not _in_comments(n) and not _topic_link(n)
                                    and (article is None or _descends_from(n, article))][:4])), [])
     # FALLBACK (trafilatura's reading of the metas, dots and case normalised away) only when the
     # page has no author meta of its own: else it re-reads what was refused here ("Www Haufe De").
@@ -1294,6 +1294,13 @@ def authors(tree, ld: dict, site: Iterable[str] = (), fallback: Iterable[str] = 
         if names := people(source(), site):
             return _in_full(names, tree) if any(" " not in n for n in names) else names
     return ()
+
+
+def _topic_link(node) -> bool:
+    """Whether NODE is a link to a topic's page (rel="tag", the microformat WordPress and most
+    blog engines write on category and tag links), which a byline's block may hold beside the
+    writer's link: a topic is no one."""
+    return node.tag == "a" and bool({"tag", "category"} & set((node.attributes.get("rel") or "").lower().split()))
 
 
 def _headlines_article(tree):
@@ -1474,8 +1481,23 @@ def byline_marked(tree) -> bool:
 def people(texts: Iterable[str], site: Iterable[str] = ()) -> tuple[str, ...]:
     """The person names in TEXTS (bylines, metas), in order, once each."""
     site = list(site)
-    return tuple(dict.fromkeys(n for text in texts if not _names_organisation(text) for name in split_names(text)
+    return tuple(dict.fromkeys(n for text in texts if not _names_organisation(text)
+                               for name in split_names(_without_site(text, site))
                                if is_person_name(n := _without_credit(name), site)))
+
+
+def _without_site(text: str, site: list[str]) -> str:
+    """TEXT without the parts, between commas, that are the site's own name, whole: split at its
+    "und" or "and", a publication's name would read as people ("Jane Roe, Valley Herald and
+    Courier"). Nothing where the site's name comes first: the rest is its address, the whole
+    an imprint ("Kirche und Leben, Münster, Germany", "GIROMATCH, Frankfurt a. M., Germany")."""
+    if "," not in text:
+        return "" if _squashed(text) in _squashed_names(site) else text
+    names = _squashed_names(site)
+    parts = text.split(",")
+    if _squashed(parts[0]) in names:
+        return ""
+    return ",".join(part for part in parts if _squashed(part) not in names)
 
 
 def _names_organisation(text: str) -> bool:
@@ -1519,8 +1541,15 @@ def _without_agency(name: str) -> str:
 _TITLE_AFTER = re.compile(r"\s+(?:기자|특파원|선임기자|전문기자|객원기자|인턴기자|수습기자|대기자|논설위원|편집위원)$")
 
 
+# A preposition left at a name's end, where what it led to was a topic's link, not read ("Mara
+# Lind in" from "By Mara Lind in Energy / World"): no name ends in a lower-case preposition.
+# A byline whose writer is a picture leaves the preposition alone ("In", as trafilatura capitalises it).
+_LEFT_PREPOSITION = re.compile(r"(?:\s+(?:in|under|on|at|im|am|um|dans|en|em)|^(?i:in|under|on|at|im|am|um|dans|en|em))$")
+
+
 def _without_credit(name: str) -> str:
     """NAME without what a byline adds to it: an affiliation, an outlet or place, a title, an agency."""
+    name = _LEFT_PREPOSITION.sub("", name)
     name = _without_agency(_TITLE_AFTER.sub("", _BEFORE_EQUALS.sub("", _PARENTHESISED.sub("", name))))
     return _AFFILIATION.sub(r"\g<name>", _AFTER_BAR.sub("", name))
 

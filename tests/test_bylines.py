@@ -111,13 +111,13 @@ READERS_PARTS = [
 ]
 
 
-def test_outside_comments_no_commenter_and_no_form_label_is_an_author() -> None:
+def test_only_writers_no_commenter_and_no_form_label_is_an_author() -> None:
     for part in READERS_PARTS:
         for article in ("<article><h1>A post</h1><p>Text of the post.</p></article>",
                         '<article><h1>A post</h1><p class="byline">Dana Writer</p><p>Text.</p></article>'):
             tree = load_html(f"<html><body>{article}<aside>{part}</aside></body></html>")
             expected = "Dana Writer" if "Dana Writer" in article else None
-            assert byline_authors(tree, outside_comments=True) == expected, part
+            assert byline_authors(tree, only_writers=True) == expected, part
             # trafilatura's own search takes some of these for the author: the departure is deliberate
     tree = load_html(f"<html><body><article><p>Text.</p></article>{READERS_PARTS[0]}</body></html>")
     assert extract_author(tree) == byline_authors(tree) == "Name"

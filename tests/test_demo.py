@@ -65,7 +65,7 @@ def test_the_config_only_site_is_read_by_the_generic_adapter(demo):
         ("https://southfront.org/azerbaijan-launches-counteroffensive-to-restore-its-territorial-integrity-pakistani-envoy-says/",
          "2020-10-13T14:29:00+00:00"),
     ]
-    assert {r["parser"] for r in rows} == {"generic/10"} and all(r["title"] for r in rows)
+    assert {r["parser"] for r in rows} == {"generic/11"} and all(r["title"] for r in rows)
     # Reached through the sitemap index the footer links (a replay reads no robots.txt), and the feed the pages announce.
     fetched = {r[0] for r in conn.execute("SELECT url FROM captures WHERE site = 'southfront' AND status = 200")}
     assert {"https://southfront.org/sitemap_index.xml", "https://southfront.org/post-sitemap.xml",
@@ -137,7 +137,7 @@ def test_a_cassette_of_a_site_without_adapter_or_config_replays_through_the_gene
     result = CliRunner().invoke(cli, ["--db", str(db), "crawl", "--replay", str(CASSETTES), "southfront"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     parsers = sqlite3.connect(db).execute("SELECT site, parser, count(*) FROM articles GROUP BY site, parser").fetchall()
-    assert parsers == [("southfront", "generic/10", 3)]
+    assert parsers == [("southfront", "generic/11", 3)]
 
 
 def test_a_live_crawl_of_the_site_starts_from_the_sitemap_its_robots_txt_names(tmp_path):

@@ -353,7 +353,7 @@ def test_the_headline_is_not_repeated_as_the_first_line_of_the_text():
                        headers={"content-type": "text/html"}, body=body, fetched_at=datetime.now(timezone.utc).isoformat())
     article = Generic("https://dp.example").parse(page)
     assert article.title == "Storm hits the coast!" and not article.text.startswith("Storm hits")
-    assert article.parser == "generic/10"
+    assert article.parser == "generic/11"
 
 
 def test_a_headline_shown_under_its_kicker_is_not_the_first_line_either():
@@ -748,6 +748,44 @@ def test_an_organisation_with_its_address_and_the_metas_refused_yield_no_author(
     assert authors(H.parse_html("<html></html>"), {}, fallback=["Dana Writer"]) == ("Dana Writer",)
     assert authors(H.parse_html('<span class="byline">C</span>'), {}) == ()  # a letter is no name
     assert authors(H.parse_html('<span class="byline">Follow</span>'), {}) == ()  # nor a button's word
+
+
+@pytest.mark.parametrize("host, site_name, meta_author, expected", [
+    # the site's imprint: its own name, then its address; split at "und"/"and" it read as people
+    ("kirche-und-leben.example", "", "Kirche und Leben, Münster, Germany", ()),
+    ("giromatch.example", "", "GIROMATCH, Frankfurt a. M., Germany", ()),
+    ("herald.example", "Valley Herald and Courier", "Valley Herald and Courier, 12 Main Street, Springfield", ()),
+    ("herald.example", "Valley Herald and Courier", "Valley Herald and Courier", ()),
+    # a person first, the site after: the person stays
+    ("herald.example", "Valley Herald and Courier", "Jane Roe, Valley Herald and Courier", ("Jane Roe",)),
+    # co-authors between commas stay
+    ("herald.example", "Valley Herald and Courier", "Mara Lind, Jane Roe", ("Mara Lind", "Jane Roe")),
+])
+def test_the_sites_imprint_in_the_author_meta_names_no_one(host, site_name, meta_author, expected):
+    head = f'<meta name="author" content="{meta_author}">'
+    assert _authors_on(host, [], site_name or "", head) == expected
+
+
+TOPICS = ('<a href="/topic/energy/" rel="category tag">Energy</a> / <a href="/topic/solar-power/" rel="tag">Solar Power</a>'
+          ' / <a href="/topic/world/" rel="category">World News</a>')
+
+
+@pytest.mark.parametrize("writer", [
+    '<a href="/author/mara-lind/">Mara Lind</a>',
+    '<a href="/author/herald/"><img src="/logo.svg" alt="Herald"></a>',  # the desk's logo: no name
+])
+@pytest.mark.parametrize("block", ['<div class="post-author">{writer} in {topics}</div>',
+                                   '<p class="author">{writer}<br>{topics}</p>'])
+def test_topic_links_beside_the_writer_in_a_byline_name_no_one(writer, block):
+    page = ("<html><head><title>Storm hits the coast</title></head><body><article><h1>Storm hits the coast</h1>"
+            + block.format(writer=writer, topics=TOPICS)
+            + "".join(f"<p>Paragraph {i} about the storm and the coast, long enough to count as text.</p>" for i in range(8))
+            + "</article></body></html>")
+    got = Generic("https://herald.example").parse(FetchedPage(
+        url="https://herald.example/2020/04/storm/", final_url=None, status=200, headers={"content-type": "text/html"},
+        body=page.encode(), fetched_at="2020-04-02T00:00:00+00:00")).authors
+    assert not {"Energy", "Solar Power", "World News"} & set(got)
+    assert got == (("Mara Lind",) if "Mara" in writer else ())
 
 
 @pytest.mark.parametrize("title, names, expected", [
