@@ -24,6 +24,9 @@ import re
 
 from trafilatura.metadata import normalize_authors
 
+from archiver.html import BLOCK_TAGS
+from archiver.urls import links_elsewhere
+
 __all__ = ["byline_authors"]
 
 _LEN_LIMIT = 120  # characters, exclusive: trafilatura's limit for a byline
@@ -145,18 +148,81 @@ class _Walk:
             tag == "a" and bool(_TOPIC_RELS & set((get("rel") or "").lower().split()))))
 
 
-def byline_authors(tree, only_writers: bool = False) -> str | None:
+def byline_authors(tree, only_writers: bool = False, page_url: str | None = None) -> str | None:
     """The authors the page's bylines name, as trafilatura.metadata.extract_author finds them
     (';'-separated), or None. TREE (lxml) is only read. ONLY_WRITERS: the readers' comments
-    and forms, and links to topics, are not searched (see the module's docstring)."""
+    and forms, links to topics, and teasers' bylines (under a headline linking to another page
+    than PAGE_URL) are not searched (see the module's docstring)."""
     walk = _Walk(tree, only_writers)
     specific = (el for el in walk.specific if _is_specific(el, walk.removed, walk.rel_elements))
     for elements in (specific, walk.generic, walk.anywhere):
         for el in elements:
-            content = " ".join(" ".join(_texts(el, walk.removed)).split())
+            if only_writers and _under_teaser_heading(el, page_url):
+                continue
+            content = (only_writers and _names_apart(el, walk.removed)) or " ".join(" ".join(_texts(el, walk.removed)).split())
             if content and 2 < len(content) < _LEN_LIMIT:
                 return normalize_authors(None, content)
     return None
+
+
+_BLOCKS = frozenset({"div", "p", "li", "dd"})
+
+
+def _names_apart(el, removed: set) -> str:
+    """EL's text as names apart, where it is nothing but two blocks or more, each its own text
+    and each as a name is, without a digit (co-authors, each in an element of their own:
+    "<div>Kim Nguyen</div><div>Oscar Ruiz</div>", which trafilatura reads as one name, "Kim Nguyen
+    Oscar Ruiz"); else "". A block with a date or a time makes EL a meta line, read whole."""
+    if (el.text or "").strip():
+        return ""
+    texts = []
+    for child in el:
+        if child in removed or not isinstance(child.tag, str):
+            if (child.tail or "").strip():
+                return ""
+            continue
+        if child.tag not in _BLOCKS or (child.tail or "").strip():
+            return ""
+        if text := " ".join(" ".join(_texts(child, removed)).split()):
+            if any(c.isdigit() for c in text):
+                return ""
+            texts.append(text)
+    return "; ".join(texts) if len(texts) > 1 else ""
+
+
+_INLINE_LEVELS = 4  # as sites.metadata.under_teaser_heading, which this is for lxml's elements
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _under_teaser_heading(el, page_url: str | None) -> bool:
+    """Whether the heading EL stands under, the nearest before it beside its block (its line),
+    links to another page: a teaser's headline, EL a related story's byline."""
+    at = el
+    for _ in range(_INLINE_LEVELS):
+        for sibling in at.itersiblings(preceding=True):
+            if (heading := _last_heading(sibling)) is not None:
+                return heading.tag != "h1" and _links_elsewhere(heading, page_url)
+        if at.tag in BLOCK_TAGS or (at := at.getparent()) is None:
+            return False
+    return False
+
+
+def _last_heading(el):
+    if not isinstance(el.tag, str):  # a comment, a processing instruction
+        return None
+    if el.tag in _HEADING_TAGS:
+        return el
+    last = None
+    for last in el.iter(*_HEADING_TAGS):
+        pass
+    return last
+
+
+def _links_elsewhere(heading, page_url: str | None) -> bool:
+    link = heading.find(".//a[@href]")
+    if link is None:
+        link = next(heading.iterancestors("a"), None)
+    return link is not None and links_elsewhere(page_url, link.get("href"))
 
 
 def _is_specific(el, removed: set, rel_elements: bool) -> bool:

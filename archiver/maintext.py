@@ -38,13 +38,14 @@ class MainText:
     # The parsed page (lxml), kept for costly guesses made only when needed; not part of the reading.
     tree: Any = field(default=None, compare=False, repr=False)
 
-    def guessed_authors(self) -> tuple[str, ...]:
+    def guessed_authors(self, url: str | None = None) -> tuple[str, ...]:
         """trafilatura's search of the page's bylines (archiver.bylines: the same answer, a third of
-        the cost), the readers' comments and forms left out: their names are commenters'."""
+        the cost), the readers' comments and forms left out: their names are commenters'; and the
+        bylines of teasers, under a headline linking to another page than URL (the page's)."""
         if self.tree is None:
             return ()
         try:
-            return _split(byline_authors(self.tree, only_writers=True), ";")
+            return _split(byline_authors(self.tree, only_writers=True, page_url=url or self.canonical_url), ";")
         except Exception:
             return ()
 

@@ -51,6 +51,17 @@ def absolute(base: str, href: str | None) -> str | None:
     return joined if scheme in ("http", "https") else None
 
 
+def links_elsewhere(page_url: str | None, href: str | None) -> bool:
+    """Whether HREF, a link on the page at PAGE_URL, leads to another page: not to the page
+    itself (a permalink), nor to a part of it. A relative link where the page's address is not
+    known leads nowhere known."""
+    target = absolute(page_url or "", href)
+    if target is None:
+        return False
+    there, here = split_url(target), split_url(page_url)
+    return (there.netloc.lower(), there.path.rstrip("/")) != (here.netloc.lower(), here.path.rstrip("/"))
+
+
 def split_url(url: str | None) -> SplitResult:
     """urlsplit, or an empty split for what is not a URL (e.g. 'http://[::1', or None): a
     malformed URL points nowhere, and the fetch of it says so."""

@@ -72,7 +72,9 @@ class GenericV10(Parser):
     # 11: the site's imprint in an author meta names no one ("Kirche und Leben, Münster, Germany":
     # the site's own name, then its address), and the site's name between a byline's commas is no
     # person's ("Jane Roe, Valley Herald and Courier"); links to topics (rel="tag"/"category") in a
-    # byline's block are not read, nor the preposition they leave ("By Mara Lind in Energy").
+    # byline's block are not read, nor the preposition they leave ("By Mara Lind in Energy"); a byline
+    # under a teaser's headline (the nearest heading before it, beside its line, linking to another
+    # page) is a related story's; co-authors each in an element of their own are two names.
     version = "11"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:
@@ -138,11 +140,12 @@ class GenericV10(Parser):
         site = [] if M.published_by_person(ctx.field("ld")) else M.site_names(ctx.tree, ctx.field("ld"), ctx.url)
         main = ctx.field("main")
         # The byline search only when the page names nobody plainly: it walks the whole page.
-        named = M.authors(ctx.tree, ctx.field("ld"), site, fallback=main.authors)
+        named = M.authors(ctx.tree, ctx.field("ld"), site, fallback=main.authors, url=ctx.field("canonical_url"))
         named = named or M.people_in_text_byline(main.text, site)
         named = named or M.byline_near_headline(ctx.field("lines"), ctx.field("headline"), site,
                                                 links=lambda: M.link_texts(ctx.tree))
-        named = named or (M.people(main.guessed_authors(), site) if M.byline_marked(ctx.tree) else ())
+        named = named or (M.people(main.guessed_authors(ctx.field("canonical_url")), site)
+                          if M.byline_marked(ctx.tree) else ())
         # Last: the account a link to its author page names (a handle, the site's own account).
         return named or M.account_names(ctx.tree)
 

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 from archiver import html as H
 from archiver.text import without_accents
-from archiver.urls import split_url
+from archiver.urls import links_elsewhere, split_url
 from . import solar_hijri
 
 # -- the page's metas ---------------------------------------------------------------------------
@@ -1278,8 +1278,10 @@ def _named_in_full(person: dict) -> str:
     return full if _shaped_as_a_name(full) else name
 
 
-def authors(tree, ld: dict, site: Iterable[str] = (), fallback: Iterable[str] = ()) -> tuple[str, ...]:
-    """People named by JSON-LD, else the author metas, else the byline, else FALLBACK."""
+def authors(tree, ld: dict, site: Iterable[str] = (), fallback: Iterable[str] = (),
+            url: str | None = None) -> tuple[str, ...]:
+    """People named by JSON-LD, else the author metas, else the byline, else FALLBACK. URL: the
+    page's address, which tells a teaser's headline (a link to another page) from the article's."""
     site = list(site)
     metas = [v for n in AUTHOR_METAS if (v := meta(tree, n))]
 
@@ -1287,13 +1289,52 @@ def authors(tree, ld: dict, site: Iterable[str] = (), fallback: Iterable[str] = 
         article = _headlines_article(tree)
         return next(([H.node_text(n) for n in _one_byline(nodes)] for s in BYLINES
                      if (nodes := [n for n in tree.css(s) if not _in_comments(n) and not _topic_link(n)
-                                   and (article is None or _descends_from(n, article))][:4])), [])
+                                   and (article is None or _descends_from(n, article))
+                                   and not under_teaser_heading(n, url)][:4])), [])
     # FALLBACK (trafilatura's reading of the metas, dots and case normalised away) only when the
     # page has no author meta of its own: else it re-reads what was refused here ("Www Haufe De").
     for source in (lambda: _ld_people(ld), lambda: metas, byline, lambda: [] if metas else list(fallback)):
         if names := people(source(), site):
             return _in_full(names, tree) if any(" " not in n for n in names) else names
     return ()
+
+
+# How far up from a byline its heading is looked for: beside it, or beside the inline elements
+# around it, up to its block (a card's byline line); past that block is another block's heading.
+_INLINE_LEVELS = 4
+_HEADINGS = "h1, h2, h3, h4, h5, h6"
+
+
+def under_teaser_heading(node, url: str | None) -> bool:
+    """Whether the heading NODE (a byline) stands under, the nearest before it beside its block
+    (its line), is a link to another page: a teaser's headline, and the byline a related story's
+    ("More stories" / "Bridge vote delayed" / "By Peter Quill"). The article's own headline is
+    its <h1>, or a heading that links to the page itself (a permalink), or none."""
+    at = node
+    for _ in range(_INLINE_LEVELS):
+        sibling = at.prev
+        while sibling is not None:
+            if (heading := _last_heading(sibling)) is not None:
+                return heading.tag != "h1" and _links_elsewhere(heading, url)
+            sibling = sibling.prev
+        if at.tag in H.BLOCK_TAGS or at.parent is None:
+            return False
+        at = at.parent
+    return False
+
+
+def _last_heading(node):
+    if node.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        return node
+    if node.tag.startswith("-"):  # text, a comment
+        return None
+    headings = node.css(_HEADINGS)
+    return headings[-1] if headings else None
+
+
+def _links_elsewhere(heading, url: str | None) -> bool:
+    link = heading.css_first("a[href]") or _nearest_around(heading, lambda at: at.tag == "a")
+    return link is not None and links_elsewhere(url, link.attributes.get("href"))
 
 
 def _topic_link(node) -> bool:

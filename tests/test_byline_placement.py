@@ -197,3 +197,39 @@ def test_where_the_page_marks_its_article_a_marked_byline_outside_it_is_a_teaser
     article = ('<article><h1>Flood reaches the old town</h1><div class="meta"><time>03/03/2024 10:15</time> | '
                f'<a href="/autores/maria-gonzalez">María González</a></div>{STORY}</article>')
     assert parsed(f"<main>{article}<aside>{teasers}</aside></main>") == ("María González",)
+
+
+# Related stories' cards, as templates write them: a headline linking to another story, the byline
+# under it. Each kind is put after the article (no <article> marks the article's extent).
+CARDS = [
+    '<aside class="related"><h3>More stories</h3><div class="card"><h4><a href="/2021/05/03/bridge">Bridge vote delayed</a>'
+    '</h4><span class="byline">By Peter Quill</span></div></aside>',
+    '<ul class="more"><li><a href="/2021/05/02/levee"><h3>Levee holds</h3></a><p class="author">Ana Ruiz</p></li></ul>',
+    '<section><article class="teaser"><h2 class="entry-title"><a href="https://news.example/2021/05/01/rain">Rain again</a>'
+    '</h2><p class="storyInfo"><span class="author"><a href="/writers/ob">Olive Bott</a></span> 1.5.2021</p></article></section>',
+]
+
+
+@pytest.mark.parametrize("card", CARDS)
+@pytest.mark.parametrize("top, expected", [
+    # the article's byline, in a line of its own under the headline
+    ('<div class="post"><h1>Flood reaches the old town</h1><div class="post-info"><img src="/a.jpg" alt="">'
+     ' Written by Ruth Okafor on May 4, 2021</div>', ("Ruth Okafor",)),
+    # co-authors, each in an element of their own, in a block marked as the authors'
+    ('<main><h1>Flood reaches the old town</h1><div class="author-container"><div data-qa="name">'
+     '<a href="/people/kim-nguyen/">Kim Nguyen</a></div><div data-qa="name"><a href="/people/oscar-ruiz/">Oscar Ruiz'
+     '</a></div></div>', ("Kim Nguyen", "Oscar Ruiz")),
+    # an old theme's single post: its heading an <h2> linking to the post itself (a permalink)
+    ('<div class="post"><h2><a href="https://news.example/2021/05/04/flood-reaches-the-old-town/" rel="bookmark">'
+     'Flood reaches the old town</a></h2><small class="byline">By Lena Marsh</small>', ("Lena Marsh",)),
+    # no byline at all: a card's names are not taken instead
+    ('<div class="post"><h1>Flood reaches the old town</h1>', ()),
+])
+def test_a_related_storys_card_names_its_own_writer_not_the_articles(card, top, expected):
+    assert parsed(f"{top}{STORY}</div>{card}") == expected
+
+
+def test_a_meta_block_with_a_date_in_one_of_its_lines_is_not_read_as_names_apart():
+    top = ('<h1>Flood reaches the old town</h1><div class="author"><p class="p-author">From the Desk</p>'
+           '<p class="p-author-local">In Springfield</p><p>04/05/2021 16h45</p></div>')
+    assert "In Springfield" not in parsed(top + STORY)
