@@ -361,6 +361,16 @@ def ld_web_page(items: Iterable[dict]) -> dict:
     return next((item for item in items if "WebPage" in ld_types(item)), {})
 
 
+_MEDIA_TYPES = frozenset({"VideoObject", "AudioObject", "PodcastEpisode", "Clip", "Episode"})
+
+
+def ld_only_media(items: Iterable[dict]) -> dict:
+    """The one video or recording ITEMS describe, if they describe exactly one: a page of
+    several (a playlist, a listing) is about none of them."""
+    media = [item for item in items if _MEDIA_TYPES & set(ld_types(item))]
+    return media[0] if len(media) == 1 else {}
+
+
 _PEOPLE_KEYS = ("author", "creator", "publisher")
 
 

@@ -74,7 +74,9 @@ class GenericV10(Parser):
     # person's ("Jane Roe, Valley Herald and Courier"); links to topics (rel="tag"/"category") in a
     # byline's block are not read, nor the preposition they leave ("By Mara Lind in Energy"); a byline
     # under a teaser's headline (the nearest heading before it, beside its line, linking to another
-    # page) is a related story's; co-authors each in an element of their own are two names.
+    # page) is a related story's; co-authors each in an element of their own are two names. The
+    # hAtom microformat's published and updated moments are read (<abbr class="published" title=...>),
+    # and, where no article is described, the one video's uploadDate.
     version = "11"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:

@@ -180,9 +180,11 @@ UPDATED_METAS = ("article:modified_time", "og:article:modified_time", "og:update
 PUBLISHED_TIMES = (
     "article header time[datetime]", "main header time[datetime]", "time[pubdate][datetime]",
     "time[itemprop~=datePublished][datetime]", "time.published[datetime]", "time.entry-date[datetime]",
-    "[itemprop~=datePublished][content]", "article time[datetime]",
+    "[itemprop~=datePublished][content]", "abbr.published[title]", "article time[datetime]",
 )
-UPDATED_TIMES = ("time[itemprop~=dateModified][datetime]", "time.updated[datetime]", "[itemprop~=dateModified][content]")
+# abbr.published, abbr.updated: the hAtom microformat's (older WordPress themes'), the moment in its title.
+UPDATED_TIMES = ("time[itemprop~=dateModified][datetime]", "time.updated[datetime]", "[itemprop~=dateModified][content]",
+                 "abbr.updated[title]")
 PUBLISHED_OTHER_METAS = (
     "datePublished", "dateCreated", "pubdate", "publishdate", "publish-date", "publish_date", "date",
     "dc.date.issued", "dc.date", "dcterms.created", "dcterms.date", "sailthru.date", "parsely-pub-date",
@@ -197,10 +199,12 @@ def _ld_values(ld: dict, keys: Iterable[str]) -> list[tuple[str, str]]:
 
 def _page_ld_values(tree, ld: dict, keys: Iterable[str]) -> Iterator[tuple[str, str]]:
     """Where the page's JSON-LD describes no article, what it states of the page itself: a
-    WebPage's dates (Yoast SEO's graph for a post it does not type as an article)."""
+    WebPage's dates (Yoast SEO's graph for a post it does not type as an article), then those of
+    the one video or recording it describes (a news site's video page: its uploadDate)."""
     if not ld:
-        page = H.ld_web_page(ld_items(tree))
-        yield from ((f"JSON-LD WebPage {k}", v) for k in keys if isinstance(v := page.get(k), str))
+        items = ld_items(tree)
+        for kind, item in (("WebPage", H.ld_web_page(items)), ("media", H.ld_only_media(items))):
+            yield from ((f"JSON-LD {kind} {k}", v) for k in keys if isinstance(v := item.get(k), str))
 
 
 def _meta_values(tree, names: Iterable[str]) -> list[tuple[str, str]]:
@@ -212,7 +216,8 @@ def _time_values(tree, selectors: Iterable[str]) -> list[tuple[str, str]]:
     for selector in selectors:
         node = next((node for node in tree.css(selector) if not _of_another_work(node)), None)
         if node is not None:
-            found.append((selector, node.attributes.get("datetime") or node.attributes.get("content") or ""))
+            attributes = node.attributes
+            found.append((selector, attributes.get("datetime") or attributes.get("content") or attributes.get("title") or ""))
     return found
 
 

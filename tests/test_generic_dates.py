@@ -11,6 +11,7 @@ from archiver.sites.metadata import (
     publication,
     published,
     read_stamp,
+    updated,
     url_month,
     written_day,
     written_published,
@@ -127,3 +128,31 @@ def test_a_padded_midnight_gives_way_to_a_time_of_that_day():
     # a time of another day does not displace it
     tree = page(ld + '<meta property="article:published_time" content="2020-01-24T11:53:11+00:00">')
     assert published(tree, H.ld_article(tree)).iso() == "2020-01-23T00:00:00+00:00"
+
+
+def test_the_one_video_a_page_describes_dates_it_where_no_article_is_described():
+    def video(upload: str) -> str:
+        return ('{"@type": "VideoObject", "name": "Trailer", "uploadDate": "%s", "thumbnailUrl": "https://v.example/t.jpg"}'
+                % upload)
+    one = f'<script type="application/ld+json">{{"@graph": [{{"@type": "Organization", "name": "Site"}}, {video("2019-10-19T07:49:00+02:00")}]}}</script>'
+    tree = page(one)
+    assert published(tree, H.ld_article(tree)).iso() == "2019-10-19T05:49:00+00:00"
+    # a page of several videos (a playlist, a listing) is dated by none of them
+    two = one.replace("]}", ", " + video("2019-10-12T10:00:00+02:00") + "]}")
+    tree = page(two)
+    assert published(tree, H.ld_article(tree)) is None
+    # an article's own date comes first: a video embedded in it was uploaded when it was
+    article = one.replace("]}", ', {"@type": "NewsArticle", "headline": "H", "datePublished": "2019-10-20T09:00:00+00:00"}]}')
+    tree = page(article)
+    assert published(tree, H.ld_article(tree)).iso() == "2019-10-20T09:00:00+00:00"
+
+
+def test_the_hatom_microformats_published_and_updated_moments_are_read():
+    # as Blogger and older WordPress themes write them: the moment in the abbreviation's title
+    body = ("<article><h2>Post</h2><abbr class='published' title='2016-12-23T05:11:00-05:00'>Friday, December 23, 2016</abbr>"
+            " <abbr class='updated' title='2016-12-24T08:00:00-05:00'>Dec 24</abbr></article>")
+    tree = page(body=body)
+    assert published(tree, {}).iso() == "2016-12-23T10:11:00+00:00"
+    assert updated(tree, {}).iso() == "2016-12-24T13:00:00+00:00"
+    # an abbreviation of another kind ("Untertitel") dates nothing
+    assert published(page(body="<abbr class='tag' title='Untertitel'>UT</abbr>"), {}) is None
