@@ -76,7 +76,9 @@ class GenericV10(Parser):
     # under a teaser's headline (the nearest heading before it, beside its line, linking to another
     # page) is a related story's; co-authors each in an element of their own are two names. The
     # hAtom microformat's published and updated moments are read (<abbr class="published" title=...>),
-    # and, where no article is described, the one video's uploadDate.
+    # and, where no article is described, the one video's uploadDate. What a byline adds to its names
+    # is not read as names: a genre before its "by" ("Opinion by"), a later "by" after lower-case words
+    # ("with reporting by" names more people), a marked byline's role line, a wire byline's outlet.
     version = "11"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:

@@ -1065,10 +1065,17 @@ def _without_opening(byline: str) -> str:
     return _BY.sub("", _LABEL_BY.sub("", _LABEL.sub("", byline)))
 
 
+# A later "by" after a name and lower-case words names more people ("Jane Doe with reporting by
+# John Roe", "Jane Doe; additional reporting by John Roe"); not a picture's credit ("and photos by").
+_LATER_BY = re.compile(r"(?<=\S)\s*[;,]?\s+(?!(?:\w+\s+){0,3}?(?:photos?|pictures?|images?|video|illustrations?|graphics?|fotos?|bilder?)\b)"
+                       r"(?:[a-zß-ÿ]+\s+){1,3}(?:by|von|par|por)\s+(?=\S)")
+
+
 def split_names(text: str) -> list[str]:
     text = _COLON_LABEL.sub("", _without_date_tail(H.clean_space(text)))
     text = _without_opening(text)
     # Quotes around a name (a JSON-LD author written "'Luana Patriolino'") are no part of it.
+    text = _LATER_BY.sub(", ", text)
     names = [H.clean_space(_BY.sub("", part)).strip(" |-–—·:,/'\"‘’“”«»") for part in _SPLIT_NAMES.split(text) if part]
     names = [n for n in names if n]
     # A degree alone may be initials, a title alone a desk credited ("Staff Writer"): only after a name are they no one.
@@ -1182,12 +1189,16 @@ def article_header(lines: list[str], headline: str | None | tuple[str | None, ..
         yield under[:prose[0] if prose else None], lines[max(0, at - _KICKER_WINDOW): at][::-1]
 
 
+# A byline's opening alone on its line, the name in the element after it ("Written by" / "Jane Doe").
+_BY_ALONE = re.compile(r"(?:[^\W\d]+\s+){0,2}(?:by|von|par|por|door)\s*:?", re.IGNORECASE)
+
+
 def _labels_joined(lines: list[str]) -> list[str]:
-    """LINES with a label that stands alone ("Autor:", "Author") joined to the line after it, the
-    name a template writes in its own element."""
+    """LINES with a label that stands alone ("Autor:", "Author", "Written by") joined to the line
+    after it, the name a template writes in its own element."""
     joined, at = [], 0
     while at < len(lines):
-        if at + 1 < len(lines) and len(lines[at]) <= 20 and _LABEL.fullmatch(lines[at]):
+        if at + 1 < len(lines) and len(lines[at]) <= 20 and (_LABEL.fullmatch(lines[at]) or _BY_ALONE.fullmatch(lines[at])):
             joined.append(f"{lines[at]} {lines[at + 1]}")
             at += 2
         else:
@@ -1200,8 +1211,9 @@ def _labels_joined(lines: list[str]) -> list[str]:
 # or the piece itself ("Posted in Politics by", "Ein Artikel von", "A column by").
 _POSTED_BY = re.compile(r"^(?:(?:posted|published|filed|submitted|geschrieben|verfasst|veröffentlicht|erstellt|publié|écrit|"
                         r"publicado|escrito|pubblicato|scritto)\b[^|]{0,60}?"
-                        r"|(?:(?:ein|eine|a|an|un|une|una|uno)\s+)?(?:artikel|beitrag|gastbeitrag|kommentar|bericht|"
-                        r"article|story|column|post|essay|artículo|articolo|reportage))\s+(?=(?:by|von|par|por)\s+\S)",
+                        r"|(?:(?:ein|eine|a|an|un|une|una|uno)\s+)?(?:artikel|beitrag|gastbeitrag|kommentar|bericht|analyse|"
+                        r"article|story|column|post|essay|opinion|analysis|commentary|review|words|text|artículo|"
+                        r"articolo|reportage|tribune|chronique|opinión|análisis))\s+(?=(?:by|von|par|por)\s+\S)",
                         re.IGNORECASE)
 # A time after a date, before the byline's "by": "06.11.2023 13:30 von Olga", "May 4, 2021 at 9:30 am by".
 _TIME_THEN = re.compile(r"^,?\s*(?:(?:at|um|à|a las|alle)\s+)?\d{1,2}[:.h]\d{2}(?:\s*(?:am|pm|uhr|h))?", re.IGNORECASE)
@@ -1292,7 +1304,7 @@ def authors(tree, ld: dict, site: Iterable[str] = (), fallback: Iterable[str] = 
 
     def byline() -> list[str]:  # read only when no statement names anyone: a search of the whole page
         article = _headlines_article(tree)
-        return next(([H.node_text(n) for n in _one_byline(nodes)] for s in BYLINES
+        return next(([_byline_text(n) for n in _one_byline(nodes)] for s in BYLINES
                      if (nodes := [n for n in tree.css(s) if not _in_comments(n) and not _topic_link(n)
                                    and (article is None or _descends_from(n, article))
                                    and not under_teaser_heading(n, url)][:4])), [])
@@ -1340,6 +1352,27 @@ def _last_heading(node):
 def _links_elsewhere(heading, url: str | None) -> bool:
     link = heading.css_first("a[href]") or _nearest_around(heading, lambda at: at.tag == "a")
     return link is not None and links_elsewhere(url, link.attributes.get("href"))
+
+
+def _byline_text(node) -> str:
+    """A marked byline's text, without its lines after the name but those naming more people:
+    a line of its own after the name is a role, a place or a date ("Jane Doe<br>Senior
+    Correspondent", "Jane Doe<br>Lagos"), unless it opens with "and" or "by" ("<br>and Nora
+    Quist"). A "By", a label or a role alone on its line ("Redaktor" / "Elin Dimitrov") opens the
+    next."""
+    lines = H.text_lines(node)
+    text = lines[0] if lines else ""
+    for before, line in zip(lines, lines[1:]):
+        if len(before.split()) == 1 or _BY_ALONE.fullmatch(before) or _LABEL.fullmatch(before):
+            text += " " + line
+        elif _MORE_NAMES.match(line):
+            text += ", " + line
+        else:
+            break
+    return text
+
+
+_MORE_NAMES = re.compile(r"(?:and|und|et|y|e|&|by|von|par|por|with)\s", re.IGNORECASE)
 
 
 def _topic_link(node) -> bool:
@@ -1593,9 +1626,19 @@ _TITLE_AFTER = re.compile(r"\s+(?:기자|특파원|선임기자|전문기자|객
 _LEFT_PREPOSITION = re.compile(r"(?:\s+(?:in|under|on|at|im|am|um|dans|en|em)|^(?i:in|under|on|at|im|am|um|dans|en|em))$")
 
 
+def _caps_name_only(name: str) -> str:
+    """NAME without what follows it in other case, where it is set in capitals: wire bylines
+    write the name so, the outlet or desk after it ("MARY MAJOR Associated Press")."""
+    words = name.split()
+    caps = next((at for at, word in enumerate(words) if not word.isupper()), len(words))
+    # Initials are capitals too ("T. V. Raman"): two words of a name's length must be.
+    spelled = sum(sum(c.isalpha() for c in word) >= 2 for word in words[:caps])
+    return " ".join(words[:caps]) if spelled >= 2 and caps < len(words) else name
+
+
 def _without_credit(name: str) -> str:
     """NAME without what a byline adds to it: an affiliation, an outlet or place, a title, an agency."""
-    name = _LEFT_PREPOSITION.sub("", name)
+    name = _caps_name_only(_LEFT_PREPOSITION.sub("", name))
     name = _without_agency(_TITLE_AFTER.sub("", _BEFORE_EQUALS.sub("", _PARENTHESISED.sub("", name))))
     return _AFFILIATION.sub(r"\g<name>", _AFTER_BAR.sub("", name))
 

@@ -233,3 +233,26 @@ def test_a_meta_block_with_a_date_in_one_of_its_lines_is_not_read_as_names_apart
     top = ('<h1>Flood reaches the old town</h1><div class="author"><p class="p-author">From the Desk</p>'
            '<p class="p-author-local">In Springfield</p><p>04/05/2021 16h45</p></div>')
     assert "In Springfield" not in parsed(top + STORY)
+
+
+@pytest.mark.parametrize("top, expected", [
+    # a genre before the "by", as a posting verb stands there
+    ("<p>Opinion by Jane Roe</p>", ("Jane Roe",)),
+    ("<p>Analysis by Jane Roe | May 4, 2021</p>", ("Jane Roe",)),
+    ("<p>Photo by Jane Roe</p>", ()),  # a picture's credit still is none
+    # the "by" alone in an element of its own, the name in the next
+    ("<dl><dt>Written by</dt><dd>Nora Quist</dd><dt>Published</dt><dd>4 May 2021</dd></dl>", ("Nora Quist",)),
+    # a later "by" after lower-case words names more people; not a picture's
+    ("<p>By Jane Roe with reporting by Nora Quist</p>", ("Jane Roe", "Nora Quist")),
+    ("<p>By Jane Roe; additional reporting by Nora Quist</p>", ("Jane Roe", "Nora Quist")),
+    ("<p>Story by Jane Roe and photos by Nora Quist</p>", ("Jane Roe",)),
+    # a marked byline's line after the name is a role, a place or a date, unless it names more people
+    ('<p class="byline">Jane Roe<br>Politics Editor</p>', ("Jane Roe",)),
+    ('<p class="byline">Jane Roe<br>Lagos</p>', ("Jane Roe",)),
+    ('<p class="byline">By<br>Jane Roe<br>and Nora Quist<br>May 4, 2021</p>', ("Jane Roe", "Nora Quist")),
+    # a wire byline's names in capitals, the outlet after them in other case; initials are capitals too
+    ('<div class="byline">By JOSH BOAK and MARY MAJOR Associated Press</div>', ("JOSH BOAK", "MARY MAJOR")),
+    ('<div class="byline">By T. V. Raman</div>', ("T. V. Raman",)),
+])
+def test_what_a_byline_adds_to_its_names_is_not_read_as_names(top, expected):
+    assert parsed(f"<h1>Flood reaches the old town</h1>{top}{STORY}") == expected
