@@ -79,6 +79,8 @@ class GenericV10(Parser):
     # and, where no article is described, the one video's uploadDate. What a byline adds to its names
     # is not read as names: a genre before its "by" ("Opinion by"), a later "by" after lower-case words
     # ("with reporting by" names more people), a marked byline's role line, a wire byline's outlet.
+    # Author metas as their standards write them: every value of a repeated one, "Last, First" in
+    # citation_author and Dublin Core, Yoast's twitter:label/data pair, an e-mail address beside a name.
     version = "11"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:

@@ -86,6 +86,21 @@ def _read_ld_items(tree) -> list[dict]:
     return list(H.json_ld(tree))
 
 
+def meta_values(tree, name: str) -> list[str]:
+    """The contents of every meta called NAME (name, property or itemprop), in order."""
+    return _of_page(tree, _read_meta_lists).get(name.lower(), [])
+
+
+def _read_meta_lists(tree) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for node in tree.css("meta[content]"):
+        content = H.clean_space(node.attributes.get("content"))
+        for attr in ("name", "property", "itemprop") if content else ():
+            if (key := (node.attributes.get(attr) or "").strip().lower()) and (attr != "itemprop" or not _of_another_work(node)):
+                found.setdefault(key, []).append(content)
+    return found
+
+
 def meta(tree, *names: str) -> str | None:
     """The content of the first of NAMES the page's metas have (names are case-insensitive, as HTML has them)."""
     found = metas(tree)
@@ -916,7 +931,8 @@ def same_line(a: str | None, b: str | None) -> bool:
 
 
 # -- authors -------------------------------------------------------------------------------------
-AUTHOR_METAS = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl", "cXenseParse:author")
+AUTHOR_METAS = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator", "byl",
+                "cXenseParse:author", "citation_author")
 BYLINES = ("[rel~=author]", "[itemprop~=author] [itemprop~=name]", "[itemprop~=author]", ".byline a",
            ".author-name", ".byline__name", ".author a", ".byline")
 _BY = re.compile(r"^(?:by|von|par|por|di|door|av|af)\s+", re.IGNORECASE)
@@ -1300,7 +1316,7 @@ def authors(tree, ld: dict, site: Iterable[str] = (), fallback: Iterable[str] = 
     """People named by JSON-LD, else the author metas, else the byline, else FALLBACK. URL: the
     page's address, which tells a teaser's headline (a link to another page) from the article's."""
     site = list(site)
-    metas = [v for n in AUTHOR_METAS if (v := meta(tree, n))]
+    metas = _author_metas(tree, site)
 
     def byline() -> list[str]:  # read only when no statement names anyone: a search of the whole page
         article = _headlines_article(tree)
@@ -1373,6 +1389,37 @@ def _byline_text(node) -> str:
 
 
 _MORE_NAMES = re.compile(r"(?:and|und|et|y|e|&|by|von|par|por|with)\s", re.IGNORECASE)
+
+
+def _author_metas(tree, site: list[str]) -> list[str]:
+    """What the author metas say, in the order of AUTHOR_METAS: every value of a repeated one
+    (co-authors, one meta each: parsely-author, citation_author), a name written "Last, First"
+    where the standard writes it so (citation_author, Dublin Core's creator) in reading order,
+    and the value a "Written by" label gives in the label and data pairs Yoast SEO writes for
+    Twitter (twitter:label1 / twitter:data1), unless it holds the SITE's name."""
+    found = []
+    for name in AUTHOR_METAS:
+        for value in meta_values(tree, name):
+            found.append(_first_name_first(value) if name in _LAST_NAME_FIRST else value)
+    every = metas(tree)
+    # Yoast's data is the WordPress account's display name: holding the site's name, it is the publication's.
+    found += [data for n in range(1, 5) if (label := every.get(f"twitter:label{n}")) and _BYLINE_LABEL.fullmatch(label)
+              and (data := every.get(f"twitter:data{n}")) and not _holds_site_name(data, site)]
+    return list(dict.fromkeys(found))
+
+
+_LAST_NAME_FIRST = frozenset({"citation_author", "dc.creator", "dcterms.creator"})
+_SURNAME_THEN_GIVEN = re.compile(r"^([^\s,]+),\s*([^\s,][^,]*)$")
+# A byline's label as Yoast SEO writes it in the site's language ("Written by", "Verfasst von",
+# "Écrit par", "Escrito por", "Scritto da", "Geschreven door"), or the field's own name.
+_BYLINE_LABEL = re.compile(r"(?:[^\W\d]+\s+){0,2}(?:by|von|par|por|da|door|av|af|przez)\s*:?|(?:author|autor|auteur|autore)\s*:?",
+                           re.IGNORECASE)
+
+
+def _first_name_first(value: str) -> str:
+    """VALUE as read, given name first, where it is a surname, a comma and given names ("Doe, Jane M.")."""
+    match = _SURNAME_THEN_GIVEN.match(value.strip())
+    return f"{match.group(2)} {match.group(1)}" if match and len(match.group(2).split()) <= 3 else value
 
 
 def _topic_link(node) -> bool:
@@ -1560,6 +1607,7 @@ def byline_marked(tree) -> bool:
 def people(texts: Iterable[str], site: Iterable[str] = ()) -> tuple[str, ...]:
     """The person names in TEXTS (bylines, metas), in order, once each."""
     site = list(site)
+    texts = [_unmailed(text) for text in texts]
     return tuple(dict.fromkeys(n for text in texts if not _names_organisation(text)
                                for name in split_names(_without_site(text, site))
                                if is_person_name(n := _without_credit(name), site)))
@@ -1634,6 +1682,18 @@ def _caps_name_only(name: str) -> str:
     # Initials are capitals too ("T. V. Raman"): two words of a name's length must be.
     spelled = sum(sum(c.isalpha() for c in word) >= 2 for word in words[:caps])
     return " ".join(words[:caps]) if spelled >= 2 and caps < len(words) else name
+
+
+# An e-mail address beside the name, as feeds and old CMSs write an author ("jane@ledger.example
+# (Jane Doe)", "Jane Doe <jane@ledger.example>"): the name is the person, the address no part of it.
+_MAIL_THEN_NAME = re.compile(r"^[^\s@()<>]+@[^\s@()<>]+\s*\(([^()]+)\)$")
+_NAME_THEN_MAIL = re.compile(r"\s*<[^\s@<>]+@[^\s@<>]+>$")
+
+
+def _unmailed(text: str) -> str:
+    """TEXT without the e-mail address beside a name."""
+    mailed = _MAIL_THEN_NAME.match(text)
+    return mailed.group(1) if mailed else _NAME_THEN_MAIL.sub("", text)
 
 
 def _without_credit(name: str) -> str:

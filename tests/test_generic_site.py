@@ -766,6 +766,31 @@ def test_the_sites_imprint_in_the_author_meta_names_no_one(host, site_name, meta
     assert _authors_on(host, [], site_name or "", head) == expected
 
 
+@pytest.mark.parametrize("head, expected", [
+    # Yoast SEO's label and data pairs for Twitter, the label in the site's language
+    ('<meta name="twitter:label1" content="Written by"><meta name="twitter:data1" content="Jane Roe">'
+     '<meta name="twitter:label2" content="Est. reading time"><meta name="twitter:data2" content="4 minutes">', ("Jane Roe",)),
+    ('<meta name="twitter:label1" content="Verfasst von"><meta name="twitter:data1" content="Anna Weber">', ("Anna Weber",)),
+    ('<meta name="twitter:label1" content="Est. reading time"><meta name="twitter:data1" content="Four Minutes">', ()),
+    # the account's display name holding the site's name is the publication's
+    ('<meta name="twitter:label1" content="Verfasst von"><meta name="twitter:data1" content="OÖ Valley Herald">', ()),
+    # co-authors, one meta each
+    ('<meta name="parsely-author" content="Jane Roe"><meta name="parsely-author" content="Nora Quist">', ("Jane Roe", "Nora Quist")),
+    ('<meta name="author" content="Jane Roe"><meta name="author" content="Jane Roe">', ("Jane Roe",)),
+    # the standards that write "Last, First": Highwire's citation_author, Dublin Core's creator
+    ('<meta name="citation_author" content="Roe, Jane"><meta name="citation_author" content="Quist, Nora M.">',
+     ("Jane Roe", "Nora M. Quist")),
+    ('<meta name="DC.creator" content="Roe, Jane">', ("Jane Roe",)),
+    ('<meta name="author" content="Jane Roe, Nora Quist">', ("Jane Roe", "Nora Quist")),  # elsewhere a comma parts people
+    # an e-mail address beside the name, as feeds write an author
+    ('<meta name="author" content="jane@valleyherald.com (Jane Roe)">', ("Jane Roe",)),
+    ('<meta name="author" content="Jane Roe &lt;jane@valleyherald.com&gt;">', ("Jane Roe",)),
+    ('<meta name="author" content="jane@valleyherald.com">', ()),
+])
+def test_author_metas_as_the_standards_write_them(head, expected):
+    assert _authors_on("herald.example", [], "Valley Herald", head) == expected
+
+
 TOPICS = ('<a href="/topic/energy/" rel="category tag">Energy</a> / <a href="/topic/solar-power/" rel="tag">Solar Power</a>'
           ' / <a href="/topic/world/" rel="category">World News</a>')
 
