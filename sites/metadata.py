@@ -935,11 +935,12 @@ AUTHOR_METAS = ("author", "article:author", "parsely-author", "sailthru.author",
                 "cXenseParse:author", "citation_author")
 BYLINES = ("[rel~=author]", "[itemprop~=author] [itemprop~=name]", "[itemprop~=author]", ".byline a",
            ".author-name", ".byline__name", ".author a", ".byline")
-_BY = re.compile(r"^(?:by|von|par|por|di|door|av|af)\s+", re.IGNORECASE)
+# A colon may follow ("By: Jane Roe"); Arabic's "بقلم" ("by the pen of") opens a byline as "by" does.
+_BY = re.compile(r"^(?:by|von|par|por|di|door|av|af|بقلم)(?:\s*:\s*|\s+)", re.IGNORECASE)
 # A label before "by" ("Post author By", "Written by", "Story and photos by", "Propos recueillis
 # par", "Texto e fotos por"): by, par and por are in no name, unlike von, di or af, which only go
 # at the very start.
-_LABEL_BY = re.compile(r"^(?:[^\W\d]+\s+){1,3}(?:by|par|por)\s+(?=\S)", re.IGNORECASE)
+_LABEL_BY = re.compile(r"^(?:[^\W\d]+\s+){1,3}(?:by|par|por)(?:\s*:\s*|\s+)(?=\S)", re.IGNORECASE)
 # A label naming the field itself ("Author: Jane Doe", "Autor Max Muster", a screen-reader "Author"):
 # no one is called Author.
 _LABEL = re.compile(r"^(?:author|authors|autor|autorin|autoren|auteur|autore|autores|autora|autori|verfasser|written|posted|"
@@ -1100,7 +1101,7 @@ def split_names(text: str) -> list[str]:
 
 # A byline written as the article's own first lines ("Von Claudia Lindner", "By Evan Symon,
 # August 14, 2020"): a short line that starts as bylines do, naming people in full.
-_TEXT_BYLINE = re.compile(r"^(?:by|von|par|por|door|av|af)\s+\S", re.IGNORECASE)
+_TEXT_BYLINE = re.compile(r"^(?:by|von|par|por|door|av|af|di|بقلم)(?:\s*:\s*|\s+)\S", re.IGNORECASE)
 _NAME_PARTICLES = frozenset({"von", "van", "de", "da", "di", "del", "der", "den", "la", "le", "du", "bin", "al", "ter", "ten", "y"})
 # Words a name may hold in lower case before its last (_cased_as_a_name): the particles above,
 # and more of them, which a text byline's full name is not tested for (della, dos, ibn, zu...).
@@ -1178,12 +1179,17 @@ _AFTER_HANDLE = re.compile(r"\s+(?:in|under|on|at|am|um|le|el|il|em)\s.*$", re.I
 _HANDLE = re.compile(r"^[^\W\d_][\w.-]*[^\W\d_]$")
 
 
+_PREPOSITION_FIRST = re.compile(r"di\s", re.IGNORECASE)
+
+
 def _handle_in(byline: str, site: list[str]) -> str | None:
     """The one word a byline names its writer by, if it is a handle or a name: letters, lower case
     allowed (a login), no digits."""
     text = _without_date_tail(byline)
     if (label := _LABEL.match(text)) and ":" not in label.group(0):
         return None  # "Author Spotlight": a heading; a label before a single word has its colon
+    if _PREPOSITION_FIRST.match(text):
+        return None  # "di recente il consiglio": Italian's "di" opens a full name, else it is "of"
     words = _AFTER_HANDLE.sub("", _without_opening(text)).strip(" |-–—·:,").split()
     if len(words) != 1 or not _HANDLE.match(word := words[0]) or _BY.match(f"{word} "):
         return None  # "von am 20.06.2018": a template's byline left empty
@@ -1262,9 +1268,16 @@ def _full_name(name: str) -> bool:
     """Two to four words, each capitalised but the particles (von, de, van...): a name, not the
     start of a sentence ("Von Risiken und Nebenwirkungen")."""
     tokens = name.split()
-    capitalised = [t for t in tokens if t[0].isupper()]
+    capitalised = [t for t in tokens if _capitalised(t)]
     return 2 <= len(tokens) <= 4 and len(capitalised) >= 2 and all(
-        t[0].isupper() or t in _NAME_PARTICLES for t in tokens)
+        _capitalised(t) or t in _NAME_PARTICLES for t in tokens)
+
+
+def _capitalised(word: str) -> bool:
+    """Whether WORD starts as a name does: with a capital, or with a letter of a script that has
+    no case (Arabic, Hebrew, Devanagari...), where every word starts so."""
+    first = word[0]
+    return first.isupper() or (first.isalpha() and not first.islower())
 
 
 def _ld_people(ld: dict) -> list[str]:

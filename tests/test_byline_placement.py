@@ -256,3 +256,15 @@ def test_a_meta_block_with_a_date_in_one_of_its_lines_is_not_read_as_names_apart
 ])
 def test_what_a_byline_adds_to_its_names_is_not_read_as_names(top, expected):
     assert parsed(f"<h1>Flood reaches the old town</h1>{top}{STORY}") == expected
+
+
+@pytest.mark.parametrize("top, expected", [
+    ("<p>By: Jane Roe</p>", ("Jane Roe",)),  # a colon after the "by"
+    ("<p>Written By: Jane Roe | May 4, 2021</p>", ("Jane Roe",)),
+    ("<p>di Marco Rossi</p>", ("Marco Rossi",)),  # Italian's "by"
+    ("<p>di recente il consiglio</p>", ()),  # and its "of": no handle after it
+    ("<p>بقلم: أحمد علي</p>", ("أحمد علي",)),  # Arabic's, and a name in a script without capitals
+    ("<p>Door Jan de Vries</p>", ("Jan de Vries",)),
+])
+def test_bylines_open_as_each_language_writes_them(top, expected):
+    assert parsed(f"<h1>Flood reaches the old town</h1>{top}{STORY}") == expected
