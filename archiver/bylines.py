@@ -195,8 +195,8 @@ _HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 def _under_teaser_heading(el, page_url: str | None) -> bool:
-    """Whether the heading EL stands under, the nearest before it beside its block (its line),
-    links to another page: a teaser's headline, EL a related story's byline."""
+    """Whether the heading that EL stands under, the nearest before it beside its block (its
+    line), links to another page: a teaser's headline, EL a related story's byline."""
     at = el
     for _ in range(_INLINE_LEVELS):
         for sibling in at.itersiblings(preceding=True):

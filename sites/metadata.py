@@ -47,14 +47,7 @@ def metas(tree) -> dict[str, str]:
 
 
 def _read_metas(tree) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for node in tree.css("meta[content]"):
-        content = H.clean_space(node.attributes.get("content"))
-        for attr in ("name", "property", "itemprop") if content else ():
-            if (key := (node.attributes.get(attr) or "").strip().lower()) and key not in found:
-                if attr != "itemprop" or not _of_another_work(node):
-                    found[key] = content
-    return found
+    return {key: values[0] for key, values in _of_page(tree, _read_meta_lists).items()}
 
 
 # Microdata items that are other works the page cites, lists or hosts: a reference's authors and
@@ -92,6 +85,8 @@ def meta_values(tree, name: str) -> list[str]:
 
 
 def _read_meta_lists(tree) -> dict[str, list[str]]:
+    """Every meta's contents by its name, property and itemprop (lower case), in order; not the
+    microdata of another work the page cites or lists."""
     found: dict[str, list[str]] = {}
     for node in tree.css("meta[content]"):
         content = H.clean_space(node.attributes.get("content"))
@@ -1348,12 +1343,13 @@ def authors(tree, ld: dict, site: Iterable[str] = (), fallback: Iterable[str] = 
 # How far up from a byline its heading is looked for: beside it, or beside the inline elements
 # around it, up to its block (a card's byline line); past that block is another block's heading.
 _INLINE_LEVELS = 4
-_HEADINGS = "h1, h2, h3, h4, h5, h6"
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_HEADINGS = ", ".join(_HEADING_TAGS)
 
 
 def under_teaser_heading(node, url: str | None) -> bool:
-    """Whether the heading NODE (a byline) stands under, the nearest before it beside its block
-    (its line), is a link to another page: a teaser's headline, and the byline a related story's
+    """Whether the heading that NODE (a byline) stands under, the nearest before it beside its
+    block (its line), links to another page: a teaser's headline, and the byline a related story's
     ("More stories" / "Bridge vote delayed" / "By Peter Quill"). The article's own headline is
     its <h1>, or a heading that links to the page itself (a permalink), or none."""
     at = node
@@ -1370,7 +1366,7 @@ def under_teaser_heading(node, url: str | None) -> bool:
 
 
 def _last_heading(node):
-    if node.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+    if node.tag in _HEADING_TAGS:
         return node
     if node.tag.startswith("-"):  # text, a comment
         return None
