@@ -20,6 +20,7 @@ Two departures, asked for with `only_writers=True`:
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from trafilatura.metadata import normalize_authors
@@ -190,7 +191,7 @@ def _names_apart(el, removed: set) -> str:
     return "; ".join(texts) if len(texts) > 1 else ""
 
 
-_INLINE_LEVELS = 4  # as sites.metadata.under_teaser_heading, which this is for lxml's elements
+_INLINE_LEVELS, _SIBLINGS_SEEN = 4, 12  # as sites.metadata.under_teaser_heading, which this is for lxml's elements
 _HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
@@ -199,7 +200,7 @@ def _under_teaser_heading(el, page_url: str | None) -> bool:
     line), links to another page: a teaser's headline, EL a related story's byline."""
     at = el
     for _ in range(_INLINE_LEVELS):
-        for sibling in at.itersiblings(preceding=True):
+        for sibling in itertools.islice(at.itersiblings(preceding=True), _SIBLINGS_SEEN):
             if (heading := _last_heading(sibling)) is not None:
                 return heading.tag != "h1" and _links_elsewhere(heading, page_url)
         if at.tag in BLOCK_TAGS or (at := at.getparent()) is None:

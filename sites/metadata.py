@@ -1329,9 +1329,10 @@ def authors(tree, ld: dict, site: Iterable[str] = (), fallback: Iterable[str] = 
     def byline() -> list[str]:  # read only when no statement names anyone: a search of the whole page
         article = _headlines_article(tree)
         return next(([_byline_text(n) for n in _one_byline(nodes)] for s in BYLINES
-                     if (nodes := [n for n in tree.css(s) if not _in_comments(n) and not _topic_link(n)
-                                   and (article is None or _descends_from(n, article))
-                                   and not under_teaser_heading(n, url)][:4])), [])
+                     if (nodes := list(itertools.islice(
+                         (n for n in tree.css(s) if not _in_comments(n) and not _topic_link(n)
+                          and (article is None or _descends_from(n, article)) and not under_teaser_heading(n, url)),
+                         _MARKED_BYLINES)))), [])
     # FALLBACK (trafilatura's reading of the metas, dots and case normalised away) only when the
     # page has no author meta of its own: else it re-reads what was refused here ("Www Haufe De").
     for source in (lambda: _ld_people(ld), lambda: metas, byline, lambda: [] if metas else list(fallback)):
@@ -1340,9 +1341,13 @@ def authors(tree, ld: dict, site: Iterable[str] = (), fallback: Iterable[str] = 
     return ()
 
 
+_MARKED_BYLINES = 4  # the first ones: co-authors' (_one_byline); a page of thousands is read no further
 # How far up from a byline its heading is looked for: beside it, or beside the inline elements
 # around it, up to its block (a card's byline line); past that block is another block's heading.
+# And how far back at each level: a card's headline stands a few nodes before its byline (a page of
+# thousands of siblings is not searched through for each).
 _INLINE_LEVELS = 4
+_SIBLINGS_SEEN = 12
 _HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _HEADINGS = ", ".join(_HEADING_TAGS)
 
@@ -1354,11 +1359,11 @@ def under_teaser_heading(node, url: str | None) -> bool:
     its <h1>, or a heading that links to the page itself (a permalink), or none."""
     at = node
     for _ in range(_INLINE_LEVELS):
-        sibling = at.prev
-        while sibling is not None:
+        sibling, seen = at.prev, 0
+        while sibling is not None and seen < _SIBLINGS_SEEN:
             if (heading := _last_heading(sibling)) is not None:
                 return heading.tag != "h1" and _links_elsewhere(heading, url)
-            sibling = sibling.prev
+            sibling, seen = sibling.prev, seen + 1
         if at.tag in H.BLOCK_TAGS or at.parent is None:
             return False
         at = at.parent

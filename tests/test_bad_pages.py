@@ -209,6 +209,25 @@ def test_a_100k_byline_costs_bounded_work(hostile):
     assert time.process_time() - started < 5
 
 
+STORY = "<p>The water rose in the town overnight and stayed until the morning.</p>" * 20
+
+
+@pytest.mark.parametrize("bylines", [
+    # thousands of marked bylines, each after a few siblings: each is looked at a bounded number of steps
+    "".join(f'<span class="byline">Writer Number{i}</span>' + "<i>x</i>" * 5 for i in range(8000)),
+    # one byline after thousands of siblings: its heading is looked for among the nearest only
+    "<div>" + "<span>x</span>" * 20000 + '<span class="author">Jane Roe</span></div>',
+    # thousands of related stories' cards, each byline under its linked headline
+    "".join(f'<div class="card"><h4><a href="/2021/05/0{i % 9}/s{i}">Story {i}</a></h4><span class="byline">By Writer Number{i}</span></div>'
+            for i in range(4000)),
+])
+def test_a_page_of_thousands_of_bylines_costs_linear_work(bylines):
+    body = f"<html><head><title>Flood</title></head><body><h1>Flood</h1>{STORY}{bylines}</body></html>"
+    started = time.process_time()
+    REGISTRY["generic"]().parse(page_for("https://example.org/2021/05/04/flood", body.encode(), "text/html"))
+    assert time.process_time() - started < 5
+
+
 def test_nesting_is_flattened_only_past_the_limit():
     shallow = "<div>" * 10 + "<p>x</p>" + "</div>" * 10
     assert H.limit_nesting(shallow * 400) == shallow * 400
