@@ -82,7 +82,8 @@ class GenericV10(Parser):
     # Author metas as their standards write them: every value of a repeated one, "Last, First" in
     # citation_author and Dublin Core, Yoast's twitter:label/data pair, an e-mail address beside a name.
     # A colon may follow a byline's "by"; Italian's "di" and Arabic's "بقلم" open one; a name in a
-    # script without capitals is a full name as a capitalised one is.
+    # script without capitals is a full name as a capitalised one is. Dates written for readers in more
+    # forms: an ordinal day before the month, month names in more languages, CJK's year-month-day signs.
     version = "11"
 
     def parse(self, ctx: PageContext) -> ParsedArticle:

@@ -431,19 +431,24 @@ def _source_of(tree) -> str:
 # Dates written out for readers, when the page states none for machines: a date after a
 # publication label ("Published: 7 April 2020", "Erschienen am 01.11.2023"), the text of a
 # <time> element, or the dateline under the headline. Day precision: these say no zone.
+# Month names as dates write them: in the genitive where a language declines them ("14 марта
+# 2023", "14 Μαρτίου 2023"). Russian, Ukrainian, Greek, Czech, Turkish and Indonesian after the first
+# languages; not Croatian, whose "listopad" is October where Polish's and Czech's is November.
 _MONTH_NAMES = (
-    "january jan januar janvier enero gennaio janeiro januari stycznia",
-    "february feb februar février fevrier febrero febbraio fevereiro februari lutego",
-    "march mar märz maerz mars marzo março maart marca",
-    "april apr avril abril aprile kwietnia",
-    "may mai mayo maggio maio mei maja",
-    "june jun juni juin junio giugno junho czerwca",
-    "july jul juli juillet julio luglio julho lipca",
-    "august aug août aout agosto augustus sierpnia",
-    "september sep sept septembre septiembre settembre setembro września",
-    "october oct oktober octobre octubre ottobre outubro okt października",
-    "november nov novembre noviembre novembro listopada",
-    "december dec dezember décembre decembre diciembre dicembre dezembro dez grudnia",
+    "january jan januar janvier enero gennaio janeiro januari stycznia января січня ιανουαρίου ledna ocak",
+    "february feb februar février fevrier febrero febbraio fevereiro februari lutego февраля лютого φεβρουαρίου "
+    "února şubat",
+    "march mar märz maerz mars marzo março maart marca марта березня μαρτίου března mart maret",
+    "april apr avril abril aprile kwietnia апреля квітня απριλίου dubna nisan",
+    "may mai mayo maggio maio mei maja мая травня μαΐου května mayıs",
+    "june jun juni juin junio giugno junho czerwca июня червня ιουνίου června haziran",
+    "july jul juli juillet julio luglio julho lipca июля липня ιουλίου července temmuz",
+    "august aug août aout agosto augustus sierpnia августа серпня αυγούστου srpna ağustos agustus",
+    "september sep sept septembre septiembre settembre setembro września сентября вересня σεπτεμβρίου září eylül",
+    "october oct oktober octobre octubre ottobre outubro okt października октября жовтня οκτωβρίου října ekim",
+    "november nov novembre noviembre novembro listopada ноября листопада νοεμβρίου listopadu kasım",
+    "december dec dezember décembre decembre diciembre dicembre dezembro dez grudnia декабря грудня δεκεμβρίου "
+    "prosince aralık desember",
 )
 MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, 1) for name in names.split()}
 _MONTH_WORD = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
@@ -452,10 +457,12 @@ _DAY_N, _MONTH_N, _YEAR_N = r"0?[1-9]|[12]\d|3[01]", r"0?[1-9]|1[0-2]", r"(?:19|
 WRITTEN_DATE = re.compile(
     rf"(?P<y1>{_YEAR_N})[-/.](?P<m1>{_MONTH_N})[-/.](?P<d1>{_DAY_N})(?!\d)"
     rf"|(?<!\d)(?P<d2>{_DAY_N})\.\s?(?P<m2>{_MONTH_N})\.\s?(?P<y2>{_YEAR_N})(?!\d)"
-    rf"|(?<!\w)(?P<d3>{_DAY_N})\.?\s+(?:de\s+)?(?P<n3>{_MONTH_WORD})\.?,?\s+(?:de\s+)?(?P<y3>{_YEAR_N})(?!\d)"
+    rf"|(?<!\w)(?P<d3>{_DAY_N})(?:st|nd|rd|th)?\.?\s+(?:de\s+)?(?P<n3>{_MONTH_WORD})\.?,?\s+(?:de\s+)?(?P<y3>{_YEAR_N})(?!\d)"
     rf"|(?<!\w)(?P<n4>{_MONTH_WORD})\.?\s+(?P<d4>{_DAY_N})(?:st|nd|rd|th)?,?\s+(?P<y4>{_YEAR_N})(?!\d)"
     # the Solar Hijri calendar's, in Persian or ASCII digits ("۲۱ اردیبهشت ۱۳۹۹", "2 تير 1399")
-    rf"|(?<!\w)(?P<d5>\d{{1,2}})\s+(?P<j5>{solar_hijri.MONTH_WORD})\s+(?P<y5>{solar_hijri.YEAR})(?!\d)",
+    rf"|(?<!\w)(?P<d5>\d{{1,2}})\s+(?P<j5>{solar_hijri.MONTH_WORD})\s+(?P<y5>{solar_hijri.YEAR})(?!\d)"
+    # Chinese, Japanese and Korean: year, month and day each with its sign ("2023年3月14日", "2023년 3월 14일")
+    rf"|(?<!\d)(?P<y6>{_YEAR_N})\s?[年년]\s?(?P<m6>{_MONTH_N})\s?[月월]\s?(?P<d6>{_DAY_N})\s?[日일]",
     re.IGNORECASE,
 )
 PUBLISHED_LABEL = re.compile(
@@ -483,7 +490,7 @@ def written_day(text: str | None, at_start: bool = False) -> date | None:
     try:
         if g["y5"]:
             return solar_hijri.to_gregorian(int(g["y5"]), solar_hijri.month_number(g["j5"]) or 0, int(g["d5"]))
-        form = next(i for i in (1, 2, 3, 4) if g[f"y{i}"])
+        form = next(i for i in (1, 2, 3, 4, 6) if g[f"y{i}"])
         year, month, day = g[f"y{form}"], g.get(f"m{form}") or g.get(f"n{form}"), g[f"d{form}"]
         return date(int(year), int(month) if month.isdigit() else MONTHS[month.lower()], int(day))
     except (ValueError, KeyError):

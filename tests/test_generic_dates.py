@@ -34,6 +34,17 @@ def test_written_dates_in_the_usual_forms():
     assert written_day("Written: 2023-11-07 15:03:30").isoformat() == "2023-11-07"
     assert written_day("le 30 septembre 2018").isoformat() == "2018-09-30"
     assert written_day("6 de junio de 2020").isoformat() == "2020-06-06"
+    # an ordinal before the month; month names declined, in more languages; CJK's signs
+    assert written_day("14th March 2023").isoformat() == "2023-03-14"
+    assert written_day("14 марта 2023").isoformat() == "2023-03-14"
+    assert written_day("14 березня 2023").isoformat() == "2023-03-14"
+    assert written_day("14 Μαρτίου 2023").isoformat() == "2023-03-14"
+    assert written_day("14. března 2023").isoformat() == "2023-03-14"
+    assert written_day("14 Aralık 2023").isoformat() == "2023-12-14"
+    assert written_day("14 Maret 2023").isoformat() == "2023-03-14"
+    assert written_day("2020年07月12日 | 情報").isoformat() == "2020-07-12"
+    assert written_day("2023년 3월 14일").isoformat() == "2023-03-14"
+    assert written_day("2023年13月14日") is None  # no thirteenth month
     # Ambiguous or impossible forms say nothing.
     assert written_day("11/01/2023") is None
     assert written_day("31.02.2020") is None
