@@ -25,7 +25,7 @@ import re
 
 from trafilatura.metadata import normalize_authors
 
-from archiver.html import BLOCK_TAGS
+from archiver.html import BLOCK_TAGS, HEADING_TAGS, TEASER_INLINE_LEVELS, TEASER_SIBLINGS_SEEN, names_topic
 from archiver.urls import links_elsewhere
 
 __all__ = ["byline_authors"]
@@ -39,7 +39,6 @@ _DISCARD_CLASS = re.compile(r"^[Cc]omments|commentlist|comments-list|sidebar|is-
                             r"article-(?:share|support)|print|category|meta-date|meta-reviewer").search
 _DISCARD_ALWAYS = frozenset({"time", "figure"})
 _READERS = re.compile(r"comment", re.IGNORECASE).search
-_TOPIC_RELS = frozenset({"tag", "category"})
 
 # trafilatura.xpaths.AUTHOR_XPATHS, tried in this order: specific, generic, any element.
 _SPECIFIC_TAGS = frozenset({"a", "address", "div", "link", "p", "span", "strong"})
@@ -146,7 +145,7 @@ class _Walk:
     def _not_writers(self, tag: str, id_: str, cls: str, get) -> bool:
         """The readers' part (a comment, a form) and a topic's link: pruned when only writers are asked for."""
         return self.only_writers and (tag == "form" or bool(_READERS(id_) or _READERS(cls)) or (
-            tag == "a" and bool(_TOPIC_RELS & set((get("rel") or "").lower().split()))))
+            tag == "a" and names_topic(get("rel"))))
 
 
 def byline_authors(tree, only_writers: bool = False, page_url: str | None = None) -> str | None:
@@ -191,16 +190,13 @@ def _names_apart(el, removed: set) -> str:
     return "; ".join(texts) if len(texts) > 1 else ""
 
 
-_INLINE_LEVELS, _SIBLINGS_SEEN = 4, 12  # as sites.metadata.under_teaser_heading, which this is for lxml's elements
-_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-
-
 def _under_teaser_heading(el, page_url: str | None) -> bool:
     """Whether the heading that EL stands under, the nearest before it beside its block (its
-    line), links to another page: a teaser's headline, EL a related story's byline."""
+    line), links to another page: a teaser's headline, EL a related story's byline. The walk of
+    sites.metadata.under_teaser_heading, on lxml's elements."""
     at = el
-    for _ in range(_INLINE_LEVELS):
-        for sibling in itertools.islice(at.itersiblings(preceding=True), _SIBLINGS_SEEN):
+    for _ in range(TEASER_INLINE_LEVELS):
+        for sibling in itertools.islice(at.itersiblings(preceding=True), TEASER_SIBLINGS_SEEN):
             if (heading := _last_heading(sibling)) is not None:
                 return heading.tag != "h1" and _links_elsewhere(heading, page_url)
         if at.tag in BLOCK_TAGS or (at := at.getparent()) is None:
@@ -211,10 +207,10 @@ def _under_teaser_heading(el, page_url: str | None) -> bool:
 def _last_heading(el):
     if not isinstance(el.tag, str):  # a comment, a processing instruction
         return None
-    if el.tag in _HEADING_TAGS:
+    if el.tag in HEADING_TAGS:
         return el
     last = None
-    for last in el.iter(*_HEADING_TAGS):
+    for last in el.iter(*HEADING_TAGS):
         pass
     return last
 

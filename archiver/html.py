@@ -40,6 +40,21 @@ BLOCK_TAGS = frozenset(
     "figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li main menu nav ol p pre section "
     "summary table tbody td tfoot th thead tr ul title option".split()
 )
+HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# How far a byline's own heading is looked for (sites.metadata.under_teaser_heading on selectolax's
+# nodes, archiver.bylines on lxml's elements): up through the inline elements around the byline to
+# its block (a card's byline line), and back at each level through the nearest siblings only (a
+# card's headline stands a few nodes before its byline; a page of thousands is not searched through).
+TEASER_INLINE_LEVELS, TEASER_SIBLINGS_SEEN = 4, 12
+
+
+def names_topic(rel: str | None) -> bool:
+    """Whether a link's REL says it leads to a topic's page ("tag", "category": the microformat
+    WordPress and most blog engines write on category and tag links), which is no one's."""
+    return bool(_TOPIC_RELS & set((rel or "").lower().split()))
+
+
+_TOPIC_RELS = frozenset({"tag", "category"})
 # rt and rp: a ruby annotation (furigana over kanji, pinyin over hanzi) reads the text aloud; it is no part of it.
 SKIP_TAGS = frozenset("script style noscript template svg iframe head button select textarea rt rp".split())
 

@@ -1217,12 +1217,17 @@ def article_header(lines: list[str], headline: str | None | tuple[str | None, ..
 _BY_ALONE = re.compile(r"(?:[^\W\d]+\s+){0,2}(?:by|von|par|por|door)\s*:?", re.IGNORECASE)
 
 
+def _label_alone(line: str) -> bool:
+    """Whether LINE is a byline's label or its "by" and nothing else: the name is on the next line."""
+    return bool(_LABEL.fullmatch(line) or _BY_ALONE.fullmatch(line))
+
+
 def _labels_joined(lines: list[str]) -> list[str]:
     """LINES with a label that stands alone ("Autor:", "Author", "Written by") joined to the line
     after it, the name a template writes in its own element."""
     joined, at = [], 0
     while at < len(lines):
-        if at + 1 < len(lines) and len(lines[at]) <= 20 and (_LABEL.fullmatch(lines[at]) or _BY_ALONE.fullmatch(lines[at])):
+        if at + 1 < len(lines) and len(lines[at]) <= 20 and _label_alone(lines[at]):
             joined.append(f"{lines[at]} {lines[at + 1]}")
             at += 2
         else:
@@ -1349,14 +1354,7 @@ def authors(tree, ld: dict, site: Iterable[str] = (), fallback: Iterable[str] = 
 
 
 _MARKED_BYLINES = 4  # the first ones: co-authors' (_one_byline); a page of thousands is read no further
-# How far up from a byline its heading is looked for: beside it, or beside the inline elements
-# around it, up to its block (a card's byline line); past that block is another block's heading.
-# And how far back at each level: a card's headline stands a few nodes before its byline (a page of
-# thousands of siblings is not searched through for each).
-_INLINE_LEVELS = 4
-_SIBLINGS_SEEN = 12
-_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_HEADINGS = ", ".join(_HEADING_TAGS)
+_HEADINGS = ", ".join(H.HEADING_TAGS)
 
 
 def under_teaser_heading(node, url: str | None) -> bool:
@@ -1365,9 +1363,9 @@ def under_teaser_heading(node, url: str | None) -> bool:
     ("More stories" / "Bridge vote delayed" / "By Peter Quill"). The article's own headline is
     its <h1>, or a heading that links to the page itself (a permalink), or none."""
     at = node
-    for _ in range(_INLINE_LEVELS):
+    for _ in range(H.TEASER_INLINE_LEVELS):
         sibling, seen = at.prev, 0
-        while sibling is not None and seen < _SIBLINGS_SEEN:
+        while sibling is not None and seen < H.TEASER_SIBLINGS_SEEN:
             if (heading := _last_heading(sibling)) is not None:
                 return heading.tag != "h1" and _links_elsewhere(heading, url)
             sibling, seen = sibling.prev, seen + 1
@@ -1378,7 +1376,7 @@ def under_teaser_heading(node, url: str | None) -> bool:
 
 
 def _last_heading(node):
-    if node.tag in _HEADING_TAGS:
+    if node.tag in H.HEADING_TAGS:
         return node
     if node.tag.startswith("-"):  # text, a comment
         return None
@@ -1400,7 +1398,7 @@ def _byline_text(node) -> str:
     lines = H.text_lines(node)
     text = lines[0] if lines else ""
     for before, line in zip(lines, lines[1:]):
-        if len(before.split()) == 1 or _BY_ALONE.fullmatch(before) or _LABEL.fullmatch(before):
+        if len(before.split()) == 1 or _label_alone(before):
             text += " " + line
         elif _MORE_NAMES.match(line):
             text += ", " + line
@@ -1444,10 +1442,9 @@ def _first_name_first(value: str) -> str:
 
 
 def _topic_link(node) -> bool:
-    """Whether NODE is a link to a topic's page (rel="tag", the microformat WordPress and most
-    blog engines write on category and tag links), which a byline's block may hold beside the
+    """Whether NODE is a link to a topic's page, which a byline's block may hold beside the
     writer's link: a topic is no one."""
-    return node.tag == "a" and bool({"tag", "category"} & set((node.attributes.get("rel") or "").lower().split()))
+    return node.tag == "a" and H.names_topic(node.attributes.get("rel"))
 
 
 def _headlines_article(tree):
@@ -1639,8 +1636,6 @@ def _without_site(text: str, site: list[str]) -> str:
     "und" or "and", a publication's name would read as people ("Jane Roe, Valley Herald and
     Courier"). Nothing where the site's name comes first: the rest is its address, the whole
     an imprint ("Kirche und Leben, Münster, Germany", "GIROMATCH, Frankfurt a. M., Germany")."""
-    if "," not in text:
-        return "" if _squashed(text) in _squashed_names(site) else text
     names = _squashed_names(site)
     parts = text.split(",")
     if _squashed(parts[0]) in names:
